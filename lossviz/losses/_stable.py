@@ -1,0 +1,27 @@
+"""Numerically stable primitives (the forms of jax.nn and scikit-learn)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def softplus(x: np.ndarray) -> np.ndarray:
+    """log(1 + e^x); ``logaddexp`` never overflows, even at x = 1e4."""
+    return np.logaddexp(0.0, x)
+
+
+def log_sigmoid(x: np.ndarray) -> np.ndarray:
+    """log σ(x) = −softplus(−x): exact for large |x| where log(σ(x)) would give log 0."""
+    return -softplus(-x)
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """σ(x) with exp only of −|x|, so neither branch can overflow."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    """log softmax over the last axis with the max subtracted, so exp never overflows."""
+    shifted = z - np.max(z, axis=-1, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))

@@ -45,7 +45,9 @@ def kl_divergence(p: ArrayLike, q: ArrayLike) -> np.ndarray:
 
 
 def kl_divergence_grad(p: ArrayLike, q: ArrayLike) -> np.ndarray:
-    r""":math:`\partial\,\mathrm{KL}/\partial q_k = -p_k / q_k` (0 where p_k = 0, −inf where q_k = 0 < p_k).
+    r""":math:`\partial\,\mathrm{KL}/\partial q_k = -p_k / q_k`.
+
+    It is 0 where p_k = 0 and −inf where q_k = 0 < p_k.
 
     This is the partial derivative in the ambient space; along the simplex
     (directions summing to 0) it gives the directional derivative.

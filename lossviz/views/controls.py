@@ -1,0 +1,262 @@
+"""Widgets whose values live in the URL, so a copied link reproduces the view.
+
+Every page builds its controls through a :class:`UrlState`. On the first run of
+a page in a session, each control takes its initial value from the URL's query
+parameter of the same name, after validation: text, NaN, ±inf, out-of-range
+values and unknown choices are replaced by the default and reported in one
+visible ``st.warning`` that names the parameter, the value given and the value
+used instead. At the end of every run :meth:`UrlState.sync_url` writes the
+current values back, so the address bar always holds the live view.
+
+Streamlit's own ``bind="query-params"`` would keep the URL in step too, but it
+drops bad values silently; a teacher pasting a mangled link must be told.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import streamlit as st
+
+from lossviz.registry import Param
+
+_MAX_SHOWN = 40  # characters of a bad URL value echoed back in a warning
+
+
+def _shown(raw: str) -> str:
+    """A bad URL value, shortened, as a Markdown code span: shown literally, never as markup.
+
+    Inside a code span Markdown, LaTeX (``$``), Streamlit's colour directives and
+    HTML are all inert; backticks and newlines, which could end the span, are dropped.
+    """
+    text = raw if len(raw) <= _MAX_SHOWN else raw[:_MAX_SHOWN] + "…"
+    text = text.replace("`", "'").replace("\n", " ").replace("\r", " ")
+    return f"`{text}`" if text.strip() else "(empty)"
+
+
+def decimals(step: float) -> int:
+    """Decimal places that show a value on a slider with this step."""
+    if step >= 1:
+        return 0
+    return max(0, min(6, -math.floor(math.log10(step) + 1e-9)))
+
+
+def fmt(value: float | None, step: float = 0.01) -> str:
+    """A parameter value as the labels show it (``0.70`` for step 0.05)."""
+    if value is None:
+        return "off"
+    return f"{value:.{decimals(step)}f}"
+
+
+class UrlState:
+    """The controls of one page, read from and written to the query string.
+
+    Args:
+      page: a short name; it prefixes the session-state keys, so pages never
+        share widget state.
+    """
+
+    def __init__(self, page: str, container: Any = None) -> None:
+        self.page = page
+        self.values: dict[str, str] = {}
+        self._problems: list[str] = []
+        self._container = container if container is not None else st.sidebar
+        first_key = f"_lossviz_url_read:{page}"
+        # The URL is read on the page's first run in this session only; after that
+        # the widgets own their values and the URL follows them.
+        self._url: dict[str, str] = {}
+        if first_key not in st.session_state:
+            st.session_state[first_key] = True
+            try:
+                self._url = {k: st.query_params[k] for k in st.query_params}
+            except Exception:  # a malformed query string is treated as empty
+                self._url = {}
+        self._warn_slot = st.empty()
+
+    # --- reading the URL -------------------------------------------------------------
+
+    def _initial(self, key: str, name: str, parse: Callable[[str], Any], default: Any) -> None:
+        """Seed ``st.session_state[key]`` from the URL (validated) or the default."""
+        if key in st.session_state:
+            return
+        raw = self._url.get(name)
+        value = default
+        if raw is not None:
+            try:
+                value = parse(raw)
+            except ValueError as exc:
+                self._problems.append(f"URL parameter `{name}` = {_shown(raw)}: {exc}")
+                value = default
+        st.session_state[key] = value
+
+    def _key(self, scope: str, name: str) -> str:
+        return f"{self.page}.{scope}.{name}" if scope else f"{self.page}.{name}"
+
+    # --- widgets ---------------------------------------------------------------------
+
+    def slider(
+        self,
+        name: str,
+        label: str,
+        *,
+        min_value: float,
+        max_value: float,
+        default: float,
+        step: float,
+        help: str | None = None,
+        scope: str = "",
+        container: Any = None,
+        integer: bool = False,
+    ) -> float:
+        """A slider bound to the query parameter ``name``."""
+        key = self._key(scope, name)
+        nd = decimals(step)
+
+        def parse(raw: str) -> float:
+            try:
+                v = float(raw)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"not a number; using {fmt(default, step)} instead "
+                    f"(allowed {fmt(min_value, step)} to {fmt(max_value, step)})"
+                ) from None
+            if not math.isfinite(v) or not (min_value <= v <= max_value):
+                raise ValueError(
+                    f"outside {fmt(min_value, step)} to {fmt(max_value, step)}; "
+                    f"using {fmt(default, step)} instead"
+                )
+            snapped = min_value + round((v - min_value) / step) * step
+            snapped = min(max(round(snapped, nd + 2), min_value), max_value)
+            return round(snapped) if integer else snapped
+
+        self._initial(key, name, parse, int(default) if integer else float(default))
+        where = container if container is not None else self._container
+        if integer:
+            value = where.slider(
+                label,
+                min_value=int(min_value),
+                max_value=int(max_value),
+                step=max(1, int(step)),
+                key=key,
+                help=help,
+            )
+        else:
+            value = where.slider(
+                label,
+                min_value=float(min_value),
+                max_value=float(max_value),
+                step=float(step),
+                key=key,
+                help=help,
+                format=f"%.{nd}f",
+            )
+        self.values[name] = str(value) if integer else fmt(value, step)
+        return value
+
+    def param(self, p: Param, *, scope: str = "", container: Any = None) -> float | None:
+        """The slider of a registry parameter; an optional one gets an on/off toggle."""
+        where = container if container is not None else self._container
+        if p.optional:
+            on = self.toggle(
+                f"{p.name}_on",
+                f"Weight classes with {p.symbol}",
+                default=True,
+                scope=scope,
+                container=where,
+                help=f"Off: no {p.symbol} weighting ({p.name}=None).",
+            )
+            if not on:
+                return None
+        return self.slider(
+            p.name,
+            f"{p.symbol} ({p.name})",
+            min_value=p.min,
+            max_value=p.max,
+            default=p.default,
+            step=p.step,
+            help=p.help,
+            scope=scope,
+            container=where,
+            integer=float(p.step).is_integer() and float(p.default).is_integer() and p.step >= 1,
+        )
+
+    def select(
+        self,
+        name: str,
+        label: str,
+        options: Sequence[str],
+        *,
+        default: str,
+        format_func: Callable[[str], str] = str,
+        scope: str = "",
+        container: Any = None,
+        radio: bool = False,
+        help: str | None = None,
+    ) -> str:
+        """A selectbox (or horizontal radio) over string options, bound to ``name``."""
+        key = self._key(scope, name)
+        options = list(options)
+
+        def parse(raw: str) -> str:
+            if raw not in options:
+                shown = ", ".join(options[:12]) + (", …" if len(options) > 12 else "")
+                raise ValueError(f"not one of {shown}; using '{default}' instead")
+            return raw
+
+        self._initial(key, name, parse, default)
+        where = container if container is not None else self._container
+        if radio:
+            value = where.radio(
+                label, options, key=key, format_func=format_func, horizontal=True, help=help
+            )
+        else:
+            value = where.selectbox(label, options, key=key, format_func=format_func, help=help)
+        self.values[name] = value
+        return value
+
+    def toggle(
+        self,
+        name: str,
+        label: str,
+        *,
+        default: bool,
+        scope: str = "",
+        container: Any = None,
+        help: str | None = None,
+    ) -> bool:
+        """A toggle bound to ``name`` (``1``/``0`` in the URL; true/false/on/off accepted)."""
+        key = self._key(scope, name)
+
+        def parse(raw: str) -> bool:
+            low = raw.strip().lower()
+            if low in {"1", "true", "on", "yes"}:
+                return True
+            if low in {"0", "false", "off", "no"}:
+                return False
+            raise ValueError(f"not 1 or 0; using {int(default)} instead")
+
+        self._initial(key, name, parse, default)
+        where = container if container is not None else self._container
+        value = where.toggle(label, key=key, help=help)
+        self.values[name] = "1" if value else "0"
+        return bool(value)
+
+    # --- end of run ------------------------------------------------------------------
+
+    def report(self) -> None:
+        """Show what was wrong with the URL, in one warning at the top of the page."""
+        if self._problems:
+            self._warn_slot.warning(
+                "Some link parameters were not usable:\n\n"
+                + "\n".join(f"- {p}" for p in self._problems),
+                icon="⚠️",
+            )
+
+    def sync_url(self) -> None:
+        """Write the page's live controls to the query string (and only those)."""
+        self.report()
+        current = {k: st.query_params[k] for k in st.query_params}
+        if current != self.values:
+            st.query_params.from_dict(self.values)

@@ -1,0 +1,351 @@
+"""The Explore page: one loss as formula, curve, gradient and surface, driven by sliders.
+
+Everything generic comes from the registry (a new loss appears here with no view
+code); the few lesson-specific extras (the focal γ family of Lin et al. Fig. 1,
+the probability axis for binary losses, the two KL directions) are marked below.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from lossviz import figures
+from lossviz.registry import REGISTRY, LossSpec, Param
+from lossviz.views.controls import UrlState, fmt
+
+CURVE_POINTS = 801
+SURFACE_POINTS = 200  # DESIGN.md: surfaces default to ≤ 200×200, float32
+BINARY = ("binary_cross_entropy", "focal")  # losses of one logit: probability axis offered
+FOCAL_FAMILY = (0.0, 0.5, 1.0, 2.0, 5.0)  # the γ values of Lin et al. 2017, Fig. 1
+P_EDGE = 1e-3  # probability axis spans [P_EDGE, 1 − P_EDGE]: the logit is ±6.9 there
+
+FAMILY_ORDER = ("regression", "classification", "divergence", "metric", "preference")
+
+
+def _all_params(spec: LossSpec) -> tuple[Param, ...]:
+    return (*spec.params, *spec.curve.scene)
+
+
+def _frozen(values: dict) -> tuple:
+    """Widget values as a small hashable cache key."""
+    return tuple(sorted(values.items()))
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def curve_arrays(key: str, values: tuple, x_mode: str, n: int = CURVE_POINTS):
+    """x, branches and markers of the curve view (pure; cached by scalars)."""
+    spec = REGISTRY[key]
+    params = dict(values)
+    lo, hi = spec.curve.x_range
+    if x_mode == "logit":
+        x = np.linspace(lo, hi, n)
+        z = x
+    else:  # probability p (or p_t): evaluate at the matching logits
+        x = np.linspace(P_EDGE, 1.0 - P_EDGE, n)
+        z = np.log(x) - np.log1p(-x)
+    branches = spec.curve.evaluate(z, params)
+    out = [(b.name, np.asarray(b.loss), np.asarray(b.grad)) for b in branches]
+    markers = [(m.x, m.label) for m in spec.curve.markers(params)]
+    if x_mode != "logit":
+        markers = [(1.0 / (1.0 + np.exp(-mx)), label) for mx, label in markers]
+    if x_mode == "p_t":
+        # On the p_t axis a negative (y = 0) with p = 1 − p_t has the same curve shape as a
+        # positive, weighted by 1 − α instead of α: evaluate it at −z so the x axis is p_t.
+        neg = spec.curve.evaluate(-z, params)
+        out = [
+            (f"positive (y = 1), {_alpha_t_label(params, True)}", out[0][1], out[0][2]),
+            (f"negative (y = 0), {_alpha_t_label(params, False)}", neg[1].loss, -neg[1].grad),
+        ]
+    return x, out, markers
+
+
+def _alpha_t_label(params: dict, positive: bool) -> str:
+    alpha = params.get("alpha")
+    if alpha is None:
+        return "no α weighting"
+    return f"α_t = {fmt(alpha if positive else 1.0 - alpha, 0.01)}"
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def focal_family(values: tuple, x_mode: str, n: int = CURVE_POINTS):
+    """The faint γ family behind the focal curve: positive branch, other γ values."""
+    params = dict(values)
+    spec = REGISTRY["focal"]
+    if x_mode == "logit":
+        z = np.linspace(*spec.curve.x_range, n)
+    else:
+        p = np.linspace(P_EDGE, 1.0 - P_EDGE, n)
+        z = np.log(p) - np.log1p(-p)
+    out = []
+    for g in FOCAL_FAMILY:
+        if abs(g - params["gamma"]) < 1e-9:
+            continue
+        b = spec.curve.evaluate(z, {**params, "gamma": g})[0]
+        out.append((f"γ = {fmt(g, 0.1)}", np.asarray(b.loss), np.asarray(b.grad)))
+    return out
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def surface_arrays(key: str, values: tuple, n: int = SURFACE_POINTS):
+    """Axes and loss values of the surface view (float64 here; float32 on the wire)."""
+    spec = REGISTRY[key]
+    s = spec.surface
+    x = np.linspace(*s.x_range, n)
+    y = np.linspace(*s.y_range, n)
+    X, Y = np.meshgrid(x, y)
+    return x, y, np.asarray(s.evaluate(X, Y, dict(values)), dtype=np.float64)
+
+
+def _param_line(spec: LossSpec, values: dict) -> str:
+    parts = []
+    for p in _all_params(spec):
+        v = values[p.name]
+        parts.append(f"{p.symbol} = {fmt(v, p.step)}" if v is not None else f"{p.symbol}: off")
+    return " · ".join(parts)
+
+
+def _learn_card(spec: LossSpec) -> None:
+    with st.container(border=True):
+        st.markdown(f"#### Learn: {spec.title}")
+        left, right = st.columns(2)
+        with left:
+            st.markdown("**When to use it**")
+            st.markdown(spec.when_to_use)
+            st.markdown("**Pitfalls**")
+            st.markdown("\n".join(f"- {p}" for p in spec.pitfalls))
+        with right:
+            props = spec.properties
+            yes = {True: "yes", False: "no"}
+            st.markdown("**Properties**")
+            st.markdown(
+                "\n".join(
+                    [
+                        "| property | |",
+                        "|---|---|",
+                        f"| convex | {yes[props.convex]} |",
+                        f"| bounded gradient | {yes[props.bounded_gradient]} |",
+                        f"| robust to outliers | {yes[props.robust_to_outliers]} |",
+                        f"| differentiable everywhere | {yes[props.differentiable_everywhere]} |",
+                        f"| typical use | {props.typical_use} |",
+                    ]
+                )
+            )
+            st.markdown("**Inputs**")
+            st.markdown(
+                "\n".join(
+                    f"- `{i.name}` ({i.symbol}): {i.meaning}; domain "
+                    f"[{_bound(i.domain[0])}, {_bound(i.domain[1])}]"
+                    for i in spec.inputs
+                )
+            )
+            st.markdown("**References**")
+            st.markdown(
+                "\n".join(
+                    f"- {r.authors} ({r.year}). *{r.title}*. {r.venue}."
+                    + (f" [link]({r.url})" if r.url else "")
+                    for r in spec.references
+                )
+            )
+
+
+def _bound(v: float) -> str:
+    return "∞" if v == np.inf else ("−∞" if v == -np.inf else f"{v:g}")
+
+
+def _probe_readout(x, branches, x0, x_label) -> None:
+    """Value and gradient of each branch at the probe x₀ (interpolated on the fine grid)."""
+    cols = st.columns(max(1, len(branches)))
+    for col, (name, loss, grad) in zip(cols, branches, strict=False):
+        lv = float(np.interp(x0, x, loss))
+        gv = float(np.interp(x0, x, grad))
+        col.metric(name, f"{lv:.4g}", f"slope {gv:+.4g}", delta_color="off")
+
+
+def render() -> None:
+    state = UrlState("explore")
+    keys = sorted(REGISTRY, key=lambda k: FAMILY_ORDER.index(REGISTRY[k].family))
+    key = state.select(
+        "loss",
+        "Loss",
+        keys,
+        default="huber",
+        format_func=lambda k: f"{REGISTRY[k].title}  ·  {REGISTRY[k].family}",
+        help="Every loss of the registry; the sliders below are its parameters.",
+    )
+    spec = REGISTRY[key]
+
+    values: dict = {}
+    if spec.params:
+        st.sidebar.markdown("**Hyperparameters**")
+        for p in spec.params:
+            values[p.name] = state.param(p, scope=key)
+    if spec.curve.scene:
+        st.sidebar.markdown("**Scene**")
+        for p in spec.curve.scene:
+            values[p.name] = state.param(p, scope=key)
+
+    st.sidebar.markdown("**View**")
+    x_mode = "logit"
+    if key in BINARY:
+        modes = ["logit", "p", "p_t"] if key == "focal" else ["logit", "p"]
+        names = {"logit": "logit z", "p": "probability p = σ(z)", "p_t": "p_t (true class)"}
+        x_mode = state.select(
+            "x", "x axis", modes, default="logit", format_func=names.get, scope=key, radio=True
+        )
+    show_family = False
+    if key == "focal":
+        show_family = state.toggle(
+            "family",
+            "γ family of Lin et al. (Fig. 1)",
+            default=True,
+            scope=key,
+            help="Draw γ ∈ {0, 0.5, 1, 2, 5} faintly behind the current γ.",
+        )
+    three_d = state.toggle("3d", "3-D surface", default=False, help="Rotate with the mouse.")
+
+    lo, hi = spec.curve.x_range if x_mode == "logit" else (P_EDGE, 1 - P_EDGE)
+    span = hi - lo
+    probe_step = 0.01 if span <= 2 else 0.05
+    probe_default = round((lo + 0.75 * span) / probe_step) * probe_step
+    x0 = state.slider(
+        "x0",
+        f"probe: {spec.curve.x_label if x_mode == 'logit' else x_mode}",
+        min_value=round(lo, 3),
+        max_value=round(hi, 3),
+        default=probe_default,
+        step=probe_step,
+        scope=f"{key}.{x_mode}",
+        help="Read the loss and its slope here; marked on the curve.",
+    )
+
+    # --- header ---------------------------------------------------------------------
+    st.title(spec.title)
+    st.markdown(f"*{spec.one_liner}*")
+    c1, c2 = st.columns(2)
+    with c1:
+        st.caption("Loss")
+        st.latex(spec.latex)
+    with c2:
+        st.caption("Gradient")
+        st.latex(spec.grad_latex)
+    if values:
+        st.markdown(f"**Current values:** {_param_line(spec, values)}")
+
+    frozen = _frozen(values)
+    x, branches, markers = curve_arrays(key, frozen, x_mode)
+    if x_mode == "logit":
+        x_label = spec.curve.x_label
+    elif x_mode == "p":
+        x_label = "predicted probability p = σ(z)"
+    else:
+        x_label = "p_t, the probability of the true class"
+    background = focal_family(frozen, x_mode) if show_family else []
+    if key == "focal":
+        branches = [
+            (f"{name}, γ = {fmt(values['gamma'], 0.1)}", lo_, g_) for name, lo_, g_ in branches
+        ]
+    probe_marker = [(x0, f"x₀ = {fmt(x0, probe_step)}")]
+    if key == "focal" and x_mode == "p_t":
+        # Lin et al. §3.2: at p_t = 0.9 FL is 100× below CE for γ = 2; draw the reference.
+        markers = [*markers, (0.9, "p_t = 0.9")]
+    grad_label = "∂ℓ/∂z (logit)" if x_mode != "logit" and key in BINARY else "gradient"
+
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        st.subheader("Loss and gradient")
+        fig = figures.curve_figure(
+            x,
+            branches,
+            x_label=x_label,
+            markers=[*markers, *probe_marker],
+            background=background,
+            grad_label=grad_label,
+            title=f"{spec.title} — {_param_line(spec, values) or 'no hyperparameters'}",
+            uirevision=f"{key}.{x_mode}",
+        )
+        st.plotly_chart(fig, key="explore.curve", config={"displaylogo": False})
+        _probe_readout(x, branches, x0, x_label)
+    with right:
+        st.subheader("Surface")
+        sx, sy, sz = surface_arrays(key, frozen)
+        s = spec.surface
+        zmax = _robust_zmax(sz)
+        fig = figures.surface_figure(
+            sx,
+            sy,
+            sz,
+            x_label=s.x_label,
+            y_label=s.y_label,
+            z_label="loss",
+            three_d=three_d,
+            zmax=zmax,
+            title=f"{spec.title} surface — {_param_line(spec, values) or 'no hyperparameters'}",
+            uirevision=f"{key}.surface",
+        )
+        st.plotly_chart(fig, key="explore.surface", config={"displaylogo": False})
+        if not np.isfinite(sz).all():
+            st.info(
+                "Part of this surface is +∞: there the loss is infinite by definition "
+                "(shown as a gap)."
+            )
+        if zmax is not None and zmax < np.nanmax(np.where(np.isfinite(sz), sz, np.nan)):
+            st.caption(
+                f"Colour scale capped at {zmax:.3g} (the 99th percentile) so the low region "
+                "keeps its detail; hover shows the true value."
+            )
+
+    _extras(key, spec, values, x0)
+    _learn_card(spec)
+    state.sync_url()
+
+
+def _robust_zmax(z: np.ndarray) -> float | None:
+    finite = z[np.isfinite(z)]
+    if finite.size == 0:
+        return None
+    top = float(np.percentile(finite, 99))
+    return top if top < float(finite.max()) * 0.5 else None
+
+
+def _extras(key: str, spec: LossSpec, values: dict, x0: float) -> None:
+    """Lesson-specific panels."""
+    if key == "kl_divergence":
+        from lossviz.losses import kl_divergence
+        from lossviz.registry import gaussian_pair
+
+        grid, p, q = gaussian_pair(values["mu_p"], values["sigma_p"], x0, values["sigma_q"])
+        st.subheader("The two distributions at the probe μ_Q")
+        fig = figures.distributions_figure(
+            grid,
+            p,
+            q,
+            p_label=f"P = N({fmt(values['mu_p'], 0.1)}, {fmt(values['sigma_p'], 0.01)}²)",
+            q_label=f"Q = N({fmt(x0, 0.05)}, {fmt(values['sigma_q'], 0.01)}²)",
+            uirevision="kl.dist",
+        )
+        st.plotly_chart(fig, key="explore.kl", config={"displaylogo": False})
+        pq = float(kl_divergence(p, q))
+        qp = float(kl_divergence(q, p))
+        a, b, c = st.columns(3)
+        a.metric("KL(P‖Q), forward", _nats(pq))
+        b.metric("KL(Q‖P), reverse", _nats(qp))
+        c.metric("difference", _nats(pq - qp) if np.isfinite(pq - qp) else "undefined")
+        st.caption(
+            "KL is not symmetric: forward KL(P‖Q) punishes Q for missing mass where P has "
+            "it (mode covering); reverse KL(Q‖P) punishes Q for putting mass where P has "
+            "none (mode seeking). Values in nats; divide by ln 2 ≈ 0.693 for bits."
+        )
+    elif key == "bradley_terry":
+        p = 1.0 / (1.0 + np.exp(-(x0 - values["margin"])))
+        st.info(
+            f"At Δr = {fmt(x0, 0.05)} the model says P(chosen ≻ rejected) = σ(Δr) = "
+            f"{1 / (1 + np.exp(-x0)):.3f}; with the margin m = {fmt(values['margin'], 0.1)} the "
+            f"loss is −log σ(Δr − m) = −log {p:.3f} = {-np.log(p):.4f} nats."
+        )
+
+
+def _nats(v: float) -> str:
+    if v == np.inf:
+        return "+∞ (Q is 0 where P is not)"
+    return f"{v:.4f} nats"

@@ -1,0 +1,56 @@
+"""The Explore page in headless Chromium against a real `streamlit run app.py`."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def _trace_y(app_page, index: int = 0):
+    """The y values of a trace of the first plot, as the browser holds them."""
+    return app_page.page.evaluate(
+        "(i) => Array.from(document.querySelectorAll('.js-plotly-plot')[0]._fullData[i].y)", index
+    )
+
+
+def test_explore_loads_with_plots_and_no_exception(app_page):
+    app_page.goto("/?loss=huber")
+    app_page.plots().first.wait_for()
+    assert app_page.plots().count() >= 2
+    assert app_page.exceptions().count() == 0
+    assert app_page.query()["loss"] == "huber"
+
+
+def test_keyboard_slider_move_changes_plot_and_url(app_page):
+    app_page.goto("/?loss=huber&delta=1.00")
+    app_page.plots().first.wait_for()
+    before = _trace_y(app_page)
+    slider = app_page.page.get_by_role("slider").first
+    slider.focus()
+    for _ in range(4):
+        slider.press("ArrowRight")
+    app_page.wait_idle()
+    app_page.page.wait_for_function(
+        "() => new URL(location.href).searchParams.get('delta') === '1.20'", timeout=15_000
+    )
+    after = _trace_y(app_page)
+    assert before != after
+
+
+def test_shared_url_restores_its_values(app_page):
+    app_page.goto("/?loss=focal&gamma=0.5&alpha_on=0&x=p_t")
+    app_page.plots().first.wait_for()
+    body = app_page.page.locator("[data-testid='stMain']").inner_text()
+    assert "γ = 0.5 ·" in body and "α: off" in body
+    q = app_page.query()
+    assert q["gamma"] == "0.5" and q["x"] == "p_t" and q["alpha_on"] == "0"
+
+
+def test_garbage_url_shows_warning_not_traceback(app_page):
+    app_page.goto("/?loss=%3Cscript%3Ealert(1)%3C/script%3E&delta=NaN")
+    app_page.plots().first.wait_for()
+    warning = app_page.page.locator("[data-testid='stAlert']").first
+    assert "loss" in warning.inner_text() and "delta" in warning.inner_text()
+    assert app_page.page.locator("script:text('alert(1)')").count() == 0
+    assert app_page.exceptions().count() == 0

@@ -1,0 +1,368 @@
+"""Seeded synthetic data sets for the lossviz pages.
+
+Every generator is a pure function of its arguments: the same arguments give
+bit-identical arrays (a fresh ``numpy.random.default_rng(seed)`` per call), so
+a page can cache on the scalars and a shared link reproduces the exact data.
+Every argument is validated and a bad one raises ``ValueError`` naming the
+argument, the value and the allowed range; nothing is clipped silently.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "OUTLIER_KINDS",
+    "ClassificationData",
+    "PreferenceData",
+    "RegressionData",
+    "clustered_points",
+    "gaussian_mixture",
+    "imbalanced_data",
+    "preference_data",
+    "regression_data",
+]
+
+#: The two kinds of outliers :func:`regression_data` can plant.
+OUTLIER_KINDS = ("vertical", "leverage")
+
+#: Inliers have x uniform on [-X_HALF_WIDTH, X_HALF_WIDTH].
+X_HALF_WIDTH = 3.0
+
+
+# --------------------------------------------------------------------------- validation
+def _real(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise ValueError(f"{name} must be a real number, got {value!r}")
+    v = float(value)
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be finite, got {v!r}")
+    return v
+
+
+def _in_range(name: str, value: Any, lo: float, hi: float = math.inf) -> float:
+    v = _real(name, value)
+    if not lo <= v <= hi:
+        allowed = f">= {lo:g}" if hi == math.inf else f"in [{lo:g}, {hi:g}]"
+        raise ValueError(f"{name} must be {allowed}, got {v!r}")
+    return v
+
+
+def _integer(name: str, value: Any, lo: int, hi: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    v = int(value)
+    if v < lo or (hi is not None and v > hi):
+        allowed = f">= {lo}" if hi is None else f"in [{lo}, {hi}]"
+        raise ValueError(f"{name} must be an integer {allowed}, got {v!r}")
+    return v
+
+
+def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
+    return value
+
+
+def _seed(seed: Any) -> int:
+    return _integer("seed", seed, 0)
+
+
+# --------------------------------------------------------------------------- regression
+@dataclass(frozen=True, eq=False)
+class RegressionData:
+    """A 1-D regression sample ``y ≈ slope·x + intercept`` with planted outliers.
+
+    Attributes:
+      x, y: float64 arrays of shape ``(n,)``.
+      is_outlier: bool array ``(n,)``, True for the planted outliers.
+      slope, intercept: the true line the inliers were drawn around.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    is_outlier: np.ndarray
+    slope: float
+    intercept: float
+
+    @property
+    def n(self) -> int:
+        """Number of points."""
+        return int(self.x.shape[0])
+
+
+def regression_data(
+    n: int = 100,
+    *,
+    slope: float = 1.5,
+    intercept: float = 0.5,
+    noise: float = 0.5,
+    outlier_fraction: float = 0.1,
+    outlier_magnitude: float = 10.0,
+    outlier_kind: str = "vertical",
+    seed: int = 0,
+) -> RegressionData:
+    r"""Points around a line, a fraction of them replaced by outliers.
+
+    Inliers: :math:`x_i \sim U[-3, 3]`, :math:`y_i = \text{slope}\,x_i +
+    \text{intercept} + \text{noise}\,\varepsilon_i`, :math:`\varepsilon_i \sim N(0, 1)`.
+
+    ``k = round(outlier_fraction · n)`` points (chosen at random) are outliers:
+
+    * ``"vertical"``: y shifted by :math:`\pm M u_i`, random sign,
+      :math:`u_i \sim U[0.5, 1.5]`, with M = ``outlier_magnitude``. x is untouched:
+      they pull the intercept (MSE follows them, MAE/Huber barely move).
+    * ``"leverage"``: x moved far right to :math:`M u_i`, and y placed
+      :math:`M u_i` *below* the line there (above it for a negative slope). Such
+      high-leverage points tilt the slope of every convex M-estimator, a known
+      limit of Huber and MAE alike.
+
+    Args:
+      n: number of points, >= 2.
+      slope, intercept: the true line (finite).
+      noise: standard deviation of the Gaussian noise, >= 0.
+      outlier_fraction: share of outliers, in [0, 0.5].
+      outlier_magnitude: M >= 0, the scale of the outliers.
+      outlier_kind: ``"vertical"`` or ``"leverage"``.
+      seed: integer >= 0; the same arguments always give the same data.
+
+    Returns:
+      A frozen :class:`RegressionData`. O(n) time.
+    """
+    n = _integer("n", n, 2)
+    slope = _real("slope", slope)
+    intercept = _real("intercept", intercept)
+    noise = _in_range("noise", noise, 0.0)
+    outlier_fraction = _in_range("outlier_fraction", outlier_fraction, 0.0, 0.5)
+    outlier_magnitude = _in_range("outlier_magnitude", outlier_magnitude, 0.0)
+    outlier_kind = _choice("outlier_kind", outlier_kind, OUTLIER_KINDS)
+    rng = np.random.default_rng(_seed(seed))
+
+    x = rng.uniform(-X_HALF_WIDTH, X_HALF_WIDTH, size=n)
+    y = slope * x + intercept + noise * rng.standard_normal(n)
+    # Draw everything the outliers need up front, whatever k is, so that changing
+    # the fraction does not reshuffle the inliers' random stream.
+    order = rng.permutation(n)
+    u = rng.uniform(0.5, 1.5, size=n)
+    signs = rng.choice(np.array([-1.0, 1.0]), size=n)
+
+    k = round(outlier_fraction * n)
+    idx = np.sort(order[:k])
+    is_outlier = np.zeros(n, dtype=bool)
+    is_outlier[idx] = True
+    if outlier_kind == "vertical":
+        y[idx] += signs[idx] * outlier_magnitude * u[idx]
+    else:
+        x[idx] = outlier_magnitude * u[idx]
+        below = -1.0 if slope >= 0 else 1.0
+        y[idx] = slope * x[idx] + intercept + below * outlier_magnitude * u[idx]
+    return RegressionData(x=x, y=y, is_outlier=is_outlier, slope=slope, intercept=intercept)
+
+
+# --------------------------------------------------------------------------- classification
+@dataclass(frozen=True, eq=False)
+class ClassificationData:
+    """Two Gaussian classes in the plane with a chosen imbalance.
+
+    Attributes:
+      X: float64 ``(n, 2)`` features.
+      labels: float64 ``(n,)`` in {0, 1}; 1 = the (rare) positive class.
+      ratio: k of the 1:k positives:negatives ratio.
+      separation: distance between the two class means.
+    """
+
+    X: np.ndarray
+    labels: np.ndarray
+    ratio: float
+    separation: float
+
+
+def imbalanced_data(
+    n: int = 200, *, ratio: float = 10.0, separation: float = 2.0, seed: int = 0
+) -> ClassificationData:
+    r"""Rare positives vs common negatives: two unit-variance Gaussians in 2-D.
+
+    ``n_pos = max(1, round(n / (1 + ratio)))`` positives around
+    :math:`(+s/2, 0)` and ``n − n_pos`` negatives around :math:`(-s/2, 0)`, both
+    :math:`N(\cdot, I_2)`; s = ``separation``. Positives come first in the arrays.
+
+    Args:
+      n: total number of points, >= 2.
+      ratio: k in [1, 1000] for positives:negatives = 1:k.
+      separation: distance between the class means, >= 0.
+      seed: integer >= 0.
+
+    Returns:
+      A frozen :class:`ClassificationData`. O(n).
+    """
+    n = _integer("n", n, 2)
+    ratio = _in_range("ratio", ratio, 1.0, 1000.0)
+    separation = _in_range("separation", separation, 0.0)
+    rng = np.random.default_rng(_seed(seed))
+    # At least one point in each class: n >= 2 makes both counts >= 1.
+    n_pos = min(max(1, round(n / (1.0 + ratio))), n - 1)
+    X = rng.standard_normal((n, 2))
+    X[:n_pos, 0] += separation / 2
+    X[n_pos:, 0] -= separation / 2
+    labels = np.zeros(n)
+    labels[:n_pos] = 1.0
+    return ClassificationData(X=X, labels=labels, ratio=ratio, separation=separation)
+
+
+# --------------------------------------------------------------------------- preferences
+@dataclass(frozen=True, eq=False)
+class PreferenceData:
+    """Pairwise preferences between items with latent rewards.
+
+    Attributes:
+      rewards: float64 ``(n_items,)`` true latent rewards.
+      chosen, rejected: int64 ``(n_pairs,)`` item indices of each comparison's
+        winner and loser (after label noise).
+      flipped: bool ``(n_pairs,)``, True where the label was flipped.
+    """
+
+    rewards: np.ndarray
+    chosen: np.ndarray
+    rejected: np.ndarray
+    flipped: np.ndarray
+
+
+def preference_data(
+    n_items: int = 8,
+    n_pairs: int = 200,
+    *,
+    temperature: float = 1.0,
+    flip_rate: float = 0.0,
+    seed: int = 0,
+) -> PreferenceData:
+    r"""Comparisons sampled from a Bradley–Terry model, with label noise.
+
+    Latent rewards :math:`r_i \sim N(0, 1)`. Each pair (i, j), i ≠ j, is drawn
+    uniformly; i wins with probability :math:`\sigma((r_i - r_j)/T)` (T =
+    ``temperature``: small T = nearly deterministic, large T = coin flips);
+    then the outcome is flipped with probability ``flip_rate`` (annotator error).
+
+    Args:
+      n_items: number of items, >= 2.
+      n_pairs: number of comparisons, >= 1.
+      temperature: T > 0.
+      flip_rate: in [0, 1].
+      seed: integer >= 0.
+
+    Returns:
+      A frozen :class:`PreferenceData`. O(n_items + n_pairs).
+    """
+    n_items = _integer("n_items", n_items, 2)
+    n_pairs = _integer("n_pairs", n_pairs, 1)
+    temperature = _real("temperature", temperature)
+    if temperature <= 0:
+        raise ValueError(f"temperature must be > 0, got {temperature!r}")
+    flip_rate = _in_range("flip_rate", flip_rate, 0.0, 1.0)
+    rng = np.random.default_rng(_seed(seed))
+    rewards = rng.standard_normal(n_items)
+    i = rng.integers(0, n_items, size=n_pairs)
+    # j uniform over the other items: an offset in [1, n_items) never gives j == i.
+    j = (i + rng.integers(1, n_items, size=n_pairs)) % n_items
+    # σ(Δ/T) computed as 1/(1+exp(−Δ/T)); exp may overflow to inf for tiny T,
+    # which correctly gives probability 0 — silence the harmless overflow warning.
+    with np.errstate(over="ignore"):
+        p_i_wins = 1.0 / (1.0 + np.exp(-(rewards[i] - rewards[j]) / temperature))
+    i_wins = rng.random(n_pairs) < p_i_wins
+    flipped = rng.random(n_pairs) < flip_rate
+    i_wins ^= flipped
+    chosen = np.where(i_wins, i, j).astype(np.int64)
+    rejected = np.where(i_wins, j, i).astype(np.int64)
+    return PreferenceData(rewards=rewards, chosen=chosen, rejected=rejected, flipped=flipped)
+
+
+# --------------------------------------------------------------------------- distributions
+def gaussian_mixture(
+    grid: Any, *, separation: float = 4.0, weight: float = 0.5, sigma: float = 1.0
+) -> np.ndarray:
+    r"""A two-component Gaussian mixture discretised on ``grid`` (sums to 1).
+
+    :math:`p_k \propto w\,N(x_k; -s/2, σ^2) + (1 - w)\,N(x_k; s/2, σ^2)`,
+    normalised over the grid points (so its KL against any other distribution on
+    the same grid is a plain finite sum).
+
+    Args:
+      grid: 1-D strictly increasing finite array, >= 2 points.
+      separation: s >= 0, distance between the two means.
+      weight: w in [0, 1], weight of the left component.
+      sigma: σ > 0, the common standard deviation.
+
+    Returns:
+      float64 array, the shape of ``grid``, >= 0, summing to 1. O(len(grid)).
+    """
+    x = _grid(grid)
+    separation = _in_range("separation", separation, 0.0)
+    weight = _in_range("weight", weight, 0.0, 1.0)
+    sigma = _real("sigma", sigma)
+    if sigma <= 0:
+        raise ValueError(f"sigma must be > 0, got {sigma!r}")
+    # Log-densities and log-sum-exp: both components may be far below the
+    # smallest float where the grid extends many σ out; normalising in log space
+    # keeps the shape instead of dividing 0 by 0.
+    la = -0.5 * ((x + separation / 2) / sigma) ** 2
+    lb = -0.5 * ((x - separation / 2) / sigma) ** 2
+    with np.errstate(divide="ignore"):  # log 0 = −inf for a zero weight is intended
+        logp = np.logaddexp(np.log(weight) + la, np.log1p(-weight) + lb)
+    logp -= logp.max()
+    p = np.exp(logp)
+    return p / p.sum()
+
+
+def _grid(grid: Any) -> np.ndarray:
+    try:
+        x = np.asarray(grid, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"grid must be a 1-D array of real numbers, got {grid!r}") from None
+    if x.ndim != 1 or x.size < 2:
+        raise ValueError(f"grid must be 1-D with at least 2 points, got shape {x.shape}")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("grid must be finite")
+    if not np.all(np.diff(x) > 0):
+        raise ValueError("grid must be strictly increasing")
+    return x
+
+
+# --------------------------------------------------------------------------- metric learning
+def clustered_points(
+    n_per_class: int = 10, n_classes: int = 3, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Classes that a *linear* map can separate but the raw plane mixes.
+
+    Class c is centred at :math:`(c - (C-1)/2)\cdot 1.5` on the first axis, with
+    a small spread (σ = 0.3) along that axis and a large nuisance spread (σ = 2.5)
+    along the second; the whole cloud is then rotated by 30°. Raw Euclidean
+    distances are dominated by the nuisance direction, so a metric-learning loss
+    has to learn to shrink it.
+
+    Args:
+      n_per_class: points per class, in [2, 100].
+      n_classes: number of classes, in [2, 10].
+      seed: integer >= 0.
+
+    Returns:
+      ``(X, labels)``: float64 ``(n, 2)`` and int64 ``(n,)`` with
+      n = n_per_class · n_classes. O(n).
+    """
+    n_per_class = _integer("n_per_class", n_per_class, 2, 100)
+    n_classes = _integer("n_classes", n_classes, 2, 10)
+    rng = np.random.default_rng(_seed(seed))
+    labels = np.repeat(np.arange(n_classes), n_per_class).astype(np.int64)
+    centres = (labels - (n_classes - 1) / 2) * 1.5
+    X = np.stack(
+        [
+            centres + 0.3 * rng.standard_normal(labels.size),
+            2.5 * rng.standard_normal(labels.size),
+        ],
+        axis=1,
+    )
+    t = np.deg2rad(30.0)
+    rot = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+    return X @ rot.T, labels

@@ -1,0 +1,149 @@
+"""The exact regression landscapes against the brute-force broadcast reference."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lossviz.data import regression_data
+from lossviz.fit import fit_regression
+from lossviz.landscape import regression_landscape, regression_landscape_bruteforce
+
+RTOL = 1e-9
+
+LOSSES = [
+    ("mse", {}),
+    ("mae", {}),
+    ("huber", {"delta": 0.05}),
+    ("huber", {"delta": 0.5}),
+    ("huber", {"delta": 1.0}),
+    ("huber", {"delta": 5.0}),
+    ("huber", {"delta": 1e3}),
+]
+
+
+def _assert_matches_bruteforce(x, y, w, b, loss, params) -> None:
+    fast = regression_landscape(x, y, w, b, loss, **params)
+    ref = regression_landscape_bruteforce(x, y, w, b, loss, **params)
+    assert fast.shape == (len(b), len(w)) and fast.dtype == np.float64
+    np.testing.assert_allclose(fast, ref, rtol=RTOL, atol=0)
+
+
+@pytest.mark.parametrize(("loss", "params"), LOSSES)
+@pytest.mark.parametrize("kind", ["vertical", "leverage"])
+def test_grid_around_the_optimum(loss: str, params: dict, kind: str) -> None:
+    d = regression_data(150, outlier_fraction=0.2, outlier_kind=kind, seed=11)
+    f = fit_regression(d.x, d.y, loss, **params)
+    w = np.linspace(f.w - 2.0, f.w + 2.0, 41)  # contains the optimum
+    b = np.linspace(f.b - 3.0, f.b + 3.0, 31)
+    _assert_matches_bruteforce(d.x, d.y, w, b, loss, params)
+
+
+@pytest.mark.parametrize(("loss", "params"), LOSSES)
+def test_grid_far_from_the_optimum(loss: str, params: dict) -> None:
+    d = regression_data(120, outlier_fraction=0.1, seed=3)
+    w = np.linspace(20.0, 40.0, 17)  # every residual on one side for most b
+    b = np.linspace(-300.0, -100.0, 23)
+    _assert_matches_bruteforce(d.x, d.y, w, b, loss, params)
+
+
+@pytest.mark.parametrize(("loss", "params"), LOSSES)
+def test_ties_and_grid_points_on_the_residuals(loss: str, params: dict) -> None:
+    # Integer data and an integer grid: many grid b equal a residual exactly, and
+    # b ± δ lands on residuals for the integer δ — searchsorted's tie handling.
+    x = np.array([0.0, 1.0, 1.0, 2.0, 3.0, 3.0, 3.0, -2.0])
+    y = np.array([1.0, 2.0, 2.0, 0.0, 5.0, 5.0, -1.0, 4.0])
+    w = np.arange(-3.0, 4.0)
+    b = np.arange(-8.0, 9.0)
+    _assert_matches_bruteforce(x, y, w, b, loss, params)
+
+
+@pytest.mark.parametrize(("loss", "params"), LOSSES)
+def test_single_point_and_constant_x(loss: str, params: dict) -> None:
+    w, b = np.linspace(-1, 1, 5), np.linspace(-2, 2, 7)
+    _assert_matches_bruteforce([0.5], [2.0], w, b, loss, params)
+    _assert_matches_bruteforce([1.0] * 6, [0.0, 1, 2, 3, 4, 10], w, b, loss, params)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    data=st.lists(st.tuples(st.floats(-50, 50), st.floats(-50, 50)), min_size=1, max_size=25),
+    w=st.lists(st.floats(-10, 10), min_size=1, max_size=6),
+    b=st.lists(st.floats(-60, 60), min_size=1, max_size=6),
+    which=st.sampled_from(LOSSES),
+)
+def test_random_data_and_grids(data, w, b, which) -> None:
+    x, y = np.array(data).T
+    loss, params = which
+    fast = regression_landscape(x, y, w, b, loss, **params)
+    ref = regression_landscape_bruteforce(x, y, w, b, loss, **params)
+    # Relative to the typical loss size: brute force itself rounds at that scale
+    # when a grid point happens to fit the data exactly (loss ~ 0).
+    scale = max(float(np.max(ref)), 1e-300)
+    np.testing.assert_allclose(fast, ref, rtol=RTOL, atol=1e-12 * scale)
+
+
+def test_orientation_rows_are_b_columns_are_w() -> None:
+    x, y = np.array([1.0, 2.0, 3.0]), np.array([2.0, 4.0, 6.0])
+    out = regression_landscape(x, y, [0.0, 2.0], [0.0, 1.0, 5.0], "mse")
+    assert out.shape == (3, 2)
+    assert out[0, 1] == pytest.approx(0.0, abs=1e-15)  # b = 0, w = 2: the data's line
+    assert out[2, 1] == pytest.approx(25.0)  # b = 5, w = 2: every residual is −5
+
+
+def test_mse_has_no_cancellation_at_an_exact_fit() -> None:
+    # Far from the origin and noise-free: the textbook Σy² − 2wΣxy + … form loses
+    # every digit here; the centred form returns ~0 at the true line.
+    x = 1e4 + np.linspace(0.0, 1.0, 1001)
+    y = 3.0 * x - 7.0
+    out = regression_landscape(x, y, [3.0], [-7.0], "mse")
+    assert out[0, 0] < 1e-18
+
+
+@pytest.mark.parametrize(
+    ("args", "params", "message"),
+    [
+        (([1, 2], [1, 2], [0], [0], "hinge"), {}, r"loss must be one of 'mse', 'mae', 'huber'"),
+        (([1, 2], [1, 2], [0], [0], "huber"), {"delta": -1.0}, r"delta must be > 0.*-1\.0"),
+        (([1, 2], [1, 2], [0], [0], "huber"), {"delta": 0}, r"delta must be > 0"),
+        (([1, 2], [1, 2], [0], [0], "mse"), {"delta": 1.0}, r"loss 'mse' takes no parameter"),
+        (([1, 2], [1, 2], [0], [0], "huber"), {"beta": 1.0}, r"takes no parameter\(s\) beta"),
+        (([1, 2], [1], [0], [0], "mse"), {}, r"x and y must have the same length"),
+        (([1, np.nan], [1, 2], [0], [0], "mae"), {}, r"x must be finite, got nan"),
+        (([1, 2], [1, 2], [], [0], "mae"), {}, r"w must have at least 1 element"),
+        (([1, 2], [1, 2], [[0.0]], [0], "mae"), {}, r"w must be 1-D"),
+    ],
+)
+def test_validation(args: tuple, params: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        regression_landscape(*args, **params)
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 50, 10_000])
+def test_bruteforce_chunking_does_not_change_the_result(monkeypatch, chunk: int) -> None:
+    import lossviz.landscape as ls
+
+    d = regression_data(30, seed=5)
+    w, b = np.linspace(-1, 3, 9), np.linspace(-2, 2, 11)
+    whole = ls.regression_landscape_bruteforce(d.x, d.y, w, b, "huber", delta=0.5)
+    monkeypatch.setattr(ls, "_BRUTE_CHUNK", chunk)
+    chunked = ls.regression_landscape_bruteforce(d.x, d.y, w, b, "huber", delta=0.5)
+    np.testing.assert_array_equal(chunked, whole)
+
+
+@pytest.mark.parametrize(("loss", "params"), LOSSES)
+@pytest.mark.parametrize(("max_n", "elements"), [(0, 1 << 19), (10**9, 1), (10**9, 64)])
+def test_row_at_a_time_and_batched_paths_agree(monkeypatch, loss, params, max_n, elements) -> None:
+    # Force one-w-at-a-time searchsorted (max_n = 0) or blocks of a few rows, on
+    # integer data with ties, an unsorted b grid and b ± δ on the residuals.
+    import lossviz.landscape as ls
+
+    monkeypatch.setattr(ls, "_BATCH_MAX_N", max_n)
+    monkeypatch.setattr(ls, "_BATCH_ELEMENTS", elements)
+    x = np.array([0.0, 1.0, 1.0, 2.0, 3.0, 3.0, 3.0, -2.0])
+    y = np.array([1.0, 2.0, 2.0, 0.0, 5.0, 5.0, -1.0, 4.0])
+    w = np.arange(-3.0, 4.0)
+    b = np.array([3.0, -8.0, 0.0, 0.0, 1.0, -1.0, 7.5, 2.0])
+    _assert_matches_bruteforce(x, y, w, b, loss, params)

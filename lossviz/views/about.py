@@ -26,7 +26,7 @@ in the page's link, so what you see can be shared by copying the address bar.
   kinks at ±δ, a margin, the point p = ½). The probe x₀ reads off exact values.
 - *Surfaces.* A colour map (or 3-D surface) of the loss over two inputs, or over an
   input and a hyperparameter. When a few extreme values would wash out the map the
-  colour scale is capped at the 99th percentile, and the page says so; hovering
+  colour scale is capped at four times the median, and the page says so; hovering
   always shows the true value.
 - *Units.* Logarithms are natural: cross-entropy and KL are in nats. Divide by
   ln 2 ≈ 0.693 for bits, the unit of many textbook plots.

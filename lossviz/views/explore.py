@@ -291,8 +291,8 @@ def render() -> None:
             )
         if zmax is not None and zmax < np.nanmax(np.where(np.isfinite(sz), sz, np.nan)):
             st.caption(
-                f"Colour scale capped at {zmax:.3g} (the 99th percentile) so the low region "
-                "keeps its detail; hover shows the true value."
+                f"Colour scale capped at {zmax:.3g} (4× the median) so the low region keeps "
+                "its detail; hover shows the true value."
             )
 
     _extras(key, spec, values, x0)
@@ -301,11 +301,16 @@ def render() -> None:
 
 
 def _robust_zmax(z: np.ndarray) -> float | None:
+    """A colour-scale cap when a corner of extreme values would wash out the map.
+
+    If the maximum exceeds 8× the median, cap at 4× the median (None: no cap).
+    """
     finite = z[np.isfinite(z)]
     if finite.size == 0:
         return None
-    top = float(np.percentile(finite, 99))
-    return top if top < float(finite.max()) * 0.5 else None
+    med = float(np.median(finite))
+    top = float(finite.max())
+    return 4.0 * med if med > 0 and top > 8.0 * med else None
 
 
 def _extras(key: str, spec: LossSpec, values: dict, x0: float) -> None:

@@ -7,6 +7,7 @@ user exactly what to change. Nothing is ever clipped silently.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -139,3 +140,23 @@ def _scalar(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         raise ValueError(f"{name} must be a real number, got {value!r}")
     return float(value)
+
+
+def float64_result(fn):
+    """Return float64: an ndarray, or an ``np.float64`` scalar for 0-d results.
+
+    NumPy returns a 0-d array from some expressions and a scalar from others;
+    this makes every loss and gradient consistent (and tuples element-wise).
+    """
+
+    def _one(a):
+        return np.asarray(a, dtype=np.float64)[()]
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        out = fn(*args, **kwargs)
+        if isinstance(out, tuple):
+            return tuple(_one(a) for a in out)
+        return _one(out)
+
+    return wrapper

@@ -25,6 +25,7 @@ def _bce(y: np.ndarray, z: np.ndarray) -> np.ndarray:
     return y * softplus(-z) + (1.0 - y) * softplus(z)
 
 
+@_checks.float64_result
 def binary_cross_entropy(labels: ArrayLike, logits: ArrayLike) -> np.ndarray:
     r"""Binary cross-entropy from logits, elementwise.
 
@@ -49,6 +50,7 @@ def binary_cross_entropy(labels: ArrayLike, logits: ArrayLike) -> np.ndarray:
     return _bce(y, z)
 
 
+@_checks.float64_result
 def binary_cross_entropy_grad(labels: ArrayLike, logits: ArrayLike) -> np.ndarray:
     r""":math:`\partial\ell/\partial z = \sigma(z) - y`.
 
@@ -66,6 +68,7 @@ def _class_args(labels: ArrayLike, logits: ArrayLike) -> tuple[np.ndarray, np.nd
     return _checks.with_class_axis(("labels", y), ("logits", z))
 
 
+@_checks.float64_result
 def categorical_cross_entropy(labels: ArrayLike, logits: ArrayLike) -> np.ndarray:
     r"""Categorical cross-entropy from logits, reduced over the last (class) axis only.
 
@@ -89,6 +92,7 @@ def categorical_cross_entropy(labels: ArrayLike, logits: ArrayLike) -> np.ndarra
     return -np.sum(y * log_softmax(z), axis=-1)
 
 
+@_checks.float64_result
 def categorical_cross_entropy_grad(labels: ArrayLike, logits: ArrayLike) -> np.ndarray:
     r""":math:`\partial\ell/\partial z_k = \operatorname{softmax}(z)_k\sum_j y_j - y_k`.
 
@@ -124,6 +128,7 @@ def _alpha_t(y: np.ndarray, alpha: float | None) -> np.ndarray | float:
     return 1.0 if alpha is None else alpha * y + (1.0 - alpha) * (1.0 - y)
 
 
+@_checks.float64_result
 def focal(
     labels: ArrayLike, logits: ArrayLike, *, gamma: float = 2.0, alpha: float | None = 0.25
 ) -> np.ndarray:
@@ -162,6 +167,7 @@ def focal(
     return _alpha_t(y, alpha) * weight * _bce(y, z)
 
 
+@_checks.float64_result
 def focal_grad(
     labels: ArrayLike, logits: ArrayLike, *, gamma: float = 2.0, alpha: float | None = 0.25
 ) -> np.ndarray:

@@ -14,6 +14,7 @@ def _kl_args(p: ArrayLike, q: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     return _checks.with_class_axis(("p", p), ("q", q))
 
 
+@_checks.float64_result
 def kl_divergence(p: ArrayLike, q: ArrayLike) -> np.ndarray:
     r"""KL(p‖q) = Σ_k p_k log(p_k / q_k) over the last axis, in nats.
 
@@ -44,6 +45,7 @@ def kl_divergence(p: ArrayLike, q: ArrayLike) -> np.ndarray:
     return np.maximum(np.sum(terms, axis=-1), 0.0)
 
 
+@_checks.float64_result
 def kl_divergence_grad(p: ArrayLike, q: ArrayLike) -> np.ndarray:
     r""":math:`\partial\,\mathrm{KL}/\partial q_k = -p_k / q_k`.
 

@@ -16,6 +16,7 @@ def _contrastive_args(labels, distance, margin):
     return y, d, margin
 
 
+@_checks.float64_result
 def contrastive(labels: ArrayLike, distance: ArrayLike, *, margin: float = 1.0) -> np.ndarray:
     r"""Contrastive loss, elementwise: :math:`y\,d^2 + (1-y)\max(0, m-d)^2`.
 
@@ -44,6 +45,7 @@ def contrastive(labels: ArrayLike, distance: ArrayLike, *, margin: float = 1.0) 
     return y * d * d + (1.0 - y) * hinge * hinge
 
 
+@_checks.float64_result
 def contrastive_grad(labels: ArrayLike, distance: ArrayLike, *, margin: float = 1.0) -> np.ndarray:
     r""":math:`\partial\ell/\partial d = 2y\,d - 2(1-y)\max(0, m-d)` (continuous, 0 at d = m).
 
@@ -63,6 +65,7 @@ def _triplet_args(d_pos, d_neg, margin):
     return dp, dn, margin
 
 
+@_checks.float64_result
 def triplet(d_pos: ArrayLike, d_neg: ArrayLike, *, margin: float = 1.0) -> np.ndarray:
     r"""Triplet loss, elementwise: :math:`\max(0, d_{pos} - d_{neg} + m)`.
 
@@ -89,6 +92,7 @@ def triplet(d_pos: ArrayLike, d_neg: ArrayLike, *, margin: float = 1.0) -> np.nd
     return np.maximum(0.0, dp - dn + m)
 
 
+@_checks.float64_result
 def triplet_grad(
     d_pos: ArrayLike, d_neg: ArrayLike, *, margin: float = 1.0
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -17,6 +17,7 @@ def _bt_args(score_chosen, score_rejected, margin):
     return rc, rr, margin
 
 
+@_checks.float64_result
 def bradley_terry(
     score_chosen: ArrayLike, score_rejected: ArrayLike, *, margin: float = 0.0
 ) -> np.ndarray:
@@ -48,6 +49,7 @@ def bradley_terry(
     return softplus(-(rc - rr - m))
 
 
+@_checks.float64_result
 def bradley_terry_grad(
     score_chosen: ArrayLike, score_rejected: ArrayLike, *, margin: float = 0.0
 ) -> tuple[np.ndarray, np.ndarray]:

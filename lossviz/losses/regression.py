@@ -23,6 +23,7 @@ def _residual(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
             raise ValueError("y_true and y_pred are both infinite with the same sign") from None
 
 
+@_checks.float64_result
 def mse(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
     r"""Squared error :math:`(y - \hat y)^2`, elementwise.
 
@@ -43,6 +44,7 @@ def mse(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
     return r * r
 
 
+@_checks.float64_result
 def mse_grad(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
     r""":math:`\partial/\partial\hat y\,(y - \hat y)^2 = 2(\hat y - y)`.
 
@@ -53,6 +55,7 @@ def mse_grad(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
     return 2.0 * _residual(y_true, y_pred)
 
 
+@_checks.float64_result
 def mae(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
     r"""Absolute error :math:`|y - \hat y|`, elementwise.
 
@@ -72,6 +75,7 @@ def mae(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
     return np.abs(_residual(y_true, y_pred))
 
 
+@_checks.float64_result
 def mae_grad(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
     r""":math:`\operatorname{sign}(\hat y - y)`, with the subgradient 0 at :math:`\hat y = y`.
 
@@ -82,6 +86,7 @@ def mae_grad(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
     return np.sign(_residual(y_true, y_pred))
 
 
+@_checks.float64_result
 def huber(y_true: ArrayLike, y_pred: ArrayLike, *, delta: float = 1.0) -> np.ndarray:
     r"""Huber loss, quadratic near 0 and linear beyond :math:`\delta`.
 
@@ -115,6 +120,7 @@ def huber(y_true: ArrayLike, y_pred: ArrayLike, *, delta: float = 1.0) -> np.nda
     return np.where(a <= delta, 0.5 * r * r, delta * (a - 0.5 * delta))
 
 
+@_checks.float64_result
 def huber_grad(y_true: ArrayLike, y_pred: ArrayLike, *, delta: float = 1.0) -> np.ndarray:
     r""":math:`\partial\ell/\partial\hat y = \operatorname{clip}(r, -\delta, \delta)`.
 

@@ -65,7 +65,7 @@ def test_optional_alpha_can_be_switched_off_from_the_url():
     at = _app(loss="focal", alpha_on="0")
     _no_exception(at)
     assert not [s for s in at.slider if s.key == "explore.focal.alpha"]
-    header = [m.value for m in at.markdown if "Current values" in m.value][0]
+    header = next(m.value for m in at.markdown if "Current values" in m.value)
     assert "α: off" in header
 
 

@@ -101,6 +101,8 @@ def with_class_axis(*named: tuple[str, np.ndarray]) -> tuple[np.ndarray, ...]:
     for n, a in named:
         if a.ndim == 0:
             raise ValueError(f"{n} must have at least one axis (the classes), got a scalar")
+        if a.shape[-1] == 0:
+            raise ValueError(f"{n} must have at least one class on its last axis, got {a.shape}")
     return broadcast(*named)
 
 

@@ -117,7 +117,8 @@ def regression_data(
       :math:`u_i \sim U[0.5, 1.5]`, with M = ``outlier_magnitude``. x is untouched:
       they pull the intercept (MSE follows them, MAE/Huber barely move).
     * ``"leverage"``: x moved far right to :math:`M u_i`, and y placed
-      :math:`M u_i` *below* the line there (above it for a negative slope). Such
+      :math:`M v_i` *below* the line there (above it for a negative slope), with
+      :math:`v_i \sim U[0.5, 1.5]` and the same Gaussian noise as the inliers. Such
       high-leverage points tilt the slope of every convex M-estimator, a known
       limit of Huber and MAE alike.
 
@@ -149,6 +150,8 @@ def regression_data(
     order = rng.permutation(n)
     u = rng.uniform(0.5, 1.5, size=n)
     signs = rng.choice(np.array([-1.0, 1.0]), size=n)
+    u_drop = rng.uniform(0.5, 1.5, size=n)
+    eps_out = rng.standard_normal(n)
 
     k = round(outlier_fraction * n)
     idx = np.sort(order[:k])
@@ -159,7 +162,14 @@ def regression_data(
     else:
         x[idx] = outlier_magnitude * u[idx]
         below = -1.0 if slope >= 0 else 1.0
-        y[idx] = slope * x[idx] + intercept + below * outlier_magnitude * u[idx]
+        # Their own drop and noise, so that they do not all sit on one exact line
+        # (which an exact LAD fit would then reproduce to the digit).
+        y[idx] = (
+            slope * x[idx]
+            + intercept
+            + below * outlier_magnitude * u_drop[idx]
+            + noise * eps_out[idx]
+        )
     return RegressionData(x=x, y=y, is_outlier=is_outlier, slope=slope, intercept=intercept)
 
 

@@ -224,7 +224,8 @@ def surface_figure(
                 "xaxis_title": x_label,
                 "yaxis_title": y_label,
                 "zaxis_title": z_label,
-                "camera": {"eye": {"x": 1.5, "y": -1.5, "z": 1.0}},
+                "camera": {"eye": {"x": 1.7, "y": -1.7, "z": 1.15}},
+                "aspectmode": "cube",
             }
         )
     else:
@@ -269,6 +270,8 @@ def surface_figure(
         )
     fig = base_layout(fig, height=height, uirevision=uirevision)
     fig.update_layout(hovermode="closest")
+    if three_d:
+        fig.update_layout(margin={"l": 0, "r": 0, "t": 60, "b": 0})
     return fig
 
 
@@ -303,11 +306,43 @@ def distributions_figure(
 
 
 # --- Outliers page ---
+# These builders assemble every trace and the whole layout as plain dicts and make
+# one Figure at the end: plotly validates each property once, instead of once per
+# add_trace / update_layout call, which is ~3× faster (the page builds five figures
+# per rerun, and a rerun for a moved step slider computes nothing else).
 
 OUTLIER_COLOUR = "#CC79A7"  # reddish purple: the planted outliers
 INLIER_COLOUR = "#7F7F7F"
 TRUTH_COLOUR = "#999999"
 _PATH_FLOOR = 1e-15  # log-scale floor of f(θ_t) − f*, which can reach 0 exactly
+
+
+_SHARED_LAYOUT: dict = {}
+
+
+def _shared_layout() -> dict:
+    """base_layout's settings as a dict (made once), so that every figure looks the same."""
+    if not _SHARED_LAYOUT:
+        layout = base_layout(go.Figure(), height=100).layout.to_plotly_json()
+        for key in ("template", "height", "uirevision"):
+            layout.pop(key, None)
+        _SHARED_LAYOUT.update(layout)
+    return _SHARED_LAYOUT
+
+
+def _merged(base: dict, extra: dict) -> dict:
+    """``base`` updated by ``extra``, recursively for nested dicts (inputs unchanged)."""
+    out = dict(base)
+    for k, v in extra.items():
+        out[k] = _merged(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _figure(data: list[dict], layout: dict, *, title: str | None, height: int, uirevision):
+    extra = {"height": height, "uirevision": uirevision, **layout}
+    if title:
+        extra["title"] = {"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
+    return go.Figure(data=data, layout=_merged(_shared_layout(), extra))
 
 
 def _line_label(name: str, w: float, b: float) -> str:
@@ -325,7 +360,7 @@ def outliers_scatter_figure(
     truth: tuple[float, float],
     influence_label: str,
     max_size: float = 26.0,
-    min_size: float = 3.0,
+    min_size: float = 4.0,
     title: str | None = None,
     height: int = 520,
     uirevision: str | None = None,
@@ -334,7 +369,7 @@ def outliers_scatter_figure(
 
     Args:
       x, y: the data, 1-D of equal length.
-      is_outlier: bool mask of the planted outliers (drawn as diamonds).
+      is_outlier: bool mask of the planted outliers (drawn as outlined diamonds).
       influence: |∂ℓ/∂ŷ| per point; the marker diameter is ``max_size · influence /
         max(influence)`` (at least ``min_size`` so a point with zero influence stays visible).
       lines: ``(name, w, b, colour)`` per fitted line ŷ = w x + b.
@@ -350,63 +385,82 @@ def outliers_scatter_figure(
     size = max_size * infl / top if top > 0 else np.full_like(infl, max_size)
     size = np.maximum(size, min_size)
     hover = f"x = %{{x:.3f}}<br>y = %{{y:.3f}}<br>{influence_label} = %{{customdata:.4g}}"
-    fig = go.Figure()
-    for name, sel, colour, symbol in (
-        ("inliers", ~mask, INLIER_COLOUR, "circle"),
-        ("outliers", mask, OUTLIER_COLOUR, "diamond"),
+    data: list[dict] = []
+    for name, sel, colour, symbol, edge in (
+        ("inliers", ~mask, INLIER_COLOUR, "circle", "rgba(255,255,255,0.6)"),
+        # A solid outline keeps an outlier visible even when its vote (and size) is ~0.
+        ("outliers", mask, OUTLIER_COLOUR, "diamond", OUTLIER_COLOUR),
     ):
-        fig.add_trace(
-            go.Scatter(
-                x=f32(x[sel]),
-                y=f32(y[sel]),
-                customdata=f32(infl[sel]),
-                mode="markers",
-                name=f"{name} ({int(sel.sum())})",
-                marker={
+        data.append(
+            {
+                "type": "scatter",
+                "x": f32(x[sel]),
+                "y": f32(y[sel]),
+                "customdata": f32(infl[sel]),
+                "mode": "markers",
+                "name": f"{name} ({int(sel.sum())})",
+                "marker": {
                     "size": f32(size[sel]),
                     "sizemode": "diameter",
                     "color": colour,
                     "symbol": symbol,
                     "opacity": 0.75,
-                    "line": {"width": 0.5, "color": "rgba(255,255,255,0.6)"},
+                    "line": {"width": 1.5 if edge == colour else 0.5, "color": edge},
                 },
-                hovertemplate=hover + f"<extra>{name}</extra>",
-            )
+                "hovertemplate": hover + f"<extra>{name}</extra>",
+            }
         )
     lo, hi = float(x.min()), float(x.max())
     pad = 0.03 * max(hi - lo, 1e-9)
     xs = np.array([lo - pad, hi + pad])
-    tw, tb = truth
-    fig.add_trace(
-        go.Scatter(
-            x=f32(xs),
-            y=f32(tw * xs + tb),
-            mode="lines",
-            name=_line_label("truth", tw, tb),
-            line={"color": TRUTH_COLOUR, "width": 3, "dash": "dash"},
-            hoverinfo="skip",
+    styled = [("truth", *truth, {"color": TRUTH_COLOUR, "width": 3, "dash": "dash"})]
+    styled += [(name, w, b, {"color": colour, "width": 3}) for name, w, b, colour in lines]
+    for name, w, b, style in styled:
+        data.append(
+            {
+                "type": "scatter",
+                "x": f32(xs),
+                "y": f32(w * xs + b),
+                "mode": "lines",
+                "name": _line_label(name, w, b),
+                "line": style,
+                "hoverinfo": "skip",
+            }
         )
-    )
-    for name, w, b, colour in lines:
-        fig.add_trace(
-            go.Scatter(
-                x=f32(xs),
-                y=f32(w * xs + b),
-                mode="lines",
-                name=_line_label(name, w, b),
-                line={"color": colour, "width": 3},
-                hoverinfo="skip",
-            )
-        )
-    fig.update_xaxes(title_text="x", range=[float(xs[0]), float(xs[1])])
-    fig.update_yaxes(title_text="y")
-    if title:
-        fig.update_layout(
-            title={"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
-        )
-    fig = base_layout(fig, height=height, uirevision=uirevision)
-    fig.update_layout(hovermode="closest")
-    return fig
+    layout = {
+        "hovermode": "closest",
+        "margin": {"t": 115},  # room for a legend of five long entries in a narrow column
+        "xaxis": {"title": {"text": "x"}, "range": [float(xs[0]), float(xs[1])]},
+        "yaxis": {"title": {"text": "y"}},
+    }
+    return _figure(data, layout, title=title, height=height, uirevision=uirevision)
+
+
+def equalised_scale(z: np.ndarray, stops: int = 11) -> list[list]:
+    """Viridis with its stops at the quantiles of z: every colour covers an equal area.
+
+    A loss landscape is mostly high walls; on a linear scale the valley around the
+    optimum is one flat dark colour. Placing the stops at quantiles (histogram
+    equalisation) spends the colours where the map is; the colour bar keeps the
+    true values, so the mapping stays exact, only non-linear.
+    """
+    from plotly.colors import sample_colorscale
+
+    z = np.asarray(z, dtype=np.float64)
+    z = z[np.isfinite(z)]
+    colours = sample_colorscale(SURFACE_SCALE, list(np.linspace(0.0, 1.0, stops)))
+    lo, hi = (float(z.min()), float(z.max())) if z.size else (0.0, 0.0)
+    if not hi > lo:  # flat or empty: the plain linear scale
+        return [[float(t), c] for t, c in zip(np.linspace(0, 1, stops), colours, strict=True)]
+    q = (np.quantile(z, np.linspace(0.0, 1.0, stops)) - lo) / (hi - lo)
+    q[0], q[-1] = 0.0, 1.0
+    q = np.maximum.accumulate(q)
+    # Plotly wants increasing stops: drop repeats (a plateau), keeping the top colour at 1.
+    keep = np.r_[True, np.diff(q) > 0]
+    keep[-1] = True
+    if q[-2] >= 1.0:
+        keep[np.flatnonzero(q >= 1.0)[0]] = False
+    return [[float(t), c] for t, c, k in zip(q, colours, keep, strict=True) if k]
 
 
 def landscape_path_figure(
@@ -426,6 +480,9 @@ def landscape_path_figure(
     uirevision: str | None = None,
 ) -> go.Figure:
     """A loss landscape over (w, b) with its optimum (★), the truth (✕) and a descent path.
+
+    Three of these sit side by side on the page, so there is no legend (the page
+    explains ★, ✕ and ●) and the colour bar is thin and untitled (hover names it).
 
     Args:
       w, b: 1-D axes; z has shape ``(len(b), len(w))`` (rows are b).
@@ -450,154 +507,139 @@ def landscape_path_figure(
     finite = z[np.isfinite(z)]
     cmin = float(finite.min()) if finite.size else 0.0
     cmax = float(finite.max()) if finite.size else 1.0
-    colorbar = {"title": {"text": z_label, "side": "right"}, "thickness": 12}
-    now = f"step {k}: w = %{{x:.3f}}, b = %{{y:.3f}}"
+    scale = equalised_scale(finite)
+    markers = (
+        # (w, b, loss), name, 2-D symbol, 2-D size, 3-D symbol, fill, edge
+        ((pw[k], pb[k], pl[k]), f"step {k}", "circle", 12, "circle", colour, "#FFFFFF"),
+        (optimum, "optimum ★", "star", 20, "diamond", "#FFFFFF", "#000000"),
+        (truth, "truth ✕", "x", 14, "x", "#000000", "#FFFFFF"),
+    )
+    data: list[dict]
     if three_d:
-        fig = go.Figure(
-            go.Surface(
-                x=f32(w),
-                y=f32(b),
-                z=f32(z),
-                colorscale=SURFACE_SCALE,
-                cmin=cmin,
-                cmax=cmax,
-                colorbar=colorbar,
-                hovertemplate=hover,
-                opacity=0.9,
-            )
-        )
-        lift = 0.01 * (cmax - cmin)  # draw the markers just above the surface
-        fig.add_trace(
-            go.Scatter3d(
-                x=f32(pw[k:]),
-                y=f32(pb[k:]),
-                z=f32(pl[k:] + lift),
-                mode="lines",
-                name="rest of the path",
-                line={"color": "rgba(255,255,255,0.6)", "width": 3},
-                hoverinfo="skip",
-            )
-        )
-        fig.add_trace(
-            go.Scatter3d(
-                x=f32(pw[: k + 1]),
-                y=f32(pb[: k + 1]),
-                z=f32(pl[: k + 1] + lift),
-                mode="lines+markers",
-                name=f"path to step {k}",
-                line={"color": colour, "width": 6},
-                marker={"size": 2.5, "color": colour},
-                hovertemplate="w = %{x:.3f}<br>b = %{y:.3f}<extra>path</extra>",
-            )
-        )
-        for (mw, mb, ml), name, symbol, fill in (
-            ((pw[k], pb[k], pl[k]), f"step {k}", "circle", colour),
-            (optimum, "optimum", "diamond", "#FFFFFF"),
-            (truth, "truth", "x", "#000000"),
-        ):
-            fig.add_trace(
-                go.Scatter3d(
-                    x=f32([mw]),
-                    y=f32([mb]),
-                    z=f32([ml + lift]),
-                    mode="markers",
-                    name=name,
-                    marker={
+        lift = 0.01 * (cmax - cmin)  # draw the path and markers just above the surface
+        data = [
+            {
+                "type": "surface",
+                "x": f32(w),
+                "y": f32(b),
+                "z": f32(z),
+                "colorscale": scale,
+                "cmin": cmin,
+                "cmax": cmax,
+                "showscale": False,  # the z axis carries the values in 3-D
+                "hovertemplate": hover,
+                "opacity": 0.9,
+            },
+            {
+                "type": "scatter3d",
+                "x": f32(pw[k:]),
+                "y": f32(pb[k:]),
+                "z": f32(pl[k:] + lift),
+                "mode": "lines",
+                "name": "rest of the path",
+                "line": {"color": "rgba(255,255,255,0.6)", "width": 3},
+                "hoverinfo": "skip",
+            },
+            {
+                "type": "scatter3d",
+                "x": f32(pw[: k + 1]),
+                "y": f32(pb[: k + 1]),
+                "z": f32(pl[: k + 1] + lift),
+                "mode": "lines+markers",
+                "name": f"path to step {k}",
+                "line": {"color": colour, "width": 6},
+                "marker": {"size": 2.5, "color": colour},
+                "hovertemplate": "w = %{x:.3f}<br>b = %{y:.3f}<extra>path</extra>",
+            },
+        ]
+        for (mw, mb, ml), name, _, _, symbol, fill, _ in markers:
+            data.append(
+                {
+                    "type": "scatter3d",
+                    "x": f32([mw]),
+                    "y": f32([mb]),
+                    "z": f32([ml + lift]),
+                    "mode": "markers",
+                    "name": name,
+                    "marker": {
                         "size": 7,
                         "color": fill,
                         "symbol": symbol,
                         "line": {"color": "#000000", "width": 2},
                     },
-                    hovertemplate=f"{name}<br>w = %{{x:.3f}}<br>b = %{{y:.3f}}<extra></extra>",
-                )
+                    "hovertemplate": f"{name}<br>w = %{{x:.3f}}<br>b = %{{y:.3f}}<extra></extra>",
+                }
             )
-        fig.update_layout(
-            scene={
-                "xaxis_title": "slope w",
-                "yaxis_title": "intercept b",
-                "zaxis_title": z_label,
-                "camera": {"eye": {"x": 1.5, "y": -1.5, "z": 1.0}},
-            }
-        )
+        layout = {
+            "scene": {
+                "xaxis": {"title": {"text": "slope w"}},
+                "yaxis": {"title": {"text": "intercept b"}},
+                "zaxis": {"title": {"text": z_label}},
+                "camera": {"eye": {"x": 1.45, "y": -1.45, "z": 0.95}},
+                "aspectmode": "cube",
+            },
+            "margin": {"l": 0, "r": 0, "t": 40, "b": 0},
+        }
     else:
-        fig = go.Figure(
-            go.Contour(
-                x=f32(w),
-                y=f32(b),
-                z=f32(z),
-                colorscale=SURFACE_SCALE,
-                zmin=cmin,
-                zmax=cmax,
-                colorbar=colorbar,
-                hovertemplate=hover,
-                contours={"coloring": "heatmap"},
-                line={"width": 0.5, "color": "rgba(255,255,255,0.35)"},
-                ncontours=24,
-                showlegend=False,
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=f32(pw[k:]),
-                y=f32(pb[k:]),
-                mode="lines",
-                name="rest of the path",
-                line={"color": "rgba(255,255,255,0.55)", "width": 1.5, "dash": "dot"},
-                hoverinfo="skip",
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=f32(pw[: k + 1]),
-                y=f32(pb[: k + 1]),
-                mode="lines+markers",
-                name=f"path to step {k}",
-                line={"color": colour, "width": 2.5},
-                marker={"size": 4, "color": colour, "line": {"width": 0.5, "color": "#FFFFFF"}},
-                hovertemplate="w = %{x:.3f}<br>b = %{y:.3f}<extra>path</extra>",
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=f32([pw[k]]),
-                y=f32([pb[k]]),
-                mode="markers",
-                name=f"step {k}",
-                marker={"size": 12, "color": colour, "line": {"width": 2, "color": "#FFFFFF"}},
-                hovertemplate=now + "<extra></extra>",
-            )
-        )
-        for (mw, mb, _), name, symbol, size, fill in (
-            (optimum, "optimum ★", "star", 20, "#FFFFFF"),
-            (truth, "truth ✕", "x", 14, "#000000"),
-        ):
-            fig.add_trace(
-                go.Scatter(
-                    x=f32([mw]),
-                    y=f32([mb]),
-                    mode="markers",
-                    name=name,
-                    marker={
+        data = [
+            {
+                "type": "contour",
+                "x": f32(w),
+                "y": f32(b),
+                "z": f32(z),
+                "colorscale": scale,
+                "zmin": cmin,
+                "zmax": cmax,
+                "colorbar": {"thickness": 10, "tickfont": {"size": 11}, "xpad": 4},
+                "hovertemplate": hover,
+                "contours": {"coloring": "heatmap"},
+                "line": {"width": 0.5, "color": "rgba(255,255,255,0.35)"},
+                "ncontours": 24,
+            },
+            {
+                "type": "scatter",
+                "x": f32(pw[k:]),
+                "y": f32(pb[k:]),
+                "mode": "lines",
+                "name": "rest of the path",
+                "line": {"color": "rgba(255,255,255,0.55)", "width": 1.5, "dash": "dot"},
+                "hoverinfo": "skip",
+            },
+            {
+                "type": "scatter",
+                "x": f32(pw[: k + 1]),
+                "y": f32(pb[: k + 1]),
+                "mode": "lines+markers",
+                "name": f"path to step {k}",
+                "line": {"color": colour, "width": 2.5},
+                "marker": {"size": 4, "color": colour, "line": {"width": 0.5, "color": "#FFFFFF"}},
+                "hovertemplate": "w = %{x:.3f}<br>b = %{y:.3f}<extra>path</extra>",
+            },
+        ]
+        for (mw, mb, _), name, symbol, size, _, fill, edge in markers:
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": f32([mw]),
+                    "y": f32([mb]),
+                    "mode": "markers",
+                    "name": name,
+                    "marker": {
                         "size": size,
                         "color": fill,
                         "symbol": symbol,
-                        "line": {
-                            "color": "#000000" if fill == "#FFFFFF" else "#FFFFFF",
-                            "width": 1.5,
-                        },
+                        "line": {"color": edge, "width": 2 if symbol == "circle" else 1.5},
                     },
-                    hovertemplate=f"{name}: w = %{{x:.3f}}, b = %{{y:.3f}}<extra></extra>",
-                )
+                    "hovertemplate": f"{name}: w = %{{x:.3f}}, b = %{{y:.3f}}<extra></extra>",
+                }
             )
-        fig.update_xaxes(title_text="slope w", range=[float(w[0]), float(w[-1])])
-        fig.update_yaxes(title_text="intercept b", range=[float(b[0]), float(b[-1])])
-    if title:
-        fig.update_layout(
-            title={"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
-        )
-    fig = base_layout(fig, height=height, uirevision=uirevision)
-    fig.update_layout(hovermode="closest", legend={"font": {"size": 12}})
-    return fig
+        layout = {
+            "xaxis": {"title": {"text": "slope w"}, "range": [float(w[0]), float(w[-1])]},
+            "yaxis": {"title": {"text": "intercept b"}, "range": [float(b[0]), float(b[-1])]},
+            "margin": {"l": 55, "r": 10, "t": 40, "b": 50},
+        }
+    layout.update(hovermode="closest", showlegend=False)
+    return _figure(data, layout, title=title, height=height, uirevision=uirevision)
 
 
 def descent_gap_figure(
@@ -617,24 +659,1282 @@ def descent_gap_figure(
       step: the iteration marked by a vertical line.
       steps: the number of iterations requested (the x range).
     """
-    fig = go.Figure()
+    data = []
     for name, loss, f_star, colour in runs:
         loss = np.asarray(loss, dtype=np.float64)
-        gap = np.maximum(loss - f_star, _PATH_FLOOR)
+        data.append(
+            {
+                "type": "scatter",
+                "x": np.arange(loss.size, dtype=np.float32),
+                "y": f32(np.maximum(loss - f_star, _PATH_FLOOR)),
+                "mode": "lines",
+                "name": name,
+                "line": {"color": colour, "width": 2.5},
+            }
+        )
+    layout = {
+        "xaxis": {"title": {"text": "iteration t"}, "range": [0, max(steps, 1)]},
+        "yaxis": {"title": {"text": "f(θ_t) − f*"}, "type": "log", "exponentformat": "power"},
+        "shapes": [
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "y domain",
+                "x0": step,
+                "x1": step,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": MARKER_COLOUR, "dash": "dot", "width": 1.5},
+            }
+        ],
+    }
+    return _figure(data, layout, title=title, height=height, uirevision=uirevision)
+
+
+# --- Compare page ---
+
+# Entries are told apart by colour *and* dash, so two entries that coincide (focal γ = 0
+# and cross-entropy; Bradley–Terry m = 0 and BCE on Δr) stay visible on top of each other.
+COMPARE_DASHES = ("solid", "dash", "dot", "dashdot")
+
+
+def compare_style(index: int, *, width: float = 3.0) -> dict:
+    """The line style of entry ``index`` (A, B, C, D) in every Compare view."""
+    return {
+        "color": PALETTE[index % len(PALETTE)],
+        "width": width,
+        "dash": COMPARE_DASHES[index % len(COMPARE_DASHES)],
+    }
+
+
+def _merge_markers(x: np.ndarray, markers) -> list[tuple[float, str, int]]:
+    """Visible markers sorted by x, labels at one x joined, and a label row for each.
+
+    Labels closer than 12% of the x span go up a row so that they never overlap.
+    """
+    merged: dict[float, list[str]] = {}
+    for mx, label in markers:
+        if x[0] <= mx <= x[-1]:
+            merged.setdefault(round(float(mx), 9), []).append(label)
+    out: list[tuple[float, str, int]] = []
+    span = float(x[-1] - x[0]) or 1.0
+    for mx in sorted(merged):
+        level = 0
+        if out and mx - out[-1][0] < 0.12 * span:
+            level = out[-1][2] + 1
+        out.append((mx, " · ".join(merged[mx]), level))
+    return out
+
+
+def _compare_markers(
+    fig: go.Figure, x: np.ndarray, markers, rows: Sequence[int], cols=(1,), *, bottom=False
+):
+    """Dotted verticals with their labels inside the plot, at its top (or bottom)."""
+    for mx, label, level in _merge_markers(x, markers):
+        right = _label_on_left(x, mx)
+        for row in rows:
+            for col in cols:
+                fig.add_vline(
+                    x=mx,
+                    line={"color": MARKER_COLOUR, "dash": "dot", "width": 1.5},
+                    row=row,
+                    col=col,
+                )
+        fig.add_annotation(
+            x=mx,
+            y=0.0 if bottom else 1.0,
+            xref="x",
+            yref="y domain",
+            text=label,
+            showarrow=False,
+            yanchor="bottom" if bottom else "top",
+            # inside the plot, clear of the legend; close labels stack
+            yshift=16 * level if bottom else -16 * level,
+            xanchor="right" if right else "left",
+            xshift=-4 if right else 4,  # beside its line, not struck through by it
+            font={"size": 12},
+        )
+
+
+def _label_on_left(x: np.ndarray, mx: float) -> bool:
+    """A marker label goes left of its line in the right third of the axis (stays inside)."""
+    return (mx - x[0]) / ((x[-1] - x[0]) or 1.0) > 0.67
+
+
+def _compare_title(fig: go.Figure, title: str | None) -> None:
+    if title:
+        fig.update_layout(
+            title={"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
+        )
+
+
+def compare_overlay_figure(
+    x: np.ndarray,
+    entries: Sequence[tuple[int, str, np.ndarray, np.ndarray]],
+    *,
+    x_label: str,
+    grad_label: str,
+    loss_label: str = "loss",
+    markers: Sequence[tuple[float, str]] = (),
+    title: str | None = None,
+    height: int = 600,
+    uirevision: str | None = None,
+) -> go.Figure:
+    """Every entry's loss (top) and gradient (bottom) overlaid on one shared x axis.
+
+    Args:
+      entries: ``(index, label, loss, grad)``; ``index`` picks the entry's style.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    for _, label, loss, grad in entries:
+        _check_1d(x, (f"{label} loss", np.asarray(loss)), (f"{label} gradient", np.asarray(grad)))
+    fig = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.6, 0.4]
+    )
+    xs = f32(x)
+    for i, label, loss, grad in entries:
+        style = compare_style(i)
+        fig.add_trace(
+            go.Scatter(x=xs, y=f32(loss), name=label, line=style, legendgroup=label),
+            row=1,
+            col=1,
+        )
         fig.add_trace(
             go.Scatter(
-                x=np.arange(loss.size, dtype=np.float32),
-                y=f32(gap),
-                mode="lines",
-                name=name,
-                line={"color": colour, "width": 2.5},
+                x=xs,
+                y=f32(grad),
+                name=f"{label} (gradient)",
+                line=compare_style(i, width=2.5),
+                legendgroup=label,
+                showlegend=False,
+            ),
+            row=2,
+            col=1,
+        )
+    _compare_markers(fig, x, markers, rows=(1, 2))
+    fig.update_yaxes(title_text=loss_label, row=1, col=1)
+    fig.update_yaxes(title_text=grad_label, row=2, col=1)
+    fig.update_xaxes(title_text=x_label, row=2, col=1)
+    _compare_title(fig, title)
+    return base_layout(fig, height=height, uirevision=uirevision)
+
+
+def compare_panels_figure(
+    x: np.ndarray,
+    entries: Sequence[tuple[int, str, np.ndarray, np.ndarray]],
+    *,
+    x_label: str,
+    grad_label: str,
+    loss_label: str = "loss",
+    markers: Sequence[tuple[float, str]] = (),
+    height: int = 480,
+    uirevision: str | None = None,
+) -> go.Figure:
+    """One column per entry, loss above gradient; every panel of a row shares its axes."""
+    x = np.asarray(x, dtype=np.float64)
+    for _, label, loss, grad in entries:
+        _check_1d(x, (f"{label} loss", np.asarray(loss)), (f"{label} gradient", np.asarray(grad)))
+    n = len(entries)
+    if n == 0:
+        raise ValueError("entries must not be empty")
+    fig = make_subplots(
+        rows=2,
+        cols=n,
+        shared_xaxes="all",
+        shared_yaxes="rows",
+        vertical_spacing=0.1,
+        horizontal_spacing=0.03,
+        row_heights=[0.6, 0.4],
+        subplot_titles=[label for _, label, _, _ in entries],
+    )
+    xs = f32(x)
+    for col, (i, label, loss, grad) in enumerate(entries, start=1):
+        fig.add_trace(
+            go.Scatter(x=xs, y=f32(loss), name=label, line=compare_style(i), showlegend=False),
+            row=1,
+            col=col,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=f32(grad),
+                name=f"{label} (gradient)",
+                line=compare_style(i, width=2.5),
+                showlegend=False,
+            ),
+            row=2,
+            col=col,
+        )
+        for mx, _ in markers:
+            if x[0] <= mx <= x[-1]:
+                for row in (1, 2):
+                    fig.add_vline(
+                        x=mx,
+                        line={"color": MARKER_COLOUR, "dash": "dot", "width": 1.5},
+                        row=row,
+                        col=col,
+                    )
+        fig.update_xaxes(title_text=x_label if n == 1 else None, row=2, col=col)
+    for a in fig.layout.annotations:  # the subplot titles
+        a.font = {"size": 13}
+    fig.update_yaxes(title_text=loss_label, row=1, col=1)
+    fig.update_yaxes(title_text=grad_label, row=2, col=1)
+    fig.add_annotation(
+        text=x_label,
+        x=0.5,
+        y=-0.14,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        font={"size": 14},
+    )
+    fig = base_layout(fig, height=height, uirevision=uirevision)
+    fig.update_layout(margin={"l": 60, "r": 20, "t": 40, "b": 70}, hovermode="closest")
+    return fig
+
+
+def compare_ratio_figure(
+    x: np.ndarray,
+    ratios: Sequence[tuple[int, str, np.ndarray]],
+    *,
+    x_label: str,
+    baseline_label: str,
+    log_y: bool = True,
+    decades: float = 8.0,
+    markers: Sequence[tuple[float, str]] = (),
+    title: str | None = None,
+    height: int = 460,
+    uirevision: str | None = None,
+) -> go.Figure:
+    """Each entry divided by the baseline entry, pointwise (gaps where it is undefined).
+
+    Args:
+      ratios: ``(index, label, ratio)``; ``index`` picks the entry's style.
+      log_y: a log y axis (values ≤ 0 become gaps there).
+      decades: on the log axis, show at most this many decades below the largest
+        ratio (the data are all there: autoscale, a double-click, shows them).
+    """
+    x = np.asarray(x, dtype=np.float64)
+    for _, label, r in ratios:
+        _check_1d(x, (f"{label} ratio", np.asarray(r)))
+    fig = go.Figure()
+    xs = f32(x)
+    for i, label, r in ratios:
+        y = np.asarray(r, dtype=np.float64)
+        if log_y:
+            y = np.where(y > 0.0, y, np.nan)
+        fig.add_trace(go.Scatter(x=xs, y=f32(y), name=f"{label} ÷ baseline", line=compare_style(i)))
+    # Ratios start near 1 at the top left; labels at the bottom stay clear of them.
+    _compare_markers(fig, x, markers, rows=(None,), cols=(None,), bottom=True)
+    fig.update_xaxes(title_text=x_label)
+    axis: dict = {}
+    if log_y:
+        axis = {"type": "log", "exponentformat": "power"}
+        pos = np.concatenate([np.asarray(r, dtype=np.float64).ravel() for _, _, r in ratios])
+        pos = pos[np.isfinite(pos) & (pos > 0.0)]
+        if pos.size:
+            hi = float(np.log10(pos.max()))
+            lo = max(float(np.log10(pos.min())), hi - decades)
+            if hi - lo > 3.0:
+                axis["dtick"] = 1  # one tick per decade: 10⁻², 10⁻³, ... reads as "100×"
+            pad = 0.05 * max(hi - lo, 1.0)
+            axis["range"] = [lo - pad, hi + pad]
+    fig.update_yaxes(title_text=f"ratio to {baseline_label}", **axis)
+    _compare_title(fig, title)
+    fig = base_layout(fig, height=height, uirevision=uirevision)
+    fig.update_layout(showlegend=True)  # also for a single ratio: it names the entry
+    return fig
+
+
+def compare_surfaces_figure(
+    x: np.ndarray,
+    y: np.ndarray,
+    entries: Sequence[tuple[int, str, np.ndarray]],
+    *,
+    x_label: str,
+    y_label: str,
+    z_label: str = "loss",
+    three_d: bool = False,
+    zmax: float | None = None,
+    camera: dict | None = None,
+    height: int = 440,
+    uirevision: str | None = None,
+) -> go.Figure:
+    """Side-by-side surfaces on one shared colour scale (and, in 3-D, the same camera).
+
+    Args:
+      entries: ``(index, label, z)`` with z of shape ``(len(y), len(x))``.
+      zmax: cap of the shared colour scale (hover still shows the true value).
+    """
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    n = len(entries)
+    if n == 0:
+        raise ValueError("entries must not be empty")
+    finite = []
+    for _, label, z in entries:
+        z = np.asarray(z)
+        if z.shape != (y.size, x.size):
+            raise ValueError(
+                f"{label}: z must have shape (len(y), len(x)) = {(y.size, x.size)}, got {z.shape}"
+            )
+        finite.append(z[np.isfinite(z)])
+    allv = np.concatenate(finite) if finite else np.zeros(0)
+    cmin = float(allv.min()) if allv.size else 0.0
+    cmax = zmax if zmax is not None else (float(allv.max()) if allv.size else 1.0)
+    if not cmax > cmin:
+        cmax = cmin + 1.0
+    hover = (
+        f"{x_label}: %{{x:.3f}}<br>{y_label}: %{{y:.3f}}<br>{z_label}: %{{z:.4g}}<extra></extra>"
+    )
+    titles = [label for _, label, _ in entries]
+    if three_d:
+        fig = make_subplots(
+            rows=1,
+            cols=n,
+            specs=[[{"type": "scene"}] * n],
+            subplot_titles=titles,
+            horizontal_spacing=0.01,
+        )
+    else:
+        fig = make_subplots(
+            rows=1,
+            cols=n,
+            shared_xaxes="all",
+            shared_yaxes="all",
+            subplot_titles=titles,
+            horizontal_spacing=0.03,
+        )
+    xs, ys = f32(x), f32(y)
+    size = (cmax - cmin) / 24.0
+    for col, (_, _, z) in enumerate(entries, start=1):
+        if three_d:
+            trace = go.Surface(x=xs, y=ys, z=f32(z), coloraxis="coloraxis", hovertemplate=hover)
+        else:
+            trace = go.Contour(
+                x=xs,
+                y=ys,
+                z=f32(z),
+                coloraxis="coloraxis",
+                hovertemplate=hover,
+                contours={"coloring": "heatmap", "start": cmin, "end": cmax, "size": size},
+                line={"width": 0.5, "color": "rgba(255,255,255,0.35)"},
+            )
+        fig.add_trace(trace, row=1, col=col)
+    fig.update_layout(
+        coloraxis={
+            "colorscale": SURFACE_SCALE,
+            "cmin": cmin,
+            "cmax": cmax,
+            "colorbar": {"title": {"text": z_label, "side": "right"}},
+        }
+    )
+    if three_d:
+        cam = camera or {"eye": {"x": 1.7, "y": -1.7, "z": 1.2}}
+        # The z range spans the true data (plotly does not clip a surface to its box);
+        # only the colour scale is capped. Axis titles would not fit four small scenes:
+        # the axes are named once, below the panels.
+        ztop = float(allv.max()) if allv.size else cmax
+        tick = {"tickfont": {"size": 10}, "title": {"text": ""}}
+        scene = {
+            "xaxis": tick,
+            "yaxis": tick,
+            "zaxis": {**tick, "range": [cmin, max(ztop, cmax)]},
+            "camera": cam,
+            "aspectmode": "cube",
+        }
+        fig.update_layout({("scene" if c == 1 else f"scene{c}"): scene for c in range(1, n + 1)})
+        fig.add_annotation(
+            text=f"x: {x_label}  ·  y: {y_label}  ·  z: {z_label}",
+            x=0.5,
+            y=-0.06,
+            xref="paper",
+            yref="paper",
+            showarrow=False,
+            font={"size": 13},
+        )
+    else:
+        fig.update_xaxes(title_text=x_label)
+        fig.update_yaxes(title_text=y_label, col=1)
+    for a in fig.layout.annotations:
+        a.font = {"size": 13}
+    fig = base_layout(fig, height=height, uirevision=uirevision)
+    fig.update_layout(margin={"l": 60, "r": 20, "t": 40, "b": 50}, hovermode="closest")
+    return fig
+
+
+# --- KL fit page ---
+
+KL_FORWARD_COLOUR = "#0072B2"  # blue: KL(P‖Q), mode covering
+KL_REVERSE_COLOUR = "#D55E00"  # vermillion: KL(Q‖P), mode seeking
+KL_P_COLOUR = "#999999"
+_KL_MARKERS = {
+    # style: (symbol, size, fill, outline, opacity)
+    "optimum": ("star", 18, "#ffffff", "#000000", 1.0),
+    "other": ("circle", 12, "#ffffff", KL_REVERSE_COLOUR, 1.0),
+    "faint": ("x", 13, "rgba(255,255,255,0.9)", "#000000", 0.7),
+}
+
+
+def kl_fit_figure(
+    grid: np.ndarray,
+    p: np.ndarray,
+    fits: Sequence[tuple[str, np.ndarray, str, str]],
+    *,
+    p_label: str,
+    x_label: str = "x",
+    y_label: str = "density",
+    title: str | None = None,
+    height: int = 380,
+    uirevision: str | None = None,
+) -> go.Figure:
+    """The target P (filled grey) with fitted Gaussians Q drawn over it.
+
+    Args:
+      grid: the common 1-D support; p and every q are shaped like it.
+      fits: ``(label, q, colour, dash)`` per fitted Q; dash is a plotly dash style
+        (``"solid"``, ``"dash"``, ``"dot"``).
+    """
+    grid = np.asarray(grid, dtype=np.float64)
+    _check_1d(grid, ("p", np.asarray(p)), *((label, np.asarray(q)) for label, q, _, _ in fits))
+    xs = f32(grid)
+    fig = go.Figure(
+        go.Scatter(
+            x=xs,
+            y=f32(p),
+            name=p_label,
+            fill="tozeroy",
+            line={"color": KL_P_COLOUR, "width": 2},
+            fillcolor="rgba(153,153,153,0.35)",
+        )
+    )
+    for label, q, colour, dash in fits:
+        width = 1.8 if dash == "dot" else 3.0
+        fig.add_trace(
+            go.Scatter(
+                x=xs, y=f32(q), name=label, line={"color": colour, "width": width, "dash": dash}
             )
         )
-    fig.add_vline(x=step, line={"color": MARKER_COLOUR, "dash": "dot", "width": 1.5})
-    fig.update_xaxes(title_text="iteration t", range=[0, max(steps, 1)])
-    fig.update_yaxes(title_text="f(θ_t) − f*", type="log", exponentformat="power")
+    fig.update_xaxes(title_text=x_label)
+    fig.update_yaxes(title_text=y_label, rangemode="tozero")
     if title:
         fig.update_layout(
             title={"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
         )
     return base_layout(fig, height=height, uirevision=uirevision)
+
+
+def kl_landscapes_figure(
+    mu: np.ndarray,
+    log_sigma: np.ndarray,
+    panels: Sequence[tuple[str, np.ndarray, Sequence[tuple[float, float, str, str]]]],
+    *,
+    x_label: str = "μ_Q",
+    y_label: str = "log σ_Q",
+    z_label: str = "KL (nats)",
+    zmax: float | None = None,
+    height: int = 480,
+    uirevision: str | None = None,
+) -> go.Figure:
+    """KL landscapes over (μ, log σ) side by side on one colour scale, with marked points.
+
+    Args:
+      mu, log_sigma: the axes; each panel's z has shape ``(len(log_sigma), len(mu))``.
+      panels: ``(title, z, markers)``; a marker is ``(mu, log_sigma, label, style)``
+        with style ``"optimum"`` (★, this panel's fit), ``"other"`` (○, another
+        local optimum) or ``"faint"`` (✕, the other direction's fit, for comparison).
+        Markers sharing a label share one legend entry.
+      zmax: cap of the shared colour scale (hover still shows the true value).
+    """
+    mu = np.asarray(mu, dtype=np.float64)
+    log_sigma = np.asarray(log_sigma, dtype=np.float64)
+    if not panels:
+        raise ValueError("panels must not be empty")
+    finite = []
+    for title, z, _ in panels:
+        z = np.asarray(z)
+        if z.shape != (log_sigma.size, mu.size):
+            raise ValueError(
+                f"{title}: z must have shape (len(log_sigma), len(mu)) = "
+                f"{(log_sigma.size, mu.size)}, got {z.shape}"
+            )
+        finite.append(z[np.isfinite(z)])
+    allv = np.concatenate(finite)
+    cmin = float(allv.min()) if allv.size else 0.0
+    cmax = zmax if zmax is not None else (float(allv.max()) if allv.size else 1.0)
+    if not cmax > cmin:
+        cmax = cmin + 1.0
+    fig = make_subplots(
+        rows=1,
+        cols=len(panels),
+        shared_yaxes=True,
+        subplot_titles=[t for t, _, _ in panels],
+        horizontal_spacing=0.04,
+    )
+    hover = (
+        f"{x_label} = %{{x:.3f}}<br>{y_label} = %{{y:.3f}}<br>σ_Q = %{{customdata:.3f}}"
+        f"<br>{z_label}: %{{z:.4g}}<extra></extra>"
+    )
+    sigma = np.broadcast_to(np.exp(log_sigma)[:, None], (log_sigma.size, mu.size))
+    seen: set[str] = set()
+    for col, (_, z, markers) in enumerate(panels, start=1):
+        fig.add_trace(
+            go.Contour(
+                x=f32(mu),
+                y=f32(log_sigma),
+                z=f32(z),
+                customdata=f32(sigma),
+                coloraxis="coloraxis",
+                hovertemplate=hover,
+                contours={
+                    "coloring": "heatmap",
+                    "start": cmin,
+                    "end": cmax,
+                    "size": (cmax - cmin) / 20.0,
+                },
+                line={"width": 0.5, "color": "rgba(255,255,255,0.35)"},
+                showlegend=False,
+            ),
+            row=1,
+            col=col,
+        )
+        for mx, my, label, style in markers:
+            symbol, size, fill, outline, opacity = _KL_MARKERS[style]
+            fig.add_trace(
+                go.Scatter(
+                    x=[mx],
+                    y=[my],
+                    mode="markers",
+                    name=label,
+                    legendgroup=label,
+                    showlegend=label not in seen,
+                    opacity=opacity,
+                    marker={
+                        "symbol": symbol,
+                        "size": size,
+                        "color": fill,
+                        "line": {"color": outline, "width": 3 if style == "other" else 2},
+                    },
+                    hovertemplate=f"{label}<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
+            seen.add(label)
+    fig.update_layout(
+        coloraxis={
+            "colorscale": SURFACE_SCALE,
+            "cmin": cmin,
+            "cmax": cmax,
+            "colorbar": {"title": {"text": z_label, "side": "right"}},
+        }
+    )
+    fig.update_xaxes(title_text=x_label, range=[float(mu[0]), float(mu[-1])])
+    fig.update_yaxes(range=[float(log_sigma[0]), float(log_sigma[-1])])
+    fig.update_yaxes(title_text=y_label, col=1)
+    for a in fig.layout.annotations:
+        a.font = {"size": 14}
+    fig = base_layout(fig, height=height, uirevision=uirevision)
+    fig.update_layout(hovermode="closest", legend={"y": 1.1, "itemsizing": "constant"})
+    return fig
+
+
+# --- Metric learning page ---
+
+
+def _scale_bar(fig: go.Figure, e: np.ndarray, length: float, label: str, row: int, col: int):
+    """A horizontal bar of the given length under the points: the margin in embedding units."""
+    x0 = float(e[:, 0].min())
+    y0 = float(e[:, 1].min()) - 0.08 * max(float(np.ptp(e[:, 1])), length, 1e-9)
+    fig.add_trace(
+        go.Scatter(
+            x=[x0, x0 + length],
+            y=[y0, y0],
+            mode="lines+markers+text",
+            text=["", label],
+            textposition="middle right",
+            line={"color": MARKER_COLOUR, "width": 3},
+            marker={"symbol": "line-ns", "size": 10, "line": {"color": MARKER_COLOUR, "width": 2}},
+            hoverinfo="skip",
+            showlegend=False,
+        ),
+        row=row,
+        col=col,
+    )
+
+
+def embeddings_figure(
+    panels: Sequence[tuple[str, np.ndarray]],
+    labels: np.ndarray,
+    *,
+    margin: float,
+    margin_label: str,
+    class_names: Sequence[str] | None = None,
+    height: int = 440,
+    uirevision: str | None = None,
+) -> go.Figure:
+    """2-D embeddings side by side, coloured by class, each with a bar as long as the margin.
+
+    Args:
+      panels: ``(title, E)`` with E of shape ``(n, 2)``.
+      labels: integer classes ``(n,)``; class c is drawn in ``PALETTE[c]``.
+      margin: the margin m, drawn as a scale bar of that length in every panel.
+      margin_label: the bar's text (e.g. ``"m = 1.00"``).
+    """
+    lab = np.asarray(labels)
+    if not panels:
+        raise ValueError("panels must not be empty")
+    for title, e in panels:
+        if np.asarray(e).shape != (lab.size, 2):
+            raise ValueError(f"{title}: E must have shape ({lab.size}, 2), got {np.shape(e)}")
+    classes = np.unique(lab)
+    names = list(class_names) if class_names is not None else [f"class {c}" for c in classes]
+    fig = make_subplots(
+        rows=1, cols=len(panels), subplot_titles=[t for t, _ in panels], horizontal_spacing=0.08
+    )
+    for col, (_, e) in enumerate(panels, start=1):
+        e = np.asarray(e, dtype=np.float64)
+        for k, c in enumerate(classes):
+            sel = lab == c
+            fig.add_trace(
+                go.Scatter(
+                    x=f32(e[sel, 0]),
+                    y=f32(e[sel, 1]),
+                    mode="markers",
+                    name=names[k],
+                    legendgroup=names[k],
+                    showlegend=col == 1,
+                    marker={
+                        "color": PALETTE[int(c) % len(PALETTE)],
+                        "size": 9,
+                        "line": {"width": 0.5, "color": "rgba(255,255,255,0.7)"},
+                    },
+                    hovertemplate=f"{names[k]}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
+        _scale_bar(fig, e, margin, margin_label, row=1, col=col)
+        xref = "x" if col == 1 else f"x{col}"
+        fig.update_yaxes(scaleanchor=xref, scaleratio=1, row=1, col=col)
+    fig.update_xaxes(title_text="embedding 1")
+    fig.update_yaxes(title_text="embedding 2", col=1)
+    for a in fig.layout.annotations:
+        a.font = {"size": 14}
+    fig = base_layout(fig, height=height, uirevision=uirevision)
+    fig.update_layout(hovermode="closest", legend={"y": 1.1})
+    return fig
+
+
+def distance_histogram_figure(
+    edges: np.ndarray,
+    series: Sequence[tuple[str, np.ndarray, str]],
+    *,
+    margin: float,
+    margin_label: str,
+    x_label: str,
+    y_label: str = "share",
+    title: str | None = None,
+    height: int = 340,
+    uirevision: str | None = None,
+) -> go.Figure:
+    """Overlaid histograms on shared bins with the margin drawn as a vertical line.
+
+    Args:
+      edges: ``bins + 1`` bin edges.
+      series: ``(name, shares, colour)`` with ``bins`` shares each.
+      margin, margin_label: where the dashed line goes and its text.
+    """
+    edges = np.asarray(edges, dtype=np.float64)
+    if edges.ndim != 1 or edges.size < 2:
+        raise ValueError(f"edges must be 1-D with at least 2 values, got shape {edges.shape}")
+    centres = 0.5 * (edges[:-1] + edges[1:])
+    widths = np.diff(edges)
+    fig = go.Figure()
+    for name, shares, colour in series:
+        shares = np.asarray(shares, dtype=np.float64)
+        if shares.shape != centres.shape:
+            raise ValueError(f"{name}: shares must have shape {centres.shape}, got {shares.shape}")
+        fig.add_trace(
+            go.Bar(
+                x=f32(centres),
+                y=f32(shares),
+                width=f32(widths),
+                name=name,
+                marker={"color": colour, "line": {"width": 0}},
+                opacity=0.6,
+                hovertemplate=f"{name}<br>%{{x:.2f}}: %{{y:.1%}}<extra></extra>",
+            )
+        )
+    fig.add_vline(x=margin, line={"color": "#000000", "dash": "dash", "width": 2})
+    fig.add_annotation(
+        x=margin,
+        y=1.0,
+        yref="paper",
+        text=margin_label,
+        showarrow=False,
+        xanchor="left",
+        yanchor="top",
+        xshift=4,
+        font={"size": 13},
+    )
+    fig.update_layout(barmode="overlay", bargap=0)
+    fig.update_xaxes(title_text=x_label)
+    fig.update_yaxes(title_text=y_label, tickformat=".0%")
+    if title:
+        fig.update_layout(
+            title={"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
+        )
+    fig = base_layout(fig, height=height, uirevision=uirevision)
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def training_curves_figure(
+    steps: np.ndarray,
+    loss: np.ndarray,
+    active: np.ndarray,
+    *,
+    current: int,
+    loss_label: str,
+    active_label: str,
+    colour: str = PALETTE[0],
+    height: int = 400,
+    uirevision: str | None = None,
+) -> go.Figure:
+    """Mean loss (top) and share of active pairs/triplets (bottom) over training steps.
+
+    A dotted vertical line marks ``current``, the step the other panels show.
+    """
+    steps = np.asarray(steps, dtype=np.float64)
+    _check_1d(steps, ("loss", np.asarray(loss)), ("active", np.asarray(active)))
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1)
+    xs = f32(steps)
+    fig.add_trace(
+        go.Scatter(x=xs, y=f32(loss), name=loss_label, line={"color": colour, "width": 2.5}),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=xs, y=f32(active), name=active_label, line={"color": PALETTE[1], "width": 2.5}
+        ),
+        row=2,
+        col=1,
+    )
+    for row in (1, 2):
+        fig.add_vline(
+            x=current, line={"color": MARKER_COLOUR, "dash": "dot", "width": 2}, row=row, col=1
+        )
+    fig.add_annotation(
+        x=current,
+        y=1.0,
+        yref="y domain",
+        text=f"step {current}",
+        showarrow=False,
+        yanchor="bottom",
+        font={"size": 12},
+        row=1,
+        col=1,
+    )
+    fig.update_yaxes(title_text="mean loss", rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(title_text="active", tickformat=".0%", range=[0, 1.02], row=2, col=1)
+    fig.update_xaxes(title_text="training step", row=2, col=1)
+    return base_layout(fig, height=height, uirevision=uirevision)
+
+
+# --- Imbalance page ---
+
+NEGATIVE_COLOUR = "#999999"  # grey: the common class, the background majority
+POSITIVE_COLOUR = "#E69F00"  # orange: the rare class
+
+
+def _boundary_segment(
+    w: tuple[float, float], b: float, box: tuple[float, float, float, float]
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The part of the line w·x + b = 0 inside box (x_lo, x_hi, y_lo, y_hi); None if none."""
+    w1, w2 = float(w[0]), float(w[1])
+    x_lo, x_hi, y_lo, y_hi = box
+    if w1 == 0.0 and w2 == 0.0:
+        return None
+    if abs(w2) >= abs(w1):  # shallow line: parametrise by x
+        xs = np.array([x_lo, x_hi])
+        ys = -(w1 * xs + b) / w2
+    else:  # steep line: parametrise by y
+        ys = np.array([y_lo, y_hi])
+        xs = -(w2 * ys + b) / w1
+    # The segment spans the box along one axis; clip it along the other (Liang–Barsky).
+    t0, t1 = 0.0, 1.0
+    dx, dy = xs[1] - xs[0], ys[1] - ys[0]
+    for p, q in ((-dx, xs[0] - x_lo), (dx, x_hi - xs[0]), (-dy, ys[0] - y_lo), (dy, y_hi - ys[0])):
+        if p == 0.0:
+            if q < 0.0:
+                return None
+            continue
+        t = q / p
+        if p < 0.0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+    if t0 > t1:
+        return None
+    return xs[0] + np.array([t0, t1]) * dx, ys[0] + np.array([t0, t1]) * dy
+
+
+def imbalance_scatter_figure(
+    X: np.ndarray,
+    labels: np.ndarray,
+    panels: Sequence[
+        tuple[str, str, tuple[float, float], float, tuple[np.ndarray, np.ndarray] | None]
+    ],
+    *,
+    size_label: str = "",
+    reference_x: float | None = 0.0,
+    title: str | None = None,
+    height: int = 470,
+    uirevision: str | None = None,
+) -> go.Figure:
+    """The two classes in the plane, one panel per model with its decision boundary.
+
+    Args:
+      X: ``(n, 2)`` points to draw; labels: ``(n,)`` in {0, 1} (1 = the rare positives).
+      panels: ``(name, colour, (w1, w2), b, sized)`` per model; the boundary
+        w·x + b = 0 (p = 0.5) is drawn in ``colour``; ``sized`` is ``(diameters in
+        px, values they show)`` (e.g. from the focal weight), or None for uniform points.
+      size_label: the name of those values, for the hover text.
+      reference_x: a dotted vertical reference at x₁ = this value (None: none).
+    """
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(labels, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != 2 or y.shape != (X.shape[0],):
+        raise ValueError(f"X must be (n, 2) and labels (n,), got {X.shape} and {y.shape}")
+    n_panels = len(panels)
+    fig = make_subplots(
+        rows=1,
+        cols=n_panels,
+        shared_xaxes=True,
+        shared_yaxes=True,
+        horizontal_spacing=0.03,
+        subplot_titles=[p[0] for p in panels],
+    )
+    pad = 0.3
+    box = (
+        float(X[:, 0].min()) - pad,
+        float(X[:, 0].max()) + pad,
+        float(X[:, 1].min()) - pad,
+        float(X[:, 1].max()) + pad,
+    )
+    # Widen the view (by at most one data span per side) so that each boundary's point
+    # nearest the data centre is in it: a boundary beyond all points is still seen.
+    centre = X.mean(axis=0)
+    span_x, span_y = box[1] - box[0], box[3] - box[2]
+    for _, _, w, b, _ in panels:
+        wv = np.asarray(w, dtype=np.float64)
+        nn = float(wv @ wv)
+        if nn == 0.0:
+            continue
+        near = centre - (float(wv @ centre) + b) * wv / nn
+        if box[0] - span_x <= near[0] <= box[1] + span_x:
+            box = (min(box[0], near[0] - 0.5), max(box[1], near[0] + 0.5), *box[2:])
+        if box[2] - span_y <= near[1] <= box[3] + span_y:
+            box = (*box[:2], min(box[2], near[1] - 0.5), max(box[3], near[1] + 0.5))
+    kind = go.Scattergl if X.shape[0] > 1000 else go.Scatter
+    pos = y == 1.0
+    # Negatives first, positives on top: the rare class must never be hidden.
+    classes = (
+        (f"negatives (y = 0, {int((~pos).sum())} shown)", ~pos, NEGATIVE_COLOUR, 0.45),
+        (f"positives (y = 1, {int(pos.sum())} shown)", pos, POSITIVE_COLOUR, 0.9),
+    )
+    for col, (name, colour, w, b, sizes) in enumerate(panels, start=1):
+        for cname, sel, ccolour, alpha in classes:
+            # Sized points overlap more: draw them lighter.
+            opacity = alpha if sizes is None else 0.6 * alpha
+            hover = "x₁ = %{x:.2f}<br>x₂ = %{y:.2f}"
+            if sizes is None:
+                size, custom = (4.0 if X.shape[0] > 1000 else 6.0), None
+            else:
+                size = f32(np.asarray(sizes[0], dtype=np.float64)[sel])
+                custom = f32(np.asarray(sizes[1], dtype=np.float64)[sel])
+                hover += f"<br>{size_label} = %{{customdata:.3g}}"
+            fig.add_trace(
+                kind(
+                    x=f32(X[sel, 0]),
+                    y=f32(X[sel, 1]),
+                    mode="markers",
+                    name=cname,
+                    legendgroup=cname,
+                    showlegend=col == 1,
+                    customdata=custom,
+                    marker={
+                        "size": size,
+                        "color": ccolour,
+                        "opacity": opacity,
+                        "line": {"width": 0},
+                    },
+                    hovertemplate=hover + f"<extra>{cname.split(' (')[0]}</extra>",
+                ),
+                row=1,
+                col=col,
+            )
+        seg = _boundary_segment(w, b, box)
+        if seg is not None:
+            fig.add_trace(
+                go.Scatter(
+                    x=f32(seg[0]),
+                    y=f32(seg[1]),
+                    mode="lines",
+                    name=f"{name}: p = 0.5",
+                    line={"color": colour, "width": 3.5},
+                    hoverinfo="skip",
+                ),
+                row=1,
+                col=col,
+            )
+        else:
+            side = "positive" if float(np.dot(w, centre)) + b >= 0 else "negative"
+            fig.add_annotation(
+                text=f"p = 0.5 boundary far outside: every point here is predicted {side}",
+                x=0.5,
+                y=0.02,
+                xref=f"x{'' if col == 1 else col} domain",
+                yref=f"y{'' if col == 1 else col} domain",
+                showarrow=False,
+                font={"size": 12, "color": colour},
+            )
+        if reference_x is not None:
+            fig.add_trace(
+                go.Scatter(
+                    x=f32([reference_x, reference_x]),
+                    y=f32([box[2], box[3]]),
+                    mode="lines",
+                    name=f"x₁ = {reference_x:g}: midway between the class means",
+                    legendgroup="reference",
+                    showlegend=col == 1,
+                    line={"color": MARKER_COLOUR, "width": 1.5, "dash": "dot"},
+                    hoverinfo="skip",
+                ),
+                row=1,
+                col=col,
+            )
+    fig.update_xaxes(title_text="x₁", range=[box[0], box[1]])
+    fig.update_yaxes(range=[box[2], box[3]])
+    fig.update_yaxes(title_text="x₂", col=1)
+    for a in fig.layout.annotations:
+        if a.text in {p[0] for p in panels}:
+            a.font = {"size": 13}
+    if title:
+        fig.update_layout(
+            title={"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
+        )
+    fig = base_layout(fig, height=height, uirevision=uirevision)
+    fig.update_layout(
+        hovermode="closest",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.16, "x": 0},
+        margin={"l": 60, "r": 20, "t": 60 if title else 40, "b": 110},
+    )
+    return fig
+
+
+def probability_histograms_figure(
+    panels: Sequence[tuple[str, np.ndarray, np.ndarray, Sequence[tuple[float, str]]]],
+    *,
+    x_mode: str = "p",
+    bins: int = 40,
+    height: int = 360,
+    uirevision: str | None = None,
+) -> go.Figure:
+    """Histograms of the predicted score of each class, one panel per model.
+
+    Each class is normalised to 100 % on its own, so a class of 20 examples is as
+    visible as one of 20 000.
+
+    Args:
+      panels: ``(name, scores of positives, scores of negatives, [(threshold, label)])``.
+      x_mode: ``"p"`` (probabilities on [0, 1]) or ``"logit"`` (any real scores; the
+        bins span all panels).
+      bins: number of equal-width bins.
+    """
+    if x_mode not in ("p", "logit"):
+        raise ValueError(f"x_mode must be 'p' or 'logit', got {x_mode!r}")
+    arrays = [
+        (np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)) for _, a, b, _ in panels
+    ]
+    if x_mode == "p":
+        edges = np.linspace(0.0, 1.0, bins + 1)
+    else:
+        allv = np.concatenate([np.r_[a, b] for a, b in arrays])
+        lo, hi = np.percentile(allv, [0.5, 99.5]) if allv.size else (-1.0, 1.0)
+        lo, hi = float(min(lo, -1.0)), float(max(hi, 1.0))
+        edges = np.linspace(lo, hi, bins + 1)
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    width = float(edges[1] - edges[0])
+    fig = make_subplots(
+        rows=1,
+        cols=len(panels),
+        shared_yaxes=True,
+        horizontal_spacing=0.03,
+        subplot_titles=[p[0] for p in panels],
+    )
+    for col, ((_name, _, _, lines), (pos, neg)) in enumerate(zip(panels, arrays, strict=True), 1):
+        for cname, vals, colour in (
+            ("negatives (y = 0)", neg, NEGATIVE_COLOUR),
+            ("positives (y = 1)", pos, POSITIVE_COLOUR),
+        ):
+            # Values beyond the outer bins are counted in them (clipped), so every
+            # example is in exactly one bar and each class sums to 100 %.
+            counts, _ = np.histogram(np.clip(vals, edges[0], edges[-1]), bins=edges)
+            pct = 100.0 * counts / max(vals.size, 1)
+            fig.add_trace(
+                go.Bar(
+                    x=f32(centres),
+                    y=f32(pct),
+                    width=width,
+                    name=cname,
+                    legendgroup=cname,
+                    showlegend=col == 1,
+                    marker={"color": colour, "line": {"width": 0}},
+                    opacity=0.65,
+                    hovertemplate="%{x:.3f}: %{y:.1f} % of the class<extra>" + cname + "</extra>",
+                ),
+                row=1,
+                col=col,
+            )
+        for i, (t, label) in enumerate(sorted(lines)):
+            # Labels right of their line (left of it near the right edge), one row lower
+            # per line, so two close thresholds never print over each other.
+            anchor = "left" if t < edges[0] + 0.8 * (edges[-1] - edges[0]) else "right"
+            fig.add_vline(
+                x=t, line={"color": "#555555", "dash": "dot", "width": 1.5}, row=1, col=col
+            )
+            fig.add_annotation(
+                x=t,
+                y=1.0,
+                xref=f"x{'' if col == 1 else col}",
+                yref=f"y{'' if col == 1 else col} domain",
+                text=label,
+                showarrow=False,
+                yanchor="top",
+                xanchor=anchor,
+                xshift=3 if anchor == "left" else -3,
+                yshift=-15 * i,
+                font={"size": 11},
+            )
+    fig.update_layout(barmode="overlay", bargap=0)
+    x_title = "predicted probability p" if x_mode == "p" else "logit z = w·x + b"
+    fig.update_xaxes(title_text=x_title, range=[float(edges[0]), float(edges[-1])])
+    fig.update_yaxes(title_text="% of the class", col=1)
+    for a in fig.layout.annotations:
+        if a.text in {p[0] for p in panels}:
+            a.font = {"size": 13}
+    fig = base_layout(fig, height=height, uirevision=uirevision)
+    fig.update_layout(
+        hovermode="closest",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+        margin={"l": 60, "r": 20, "t": 40, "b": 100},
+    )
+    return fig
+
+
+# --- Preferences page ---
+
+FLIPPED_COLOUR = "#D55E00"  # vermillion: labels the annotator flipped
+CLEAN_COLOUR = "#0072B2"
+
+
+def rewards_scatter_figure(
+    truth: np.ndarray,
+    fitted: np.ndarray,
+    *,
+    slope: float,
+    intercept: float,
+    title: str | None = None,
+    height: int = 440,
+    uirevision: str | None = None,
+) -> go.Figure:
+    """Fitted reward of each item against its true latent reward, with the OLS line.
+
+    Args:
+      truth, fitted: ``(K,)`` rewards.
+      slope, intercept: the least-squares line fitted ≈ slope · truth + intercept.
+    """
+    truth = np.asarray(truth, dtype=np.float64)
+    fitted = np.asarray(fitted, dtype=np.float64)
+    _check_1d(truth, ("fitted", fitted))
+    fig = go.Figure()
+    lo, hi = float(truth.min()), float(truth.max())
+    pad = 0.05 * max(hi - lo, 1e-9)
+    xs = np.array([lo - pad, hi + pad])
+    sign = "+" if intercept >= 0 else "−"
+    fig.add_trace(
+        go.Scatter(
+            x=f32(xs),
+            y=f32(slope * xs + intercept),
+            mode="lines",
+            name=f"least squares: r̂ = {slope:.2f} r {sign} {abs(intercept):.2f}",
+            line={"color": MARKER_COLOUR, "width": 2, "dash": "dash"},
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=f32(truth),
+            y=f32(fitted),
+            mode="markers",
+            name=f"items ({truth.size})",
+            text=[f"item {i}" for i in range(truth.size)],
+            marker={"size": 10, "color": PALETTE[0], "line": {"width": 1, "color": "#ffffff"}},
+            hovertemplate="%{text}<br>true r = %{x:.3f}<br>fitted r̂ = %{y:.3f}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title_text="true latent reward r")
+    fig.update_yaxes(title_text="fitted reward r̂")
+    if title:
+        fig.update_layout(
+            title={"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
+        )
+    fig = base_layout(fig, height=height, uirevision=uirevision)
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def preference_loss_figure(
+    x: np.ndarray,
+    curves: Sequence[tuple[str, np.ndarray, str, str]],
+    hists: Sequence[tuple[str, np.ndarray, str]],
+    *,
+    markers: Sequence[tuple[float, str]] = (),
+    bins: int = 40,
+    title: str | None = None,
+    height: int = 520,
+    uirevision: str | None = None,
+) -> go.Figure:
+    """The loss against Δr (top) over the data's distribution of Δr (bottom, stacked counts).
+
+    Args:
+      x: the Δr axis, 1-D increasing.
+      curves: ``(name, loss, colour, dash)`` per loss curve over x.
+      hists: ``(name, Δr values, colour)`` per group of pairs, stacked; values outside
+        x's range are counted in the outer bins.
+      markers: ``(Δr, label)`` dotted verticals in both rows (e.g. the margin).
+    """
+    x = np.asarray(x, dtype=np.float64)
+    for name, loss, _, _ in curves:
+        _check_1d(x, (name, np.asarray(loss)))
+    fig = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.06, row_heights=[0.6, 0.4]
+    )
+    for name, loss, colour, dash in curves:
+        fig.add_trace(
+            go.Scatter(
+                x=f32(x),
+                y=f32(loss),
+                name=name,
+                line={"color": colour, "width": 3, "dash": dash},
+                hovertemplate="Δr = %{x:.2f}: %{y:.3f} nats<extra>" + name + "</extra>",
+            ),
+            row=1,
+            col=1,
+        )
+    edges = np.linspace(float(x[0]), float(x[-1]), bins + 1)
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    for name, vals, colour in hists:
+        v = np.asarray(vals, dtype=np.float64)
+        counts, _ = np.histogram(np.clip(v, edges[0], edges[-1]), bins=edges)
+        fig.add_trace(
+            go.Bar(
+                x=f32(centres),
+                y=counts.astype(np.float32),
+                width=float(edges[1] - edges[0]),
+                name=name,
+                marker={"color": colour, "line": {"width": 0}},
+                opacity=0.8,
+                hovertemplate="Δr ≈ %{x:.2f}: %{y} pairs<extra>" + name + "</extra>",
+            ),
+            row=2,
+            col=1,
+        )
+    fig.update_layout(barmode="stack", bargap=0)
+    for mx, label in markers:
+        if x[0] <= mx <= x[-1]:
+            for row in (1, 2):
+                fig.add_vline(
+                    x=mx, line={"color": MARKER_COLOUR, "dash": "dot", "width": 1.5}, row=row, col=1
+                )
+            fig.add_annotation(
+                x=mx,
+                y=1.0,
+                yref="y domain",
+                text=label,
+                showarrow=False,
+                yanchor="bottom",
+                font={"size": 12},
+                row=1,
+                col=1,
+            )
+    fig.update_yaxes(title_text="loss (nats)", rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(title_text="pairs", row=2, col=1)
+    fig.update_xaxes(title_text="Δr = r̂(chosen) − r̂(rejected)", row=2, col=1)
+    if title:
+        fig.update_layout(
+            title={"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
+        )
+    return base_layout(fig, height=height, uirevision=uirevision)
+
+
+def margin_sweep_figure(
+    margins: np.ndarray,
+    rows: Sequence[tuple[str, np.ndarray, str, tuple[float, float] | None, str]],
+    *,
+    current: float,
+    title: str | None = None,
+    height: int = 520,
+    uirevision: str | None = None,
+) -> go.Figure:
+    """Quantities of the fit against the margin m, one row each, the current m marked.
+
+    Args:
+      margins: the m values, 1-D increasing.
+      rows: ``(y-axis title, values, colour, y range or None, tick format)`` per row,
+        values shaped like margins (a fixed range keeps a flat line from looking noisy).
+      current: the slider's m, drawn as a dotted vertical.
+    """
+    m = np.asarray(margins, dtype=np.float64)
+    for name, vals, *_ in rows:
+        _check_1d(m, (name, np.asarray(vals)))
+    fig = make_subplots(rows=len(rows), cols=1, shared_xaxes=True, vertical_spacing=0.07)
+    for i, (name, vals, colour, yrange, tickformat) in enumerate(rows, start=1):
+        fig.add_trace(
+            go.Scatter(
+                x=f32(m),
+                y=f32(vals),
+                mode="lines+markers",
+                name=name,
+                line={"color": colour, "width": 2.5},
+                marker={"size": 6},
+                hovertemplate="m = %{x:.2f}: %{y:" + (tickformat or ".3f") + "}<extra></extra>",
+                showlegend=False,
+            ),
+            row=i,
+            col=1,
+        )
+        fig.add_vline(
+            x=current, line={"color": MARKER_COLOUR, "dash": "dot", "width": 1.5}, row=i, col=1
+        )
+        fig.update_yaxes(title_text=name, range=yrange, tickformat=tickformat or None, row=i, col=1)
+    fig.add_annotation(
+        x=current,
+        y=1.0,
+        yref="y domain",
+        text=f"m = {current:.1f}",
+        showarrow=False,
+        yanchor="bottom",
+        font={"size": 12},
+    )
+    fig.update_xaxes(title_text="margin m", row=len(rows), col=1)
+    if title:
+        fig.update_layout(
+            title={"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
+        )
+    fig = base_layout(fig, height=height, uirevision=uirevision)
+    fig.update_layout(margin={"l": 70, "r": 20, "t": 60, "b": 50})
+    return fig

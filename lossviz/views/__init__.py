@@ -8,11 +8,38 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import about, explore
+from . import about, compare, explore, imbalance, kl_fit, metric, outliers, preferences
 
 PAGES = {
     "Losses": [
         st.Page(explore.render, title="Explore", icon=":material/show_chart:", default=True),
+        st.Page(
+            compare.render, title="Compare", icon=":material/compare_arrows:", url_path="compare"
+        ),
+    ],
+    "Fits": [
+        st.Page(
+            outliers.render, title="Outliers", icon=":material/scatter_plot:", url_path="outliers"
+        ),
+        st.Page(
+            imbalance.render,
+            title="Class imbalance",
+            icon=":material/balance:",
+            url_path="imbalance",
+        ),
+        st.Page(
+            preferences.render,
+            title="Preferences (RLHF)",
+            icon=":material/thumbs_up_down:",
+            url_path="preferences",
+        ),
+        st.Page(
+            kl_fit.render,
+            title="Forward vs reverse KL",
+            icon=":material/call_split:",
+            url_path="kl-fit",
+        ),
+        st.Page(metric.render, title="Metric learning", icon=":material/hub:", url_path="metric"),
     ],
     "About": [
         st.Page(about.render, title="About", icon=":material/info:", url_path="about"),

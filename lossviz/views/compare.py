@@ -1,0 +1,477 @@
+"""The Compare page: 2–4 losses on one shared input domain, each with its own parameters.
+
+The domains, how each loss is evaluated along their x, the presets, ratios and
+normalisation live in :mod:`lossviz.compare` (pure); this page binds every choice
+to the URL through :class:`UrlState` and draws the views:
+
+* overlay of the losses and of their gradients (raw, or normalised at a stated x_ref);
+* the ratio of each entry to a baseline entry (log axis by default);
+* side-by-side panels with shared axes;
+* side-by-side surfaces on one colour scale, with the same 3-D camera;
+* a table: value, gradient and ratio at the probe x₀, and the registry's properties.
+
+URL: ``domain=binary&n=3&e0=focal&e0.gamma=0&e0.alpha_on=0&e1=...&base=A&x0=0.9``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import streamlit as st
+
+from lossviz import compare, figures
+from lossviz.compare import DOMAINS, LETTERS, PRESETS, Domain, Option
+from lossviz.registry import REGISTRY, Param
+from lossviz.views.controls import UrlState, fmt
+
+PAGE = "compare"
+CURVE_POINTS = 801
+SURFACE_POINTS = 150  # per panel; up to 4 panels (DESIGN.md: ≤ 200×200, float32)
+PLOT_CONFIG = {"displaylogo": False}
+
+
+def _key(scope: str, name: str) -> str:
+    """The session-state key UrlState gives control ``name`` in ``scope`` (for presets)."""
+    return f"{PAGE}.{scope}.{name}" if scope else f"{PAGE}.{name}"
+
+
+def _frozen(values: dict) -> tuple:
+    return tuple(sorted(values.items()))
+
+
+# --------------------------------------------------------------------------- cached maths
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def entry_curve(domain: str, axis: str, option_id: str, params: tuple, shared: tuple):
+    """x, loss and gradient of one entry along the domain's axis (pure; cached by scalars)."""
+    ax = DOMAINS[domain].axis(axis)
+    x = np.linspace(*ax.range, CURVE_POINTS)
+    loss, grad = compare.evaluate(domain, option_id, x, dict(params), dict(shared), axis)
+    return x, loss, grad
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def entry_surface(domain: str, option_id: str, params: tuple, shared: tuple):
+    """x, y, Z of one entry's surface on the domain's shared axes."""
+    return compare.surface(domain, option_id, dict(params), dict(shared), n=SURFACE_POINTS)
+
+
+# --------------------------------------------------------------------------- presets
+
+
+def _apply_preset(preset_key: str) -> None:
+    """on_click: write every widget the preset defines; the URL follows via sync_url."""
+    p = next(p for p in PRESETS if p.key == preset_key)
+    dom = DOMAINS[p.domain]
+    ss = st.session_state
+    ss[_key("", "domain")] = p.domain
+    ss[_key("", "n")] = str(len(p.entries))
+    axis = p.axis or dom.axes[0].key
+    if len(dom.axes) > 1:
+        ss[_key(p.domain, "x")] = axis
+    for i, (opt_id, vals) in enumerate(p.entries):
+        ss[_key(p.domain, f"e{i}")] = opt_id
+        opt = dom.option(opt_id)
+        scope = f"{p.domain}.{opt_id}"
+        for prm in compare.hyperparams(opt):
+            v = vals.get(prm.name, prm.default)
+            if prm.optional:
+                ss[_key(scope, f"e{i}.{prm.name}_on")] = v is not None
+                if v is None:
+                    continue
+            ss[_key(scope, f"e{i}.{prm.name}")] = float(v)
+    for name, v in p.shared.items():
+        ss[_key(p.domain, name)] = float(v)
+    ss[_key(f"{p.domain}.{axis}", "x0")] = dom.axis(axis).probe  # e.g. p_t = 0.9 for focal
+    ss[_key(f"{p.domain}.{len(p.entries)}", "base")] = LETTERS[p.baseline]
+    ss[_key(p.domain, "log")] = p.log_ratio
+
+
+# --------------------------------------------------------------------------- controls
+
+
+def _entry_controls(
+    state: UrlState, dom: Domain, i: int, where
+) -> tuple[Option, dict[str, float | None]]:
+    """Loss select and hyperparameter sliders of entry i (URL: e{i}, e{i}.<param>)."""
+    slot_opt, slot_vals = dom.defaults[i]
+    opt_id = state.select(
+        f"e{i}",
+        f"Entry {LETTERS[i]}",
+        [o.id for o in dom.options],
+        default=slot_opt,
+        format_func=lambda k: dom.option(k).name,
+        scope=dom.key,
+        container=where,
+        help="Losses of this domain, from the registry; the same loss may appear twice.",
+    )
+    opt = dom.option(opt_id)
+    where.caption(REGISTRY[opt.loss].title)
+    scope = f"{dom.key}.{opt_id}"
+    values: dict[str, float | None] = {}
+    for p in compare.hyperparams(opt):
+        default = slot_vals.get(p.name, p.default) if opt_id == slot_opt else p.default
+        if p.optional:
+            on = state.toggle(
+                f"e{i}.{p.name}_on",
+                f"Weight classes with {p.symbol}",
+                default=default is not None,
+                scope=scope,
+                container=where,
+                help=f"Off: no {p.symbol} weighting ({p.name}=None).",
+            )
+            if not on:
+                values[p.name] = None
+                continue
+        renamed = dataclasses.replace(
+            p, name=f"e{i}.{p.name}", default=p.default if default is None else default
+        )
+        values[p.name] = state.slider(
+            renamed.name,
+            f"{p.symbol} ({p.name})",
+            min_value=renamed.min,
+            max_value=renamed.max,
+            default=renamed.default,
+            step=renamed.step,
+            help=p.help,
+            scope=scope,
+            container=where,
+        )
+    return opt, values
+
+
+def _shared_controls(state: UrlState, dom: Domain, used: set[str]) -> dict[str, float]:
+    shared: dict[str, float] = {}
+    params: list[Param] = [p for p in dom.shared if p.name in used]
+    if params:
+        st.sidebar.markdown("**Shared inputs**")
+    for p in params:
+        shared[p.name] = state.slider(
+            p.name,
+            f"{p.symbol} ({p.name})",
+            min_value=p.min,
+            max_value=p.max,
+            default=p.default,
+            step=p.step,
+            help=p.help,
+            scope=dom.key,
+        )
+    return shared
+
+
+# --------------------------------------------------------------------------- page
+
+
+def render() -> None:
+    state = UrlState(PAGE)
+    st.title("Compare losses")
+    st.caption(
+        "Pick a shared input, then 2–4 entries, each a loss with its own parameters "
+        "(the same loss may appear twice). Every choice is in the link."
+    )
+
+    # --- presets: one click sets the whole comparison --------------------------------
+    cols = st.columns(len(PRESETS))
+    for col, p in zip(cols, PRESETS, strict=True):
+        col.button(
+            p.title,
+            key=f"{PAGE}.preset.{p.key}",
+            on_click=_apply_preset,
+            args=(p.key,),
+            help=p.note,
+            width="stretch",
+        )
+
+    # --- domain and entries -----------------------------------------------------------
+    st.sidebar.markdown("**Comparison**")
+    domain = state.select(
+        "domain",
+        "Compare on",
+        list(DOMAINS),
+        default="regression",
+        format_func=lambda k: DOMAINS[k].title,
+        help="The shared input every entry is evaluated along.",
+    )
+    dom = DOMAINS[domain]
+    n = int(
+        state.select(
+            "n",
+            "Entries",
+            [str(k) for k in range(compare.MIN_ENTRIES, compare.MAX_ENTRIES + 1)],
+            default=str(dom.default_n),
+            radio=True,
+            help="How many entries to compare (2 to 4).",
+        )
+    )
+    axis_key = dom.axes[0].key
+    if len(dom.axes) > 1:
+        names = {a.key: a.key if a.key != "logit" else "logit z" for a in dom.axes}
+        axis_key = state.select(
+            "x",
+            "x axis",
+            [a.key for a in dom.axes],
+            default=dom.axes[0].key,
+            format_func=names.get,
+            scope=domain,
+            radio=True,
+        )
+    ax = dom.axis(axis_key)
+
+    st.subheader(f"On a shared input: {dom.title}")
+    st.markdown(dom.description)
+    entry_cols = st.columns(n)
+    entries: list[tuple[Option, dict]] = []
+    for i in range(n):
+        with entry_cols[i].container(border=True):
+            entries.append(_entry_controls(state, dom, i, st))
+    used = {u for opt, _ in entries for u in opt.uses}
+    shared = _shared_controls(state, dom, used)
+
+    # --- view controls ------------------------------------------------------------------
+    st.sidebar.markdown("**Views**")
+    letters = list(LETTERS[:n])
+    base_letter = state.select(
+        "base",
+        "Ratio baseline",
+        letters,
+        default="A",
+        scope=f"{domain}.{n}",
+        radio=True,
+        help="The ratio view divides every other entry by this one, pointwise.",
+    )
+    base = letters.index(base_letter)
+    log_ratio = state.toggle(
+        "log", "Ratio on a log axis", default=True, scope=domain, help="Gaps where a ratio is ≤ 0."
+    )
+    lo, hi = ax.range
+    x0 = state.slider(
+        "x0",
+        f"probe x₀: {ax.label}",
+        min_value=round(lo, 3),
+        max_value=round(hi, 3),
+        default=ax.probe,
+        step=ax.step,
+        scope=f"{domain}.{axis_key}",
+        help="The table reads every entry's value and gradient here; marked on the plots.",
+    )
+    norm = state.toggle(
+        "norm",
+        "Normalise at a reference input",
+        default=False,
+        help="Divide each loss (and its gradient) by its value at x_ref, so all pass 1 there.",
+    )
+    x_ref = ax.reference
+    if norm:
+        x_ref = state.slider(
+            "ref",
+            f"reference x_ref: {ax.label}",
+            min_value=round(lo, 3),
+            max_value=round(hi, 3),
+            default=ax.reference,
+            step=ax.step,
+            scope=f"{domain}.{axis_key}",
+        )
+    three_d = state.toggle("3d", "3-D surfaces", default=False, help="Same camera for all.")
+
+    # --- compute ------------------------------------------------------------------------
+    labels = [compare.entry_label(i, opt, vals) for i, (opt, vals) in enumerate(entries)]
+    curves = []
+    for opt, vals in entries:
+        sh = _frozen({k: shared[k] for k in opt.uses})
+        curves.append(entry_curve(domain, axis_key, opt.id, _frozen(vals), sh))
+    x = curves[0][0]
+    probe_marker = (x0, f"x₀ = {fmt(x0, ax.step)}")
+
+    # --- overlay + ratio ----------------------------------------------------------------
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        overlay = []
+        skipped = []
+        markers = [probe_marker]
+        for i, ((opt, vals), (_, loss, grad)) in enumerate(zip(entries, curves, strict=True)):
+            if norm:
+                ref_value, _ = compare.value_at(domain, opt.id, x_ref, vals, shared, axis_key)
+                scaled = compare.normalise(loss, grad, ref_value)
+                if scaled is None:
+                    skipped.append(labels[i])
+                    continue
+                loss, grad = scaled
+            overlay.append((i, labels[i], loss, grad))
+        if norm:
+            st.subheader(f"Normalised at x_ref: {ax.symbol} = {fmt(x_ref, ax.step)}")
+            markers.append((x_ref, f"x_ref = {fmt(x_ref, ax.step)}"))
+            ref_text = f"ℓ({ax.symbol} = {fmt(x_ref, ax.step)})"
+            loss_label, grad_label = f"ℓ / {ref_text}", f"{dom.grad_label} / {ref_text}"
+        else:
+            st.subheader("Overlay: losses and gradients")
+            loss_label, grad_label = "loss", dom.grad_label
+        fig = figures.compare_overlay_figure(
+            x,
+            overlay,
+            x_label=ax.label,
+            grad_label=grad_label,
+            loss_label=loss_label,
+            markers=markers,
+            uirevision=f"{domain}.{axis_key}.overlay",
+        )
+        st.plotly_chart(fig, key=f"{PAGE}.overlay", config=PLOT_CONFIG)
+        if norm:
+            st.caption(
+                f"Normalised mode: each loss and its gradient are divided by the loss at "
+                f"x_ref: {ax.label} = {fmt(x_ref, ax.step)}, so every curve passes 1 there."
+            )
+        if skipped:
+            st.warning(
+                f"Not drawn: {', '.join(skipped)}: the loss is 0 at x_ref = "
+                f"{fmt(x_ref, ax.step)}, so it cannot be scaled to 1 there. Move x_ref.",
+                icon="ℹ️",
+            )
+    with right:
+        st.subheader(f"Ratio to {letters[base]}")
+        base_loss = curves[base][1]
+        ratios = [
+            (i, labels[i], compare.ratio(curves[i][1], base_loss)) for i in range(n) if i != base
+        ]
+        fig = figures.compare_ratio_figure(
+            x,
+            ratios,
+            x_label=ax.label,
+            baseline_label=labels[base],
+            log_y=log_ratio,
+            markers=[*ax.markers, probe_marker],
+            uirevision=f"{domain}.{axis_key}.ratio.{log_ratio}",
+        )
+        st.plotly_chart(fig, key=f"{PAGE}.ratio", config=PLOT_CONFIG)
+        st.caption(
+            f"Each entry's loss divided by {labels[base]}'s at the same x; gaps where the "
+            "baseline is 0 (the ratio is undefined)."
+        )
+        _marker_readout(domain, axis_key, ax, entries, labels, base, shared)
+
+    # --- side by side -------------------------------------------------------------------
+    st.subheader("Side by side (shared axes)")
+    panels = [(i, labels[i], c[1], c[2]) for i, c in enumerate(curves)]
+    fig = figures.compare_panels_figure(
+        x,
+        panels,
+        x_label=ax.label,
+        grad_label=dom.grad_label,
+        markers=[probe_marker],
+        uirevision=f"{domain}.{axis_key}.panels",
+    )
+    st.plotly_chart(fig, key=f"{PAGE}.panels", config=PLOT_CONFIG)
+
+    # --- surfaces -----------------------------------------------------------------------
+    st.subheader("Surfaces (one colour scale)")
+    st.caption(dom.surface_note)
+    surfs = []
+    for i, (opt, vals) in enumerate(entries):
+        sh = _frozen({k: shared[k] for k in opt.uses})
+        sx, sy, sz = entry_surface(domain, opt.id, _frozen(vals), sh)
+        surfs.append((i, labels[i], sz))
+    zmax = _robust_zmax(np.concatenate([z.ravel() for _, _, z in surfs]))
+    fig = figures.compare_surfaces_figure(
+        sx,
+        sy,
+        surfs,
+        x_label=dom.surface_labels[0],
+        y_label=dom.surface_labels[1],
+        three_d=three_d,
+        zmax=zmax,
+        height=520 if three_d else 440,
+        uirevision=f"{domain}.surfaces.{n}.{three_d}",
+    )
+    st.plotly_chart(fig, key=f"{PAGE}.surfaces", config=PLOT_CONFIG)
+    if zmax is not None:
+        st.caption(
+            f"Shared colour scale capped at {zmax:.3g} (the 99th percentile of all panels) so "
+            "the low region keeps its detail; hover shows the true value."
+        )
+    if three_d:
+        st.caption("All panels start from the same camera; each keeps its own rotation afterwards.")
+
+    # --- table --------------------------------------------------------------------------
+    st.subheader(f"At the probe x₀: {ax.symbol} = {fmt(x0, ax.step)}")
+    st.markdown(
+        _table(domain, axis_key, dom, entries, labels, base, shared, x0, x_ref if norm else None)
+    )
+    state.sync_url()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _marker_readout(domain, axis_key, ax, entries, labels, base, shared) -> None:
+    """Exact ratios at the axis's reference points (p_t = 0.9 and 0.968 of Lin et al.)."""
+    if not ax.markers:
+        return
+    lines = []
+    for mx, _ in ax.markers:
+        b, _ = compare.value_at(domain, entries[base][0].id, mx, entries[base][1], shared, axis_key)
+        parts = []
+        for i, (opt, vals) in enumerate(entries):
+            if i == base:
+                continue
+            v, _ = compare.value_at(domain, opt.id, mx, vals, shared, axis_key)
+            r = float(compare.ratio(v, b))
+            if np.isfinite(r) and r > 0:
+                parts.append(f"{LETTERS[i]} ÷ {LETTERS[base]} = {r:.3g} ({_times(r)})")
+        lines.append(f"- at {ax.key} = {mx:g}: " + "; ".join(parts))
+    st.markdown("\n".join(lines))
+    if domain == "binary":
+        st.caption(
+            "Lin et al. 2017: with γ = 2 (no α), an example at p_t = 0.9 has 100× lower loss "
+            "than with cross-entropy, and ~1000× lower at p_t ≈ 0.968."
+        )
+
+
+def _times(r: float) -> str:
+    """A ratio in words: "100× smaller", "2.5× larger", "equal"."""
+    if abs(r - 1.0) < 1e-9:
+        return "equal"
+    v = 1.0 / r if r < 1.0 else r
+    n = f"{v:,.0f}" if v >= 10 else f"{v:.2g}"
+    n = n if v < 1e6 else f"{v:.3g}"
+    return f"{n}× {'smaller' if r < 1.0 else 'larger'}"
+
+
+def _robust_zmax(z: np.ndarray) -> float | None:
+    finite = z[np.isfinite(z)]
+    if finite.size == 0:
+        return None
+    top = float(np.percentile(finite, 99))
+    return top if top < float(finite.max()) * 0.5 else None
+
+
+def _num(v: float) -> str:
+    if not np.isfinite(v):
+        return "undefined"
+    return f"{v:.4g}"
+
+
+def _table(domain, axis_key, dom, entries, labels, base, shared, x0, x_ref) -> str:
+    yes = {True: "yes", False: "no"}
+    vals = [compare.value_at(domain, o.id, x0, v, shared, axis_key) for o, v in entries]
+    b = vals[base][0]
+    rows = {
+        "loss ℓ(x₀)": [_num(v) for v, _ in vals],
+        f"gradient {dom.grad_label} at x₀": [_num(g) for _, g in vals],
+        f"ratio to {LETTERS[base]} at x₀": [_num(float(compare.ratio(v, b))) for v, _ in vals],
+    }
+    if x_ref is not None:
+        refs = [compare.value_at(domain, o.id, x_ref, v, shared, axis_key)[0] for o, v in entries]
+        rows["ℓ(x₀) / ℓ(x_ref)"] = [
+            _num(float(compare.ratio(v, r))) for (v, _), r in zip(vals, refs, strict=True)
+        ]
+    props = [REGISTRY[o.loss].properties for o, _ in entries]
+    rows["convex"] = [yes[p.convex] for p in props]
+    rows["bounded gradient"] = [yes[p.bounded_gradient] for p in props]
+    rows["robust to outliers"] = [yes[p.robust_to_outliers] for p in props]
+    rows["differentiable everywhere"] = [yes[p.differentiable_everywhere] for p in props]
+    rows["typical use"] = [p.typical_use for p in props]
+    head = "| | " + " | ".join(labels) + " |"
+    sep = "|---|" + "---|" * len(labels)
+    body = [f"| **{name}** | " + " | ".join(cells) + " |" for name, cells in rows.items()]
+    return "\n".join([head, sep, *body])

@@ -1,0 +1,334 @@
+"""The Forward vs reverse KL page: one Gaussian Q fitted to a two-mode mixture P, both ways.
+
+P is a two-component Gaussian mixture on a grid (separation and weight by slider).
+Q = N(μ, σ²), discretised on the same grid, is fitted by minimising KL(P‖Q)
+(forward: mode covering) and KL(Q‖P) (reverse: mode seeking), with
+:func:`lossviz.fit.fit_gaussian_kl`. The page draws both fits over P, states every
+KL value in nats, and shows each direction's landscape over (μ, log σ) with its
+optimum, the other direction's optimum faintly, and, when the modes are far
+apart, the reverse direction's other local optimum.
+
+Caching: everything depends on (separation, weight) only, cached by those scalars.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from lossviz import figures
+from lossviz.data import gaussian_mixture
+from lossviz.fit import fit_gaussian_kl
+from lossviz.landscape import kl_landscape
+from lossviz.views.controls import UrlState, fmt
+
+GRID = np.linspace(-10.0, 10.0, 321)  # the support of P and Q: dx = 0.0625
+DX = float(GRID[1] - GRID[0])
+COMPONENT_SIGMA = 1.0
+MU_AXIS = np.linspace(-6.0, 6.0, 97)
+LOG_SIGMA_AXIS = np.linspace(math.log(0.25), math.log(6.0), 73)
+SEP = {"min_value": 0.0, "max_value": 8.0, "default": 6.0, "step": 0.1}
+WEIGHT = {"min_value": 0.0, "max_value": 1.0, "default": 0.4, "step": 0.05}
+DIRECTION_TITLES = {"forward": "KL(P‖Q), forward", "reverse": "KL(Q‖P), reverse"}
+COLOURS = {"forward": figures.KL_FORWARD_COLOUR, "reverse": figures.KL_REVERSE_COLOUR}
+#: Two local optima closer than this in (μ, log σ) are the same one.
+SAME_OPTIMUM = 0.15
+
+
+@dataclass(frozen=True)
+class Optimum:
+    mu: float
+    sigma: float
+    kl: float  # in the direction that was minimised
+
+    @property
+    def log_sigma(self) -> float:
+        return math.log(self.sigma)
+
+
+# --------------------------------------------------------------------------- pure helpers
+def q_on_grid(mu: float, sigma: float) -> np.ndarray:
+    """Q = N(μ, σ²) normalised over the grid points (probabilities, summing to 1)."""
+    a = -0.5 * ((GRID - mu) / sigma) ** 2
+    q = np.exp(a - a.max())
+    return q / q.sum()
+
+
+def kl_at(p: np.ndarray, mu: float, sigma: float, direction: str) -> float:
+    """KL(P‖Q) or KL(Q‖P) for one Q, via the same code as the landscape."""
+    z = kl_landscape(GRID, p, np.array([mu]), np.array([math.log(sigma)]), direction)
+    return float(z[0, 0])
+
+
+def grid_local_minima(z: np.ndarray) -> list[tuple[int, int]]:
+    """Interior cells ``(row, col)`` of z lower than all 8 neighbours, best first.
+
+    Non-finite cells are never minima. Cells on the border are skipped: a minimum
+    there is the window's edge, not an optimum of the function.
+    """
+    z = np.where(np.isfinite(z), z, np.inf)
+    core = z[1:-1, 1:-1]
+    is_min = np.isfinite(core)
+    rows, cols = z.shape
+    for dr in (-1, 0, 1):
+        for dc in (-1, 0, 1):
+            if dr or dc:
+                is_min &= core < z[1 + dr : rows - 1 + dr, 1 + dc : cols - 1 + dc]
+    r, c = np.nonzero(is_min)
+    order = np.argsort(core[r, c], kind="stable")
+    return [(int(r[k]) + 1, int(c[k]) + 1) for k in order]
+
+
+def refine(p: np.ndarray, mu: float, log_sigma: float, direction: str, rounds: int = 4) -> Optimum:
+    """Polish a grid minimum by zooming a 21×21 local landscape around it, ``rounds`` times."""
+    hm = float(MU_AXIS[1] - MU_AXIS[0])
+    hs = float(LOG_SIGMA_AXIS[1] - LOG_SIGMA_AXIS[0])
+    best = math.inf
+    for _ in range(rounds):
+        m = np.linspace(mu - 2 * hm, mu + 2 * hm, 21)
+        s = np.linspace(log_sigma - 2 * hs, log_sigma + 2 * hs, 21)
+        z = kl_landscape(GRID, p, m, s, direction)
+        j, k = np.unravel_index(int(np.argmin(z)), z.shape)
+        mu, log_sigma, best = float(m[k]), float(s[j]), float(z[j, k])
+        hm, hs = hm / 5, hs / 5
+    return Optimum(mu, math.exp(log_sigma), best)
+
+
+# --------------------------------------------------------------------------- cached compute
+@st.cache_data(max_entries=64, show_spinner=False)
+def target(sep: float, weight: float) -> np.ndarray:
+    return gaussian_mixture(GRID, separation=sep, weight=weight, sigma=COMPONENT_SIGMA)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def fits(sep: float, weight: float) -> dict[str, Optimum]:
+    """The optimum of each direction (fit.fit_gaussian_kl)."""
+    p = target(sep, weight)
+    return {d: Optimum(*fit_gaussian_kl(GRID, p, d)) for d in ("forward", "reverse")}
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def landscapes(sep: float, weight: float) -> dict[str, np.ndarray]:
+    """Both KL landscapes over (log σ rows, μ columns), in nats."""
+    p = target(sep, weight)
+    return {d: kl_landscape(GRID, p, MU_AXIS, LOG_SIGMA_AXIS, d) for d in ("forward", "reverse")}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def other_optima(sep: float, weight: float) -> list[Optimum]:
+    """Local optima of reverse KL other than the fitted one, refined, best first."""
+    p = target(sep, weight)
+    found = fits(sep, weight)["reverse"]
+    out: list[Optimum] = []
+    for r, c in grid_local_minima(landscapes(sep, weight)["reverse"]):
+        o = refine(p, float(MU_AXIS[c]), float(LOG_SIGMA_AXIS[r]), "reverse")
+        near = [found, *out]
+        if all(math.hypot(o.mu - n.mu, o.log_sigma - n.log_sigma) > SAME_OPTIMUM for n in near):
+            out.append(o)
+    return out
+
+
+# --------------------------------------------------------------------------- page
+def _q_label(name: str, o: Optimum) -> str:
+    return f"{name}: Q = N({_num(o.mu)}, {_num(o.sigma)}²)"
+
+
+def _num(v: float) -> str:
+    """Two decimals, never "-0.00"."""
+    return f"{round(v, 2) + 0.0:.2f}"
+
+
+def _nats(v: float) -> str:
+    if v == math.inf:
+        return "+∞ nats (Q has mass where P has none)"
+    return f"{v:.4f} nats"
+
+
+def _side(mu: float) -> str:
+    return "left" if mu < 0 else "right"
+
+
+def _where(o: Optimum, sep: float) -> str:
+    """Where a fitted Q sits: on one mode, or spread over both."""
+    place = (
+        f"on the {_side(o.mu)} mode"
+        if o.sigma < 1.5 * COMPONENT_SIGMA and abs(o.mu) > sep / 4
+        else "spread over both modes"
+    )
+    return f"{place} (μ = {_num(o.mu)}, σ = {_num(o.sigma)})"
+
+
+def render() -> None:
+    state = UrlState("kl_fit")
+    st.sidebar.markdown("**Target P: two Gaussian modes**")
+    sep = state.slider(
+        "sep",
+        "separation s",
+        **SEP,
+        help="Distance between the two modes of P (each has σ = 1).",
+    )
+    weight = state.slider(
+        "w",
+        "weight w of the left mode",
+        **WEIGHT,
+        help="P = w·N(−s/2, 1) + (1 − w)·N(s/2, 1).",
+    )
+
+    st.title("Forward vs reverse KL")
+    st.markdown(
+        "*Fit one Gaussian Q to a two-mode P: minimising KL(P‖Q) covers both modes, "
+        "minimising KL(Q‖P) picks one.*"
+    )
+    st.latex(
+        r"\mathrm{KL}(P\|Q)=\sum_x p(x)\log\frac{p(x)}{q(x)}\qquad"
+        r"\mathrm{KL}(Q\|P)=\sum_x q(x)\log\frac{q(x)}{p(x)}"
+    )
+
+    p = target(sep, weight)
+    opt = fits(sep, weight)
+    fwd, rev = opt["forward"], opt["reverse"]
+    others = other_optima(sep, weight)
+    p_label = (
+        f"P = {fmt(weight, 0.05)}·N({fmt(-sep / 2, 0.01)}, 1) + "
+        f"{fmt(1 - weight, 0.05)}·N({fmt(sep / 2, 0.01)}, 1)"
+    )
+
+    # --- the fits over P ----------------------------------------------------------------
+    st.subheader("The two fits over P")
+    curves = [
+        (
+            _q_label("forward fit, min KL(P‖Q)", fwd),
+            q_on_grid(fwd.mu, fwd.sigma) / DX,
+            COLOURS["forward"],
+            "solid",
+        ),
+        (
+            _q_label("reverse fit, min KL(Q‖P)", rev),
+            q_on_grid(rev.mu, rev.sigma) / DX,
+            COLOURS["reverse"],
+            "solid",
+        ),
+    ]
+    curves += [
+        (
+            _q_label("other reverse local optimum", o),
+            q_on_grid(o.mu, o.sigma) / DX,
+            COLOURS["reverse"],
+            "dot",
+        )
+        for o in others
+    ]
+    fig = figures.kl_fit_figure(
+        GRID,
+        p / DX,
+        curves,
+        p_label=p_label,
+        title=f"s = {fmt(sep, 0.1)}, w = {fmt(weight, 0.05)}",
+        uirevision="kl_fit.fits",
+    )
+    st.plotly_chart(fig, key="kl_fit.fits", config={"displaylogo": False})
+
+    a, b = st.columns(2)
+    a.metric(
+        "Forward fit: KL(P‖Q)",
+        _nats(fwd.kl),
+        f"μ = {_num(fwd.mu)}, σ = {_num(fwd.sigma)}",
+        delta_color="off",
+        delta_arrow="off",
+    )
+    b.metric(
+        "Reverse fit: KL(Q‖P)",
+        _nats(rev.kl),
+        f"μ = {_num(rev.mu)}, σ = {_num(rev.sigma)}",
+        delta_color="off",
+        delta_arrow="off",
+    )
+    cross_fwd = kl_at(p, fwd.mu, fwd.sigma, "reverse")
+    cross_rev = kl_at(p, rev.mu, rev.sigma, "forward")
+    st.markdown(
+        f"The forward fit reaches KL(P‖Q) = **{_nats(fwd.kl)}**; the reverse fit reaches "
+        f"KL(Q‖P) = **{_nats(rev.kl)}**. Measured the other way round, the forward fit has "
+        f"KL(Q‖P) = {_nats(cross_fwd)} and the reverse fit has KL(P‖Q) = "
+        f"{_nats(cross_rev)}: each fit is best only in its own direction."
+    )
+
+    # --- the landscapes -----------------------------------------------------------------
+    st.subheader("The landscapes over (μ_Q, log σ_Q)")
+    lands = landscapes(sep, weight)
+    fwd_label = f"forward optimum (μ = {_num(fwd.mu)}, σ = {_num(fwd.sigma)})"
+    rev_label = f"reverse optimum (μ = {_num(rev.mu)}, σ = {_num(rev.sigma)})"
+    fwd_mark = (fwd.mu, fwd.log_sigma)
+    rev_mark = (rev.mu, rev.log_sigma)
+    panels = [
+        (
+            "forward KL(P‖Q)",
+            lands["forward"],
+            [
+                (*fwd_mark, fwd_label, "optimum"),
+                (*rev_mark, "the other direction's optimum", "faint"),
+            ],
+        ),
+        (
+            "reverse KL(Q‖P)",
+            lands["reverse"],
+            [
+                (*rev_mark, rev_label, "optimum"),
+                *(
+                    (
+                        o.mu,
+                        o.log_sigma,
+                        f"other local optimum (μ = {_num(o.mu)}, σ = {_num(o.sigma)})",
+                        "other",
+                    )
+                    for o in others
+                ),
+                (*fwd_mark, "the other direction's optimum", "faint"),
+            ],
+        ),
+    ]
+    top = max(fwd.kl, rev.kl, *(o.kl for o in others))
+    zmax = max(1.0, 4.0 * top)
+    fig = figures.kl_landscapes_figure(
+        MU_AXIS, LOG_SIGMA_AXIS, panels, zmax=zmax, uirevision="kl_fit.landscapes"
+    )
+    st.plotly_chart(fig, key="kl_fit.landscapes", config={"displaylogo": False})
+    st.caption(
+        f"Colour capped at {zmax:.2f} nats so the basins keep their detail; hover shows the "
+        "true value. ★ each direction's optimum, ✕ the other direction's optimum."
+    )
+    st.markdown(
+        "**Mode covering vs mode seeking.** Forward KL(P‖Q) weighs the error by p, so Q is "
+        "punished wherever P has mass that Q misses: it stretches over both modes. Reverse "
+        "KL(Q‖P) weighs it by q, so Q is punished for mass where P has little: it shrinks "
+        "onto one mode and ignores the other."
+    )
+    if others:
+        lines = [f"- ★ the fit: {_where(rev, sep)}, KL(Q‖P) = {_nats(rev.kl)}"]
+        lines += [f"- ○ {_where(o, sep)}, KL(Q‖P) = {_nats(o.kl)}" for o in others]
+        tie = [o for o in others if abs(o.kl - rev.kl) < 1e-6]
+        if tie:
+            verdict = (
+                f"The modes are equally heavy, so the {_side(rev.mu)} and {_side(tie[0].mu)} "
+                f"optima tie; the fit (the best of several starts) happened to take the "
+                f"{_side(rev.mu)} one."
+            )
+        else:
+            verdict = (
+                "The fit keeps the lowest of several starts; gradient descent started near "
+                "a ○ would stop there instead, with a higher KL."
+            )
+        st.info(
+            f"**Reverse KL has {1 + len(others)} local optima here.**\n\n"
+            + "\n".join(lines)
+            + f"\n\n{verdict}"
+        )
+    else:
+        st.caption(
+            "Here reverse KL has a single optimum: the modes are close enough (or one is "
+            "light enough) for one Gaussian to sit on them. Increase the separation to see "
+            "it split into several local optima."
+        )
+    state.sync_url()

@@ -1,0 +1,371 @@
+"""The Outliers page: who pulls the fitted line, and how each loss lets them.
+
+One seeded data set (inliers around a known line plus planted outliers) is fitted
+exactly by MSE, MAE and Huber(δ); the scatter sizes each point by its vote
+|∂ℓ/∂ŷ| under the chosen loss, and the three loss landscapes over (w, b) show
+the optimum, the truth and an optimiser's path through them.
+
+Caching follows the dependencies (every key is a tuple of scalars): the data
+depend on the data sliders only, the fits on data + δ, the landscapes on data +
+δ + grid, the descent paths on data + δ + optimiser + η + steps. Moving the step
+slider, the influence selector or the 3-D toggle recomputes nothing but figures.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from lossviz import figures, losses
+from lossviz.data import OUTLIER_KINDS, RegressionData, regression_data
+from lossviz.fit import OPTIMIZERS, DescentPath, fit_regression, gradient_descent
+from lossviz.landscape import regression_landscape
+from lossviz.views.controls import UrlState, fmt
+
+LOSSES = ("mse", "mae", "huber")
+TITLES = {"mse": "MSE", "mae": "MAE", "huber": "Huber"}
+COLOURS = {"mse": figures.PALETTE[0], "mae": figures.PALETTE[1], "huber": figures.PALETTE[2]}
+OPT_TITLES = {"gd": "gradient descent", "momentum": "momentum (μ = 0.9)", "adam": "Adam"}
+KIND_TITLES = {"vertical": "vertical (y shifted)", "leverage": "leverage (far-right x)"}
+#: Every optimiser starts here, away from all optima, so the paths have somewhere to go.
+START = (-1.0, 3.0)
+GRID_DEFAULT = 200  # DESIGN.md: surfaces default to ≤ 200×200, float32 to the browser
+WINDOW_SNAP = 0.25  # landscape window edges are multiples of this (stable under small moves)
+
+DataKey = tuple[int, float, int, float, str, int]  # n, noise, outliers %, magnitude, kind, seed
+
+
+# --------------------------------------------------------------------------- cached compute
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def make_data(key: DataKey) -> RegressionData:
+    n, noise, pct, magnitude, kind, seed = key
+    return regression_data(
+        n,
+        noise=noise,
+        outlier_fraction=pct / 100.0,
+        outlier_magnitude=magnitude,
+        outlier_kind=kind,
+        seed=seed,
+    )
+
+
+def _kw(loss: str, delta: float) -> dict[str, float]:
+    return {"delta": delta} if loss == "huber" else {}
+
+
+def mean_loss(d: RegressionData, w: float, b: float, loss: str, delta: float) -> float:
+    fn = getattr(losses, loss)
+    return float(np.mean(fn(d.y, w * d.x + b, **_kw(loss, delta))))
+
+
+@dataclass(frozen=True)
+class Fit:
+    w: float
+    b: float
+    objective: float  # f* = mean loss at the optimum
+    truth_objective: float  # mean loss at the true (w, b)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def make_fits(key: DataKey, delta: float) -> dict[str, Fit]:
+    """The exact minimiser of each loss (fit.fit_regression) and its loss at the truth."""
+    d = make_data(key)
+    out = {}
+    for loss in LOSSES:
+        f = fit_regression(d.x, d.y, loss, **_kw(loss, delta))
+        out[loss] = Fit(f.w, f.b, f.objective, mean_loss(d, d.slope, d.intercept, loss, delta))
+    return out
+
+
+def window(key: DataKey, delta: float) -> tuple[float, float, float, float]:
+    """(w_lo, w_hi, b_lo, b_hi): a (w, b) window holding the truth, every optimum and the start.
+
+    Padded by a quarter of the span (at least 0.5) and snapped outward to
+    WINDOW_SNAP so that small slider moves rarely shift it.
+    """
+    d = make_data(key)
+    fits = make_fits(key, delta)
+    ws = [d.slope, START[0], *(f.w for f in fits.values())]
+    bs = [d.intercept, START[1], *(f.b for f in fits.values())]
+
+    def span(vals: list[float]) -> tuple[float, float]:
+        lo, hi = min(vals), max(vals)
+        pad = max(0.25 * (hi - lo), 0.5)
+        return (
+            math.floor((lo - pad) / WINDOW_SNAP) * WINDOW_SNAP,
+            math.ceil((hi + pad) / WINDOW_SNAP) * WINDOW_SNAP,
+        )
+
+    return (*span(ws), *span(bs))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def make_landscapes(
+    key: DataKey, delta: float, grid: int
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """The axes w, b and the exact mean-loss landscape (len(b), len(w)) of each loss."""
+    d = make_data(key)
+    w_lo, w_hi, b_lo, b_hi = window(key, delta)
+    w = np.linspace(w_lo, w_hi, grid)
+    b = np.linspace(b_lo, b_hi, grid)
+    return (
+        w,
+        b,
+        {loss: regression_landscape(d.x, d.y, w, b, loss, **_kw(loss, delta)) for loss in LOSSES},
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def make_paths(
+    key: DataKey, delta: float, optimizer: str, lr: float, steps: int
+) -> dict[str, DescentPath]:
+    """The optimiser's path on each loss, from START."""
+    d = make_data(key)
+    return {
+        loss: gradient_descent(
+            d.x,
+            d.y,
+            loss,
+            optimizer=optimizer,
+            lr=lr,
+            steps=steps,
+            start=START,
+            **_kw(loss, delta),
+        )
+        for loss in LOSSES
+    }
+
+
+def influence(d: RegressionData, fit: Fit, loss: str, delta: float) -> np.ndarray:
+    """|∂ℓ/∂ŷ| of each point at the loss's own fitted line: its vote on the fit."""
+    grad = getattr(losses, loss + "_grad")
+    return np.abs(grad(d.y, fit.w * d.x + fit.b, **_kw(loss, delta)))
+
+
+# --------------------------------------------------------------------------- page
+
+
+def _controls(state: UrlState) -> dict:
+    sb = st.sidebar
+    sb.markdown("**Data**")
+    v: dict = {}
+    v["n"] = state.slider(
+        "n", "points n", min_value=10, max_value=1000, default=100, step=10, integer=True,
+        help="Number of points, inliers and outliers together.",
+    )  # fmt: skip
+    v["noise"] = state.slider(
+        "noise", "noise σ", min_value=0.0, max_value=3.0, default=0.5, step=0.1,
+        help="Standard deviation of the Gaussian noise around the true line.",
+    )  # fmt: skip
+    v["pct"] = state.slider(
+        "outliers", "outliers (%)", min_value=0, max_value=50, default=10, step=1, integer=True,
+        help="Share of points replaced by outliers.",
+    )  # fmt: skip
+    v["magnitude"] = state.slider(
+        "magnitude", "outlier magnitude M", min_value=0.0, max_value=30.0, default=10.0,
+        step=0.5, help="How far the outliers are placed (in units of y, or of x for leverage).",
+    )  # fmt: skip
+    v["kind"] = state.select(
+        "kind", "outlier kind", OUTLIER_KINDS, default="vertical", format_func=KIND_TITLES.get,
+        radio=True,
+        help="Vertical: y shifted by ±M. Leverage: x moved far right and y placed below the "
+        "line there; such points tilt every convex M-estimator, Huber and MAE included.",
+    )  # fmt: skip
+    v["seed"] = state.slider(
+        "seed", "seed", min_value=0, max_value=99, default=0, step=1, integer=True,
+        help="Same seed, same data: a shared link reproduces the exact points.",
+    )  # fmt: skip
+    sb.markdown("**Loss**")
+    v["delta"] = state.slider(
+        "delta", "Huber δ (delta)", min_value=0.1, max_value=5.0, default=1.0, step=0.1,
+        help="Residuals beyond ±δ are penalised linearly: their vote is capped at δ.",
+    )  # fmt: skip
+    v["influence"] = state.select(
+        "influence", "point size ∝ |∂ℓ/∂ŷ| of", LOSSES, default="huber",
+        format_func=TITLES.get, radio=True,
+        help="Each point's vote on the fit: the size of its gradient at that loss's fit.",
+    )  # fmt: skip
+    sb.markdown("**Descent**")
+    v["opt"] = state.select(
+        "opt", "optimiser", OPTIMIZERS, default="gd", format_func=OPT_TITLES.get,
+        help=f"Every run starts at (w, b) = {START}.",
+    )  # fmt: skip
+    v["lr"] = state.slider(
+        "lr", "learning rate η", min_value=0.001, max_value=1.0, default=0.1, step=0.001,
+        help="Too large and plain gradient descent diverges (the page says so).",
+    )  # fmt: skip
+    v["steps"] = state.slider(
+        "steps", "steps", min_value=1, max_value=500, default=100, step=1, integer=True,
+    )  # fmt: skip
+    sb.markdown("**View**")
+    v["grid"] = state.slider(
+        "grid", "landscape grid (G × G)", min_value=20, max_value=400, default=GRID_DEFAULT,
+        step=10, integer=True, help="Resolution of the exact landscapes.",
+    )  # fmt: skip
+    v["three_d"] = state.toggle(
+        "3d", "3-D landscapes", default=False, help="Rotate with the mouse."
+    )
+    return v
+
+
+def _fits_table(d: RegressionData, fits: dict[str, Fit], delta: float) -> str:
+    rows = [
+        "| loss | ŵ | b̂ | ŵ − w | b̂ − b | ‖error‖ | outliers' vote |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| truth | {d.slope:.3f} | {d.intercept:.3f} | | | | |",
+    ]
+    for loss in LOSSES:
+        f = fits[loss]
+        dw, db = f.w - d.slope, f.b - d.intercept
+        g = influence(d, f, loss, delta)
+        total = float(g.sum())
+        share = f"{100 * float(g[d.is_outlier].sum()) / total:.0f} %" if total > 0 else "–"
+        rows.append(
+            f"| {TITLES[loss]} | {f.w:.3f} | {f.b:.3f} | {dw:+.3f} | {db:+.3f} | "
+            f"{math.hypot(dw, db):.3f} | {share} |"
+        )
+    return "\n".join(rows)
+
+
+def _influence_caption(d: RegressionData, fit: Fit, loss: str, delta: float) -> str:
+    g = influence(d, fit, loss, delta)
+    if loss == "mse":
+        return (
+            "MSE: ∂ℓ/∂ŷ = 2(ŷ − y), so a point's vote grows with its residual; the outliers, "
+            f"with the largest residuals, dominate (largest vote {g.max():.3g})."
+        )
+    if loss == "mae":
+        zero = int(np.sum(g == 0))
+        on_line = (
+            f" {zero} point(s) lie exactly on the MAE line (r = 0, subgradient 0)." if zero else ""
+        )
+        return (
+            "MAE: ∂ℓ/∂ŷ = sign(ŷ − y), so every point has the same vote, 1, however far it is: "
+            "the line is a median and outliers only count once each." + on_line
+        )
+    at_cap = g >= delta * (1 - 1e-12)
+    return (
+        f"Huber: ∂ℓ/∂ŷ = r inside ±δ and ±δ beyond, so the vote is capped at δ = "
+        f"{fmt(delta, 0.1)}: {int(at_cap.sum())} of {d.n} points are at the cap"
+        + (
+            f" ({int(at_cap[d.is_outlier].sum())} of the {int(d.is_outlier.sum())} outliers)."
+            if d.is_outlier.any()
+            else "."
+        )
+    )
+
+
+def render() -> None:
+    state = UrlState("outliers")
+    v = _controls(state)
+    key: DataKey = (v["n"], v["noise"], v["pct"], v["magnitude"], v["kind"], v["seed"])
+    delta, opt, lr, steps, grid = v["delta"], v["opt"], v["lr"], v["steps"], v["grid"]
+
+    st.title("Outliers: who pulls the line?")
+    st.markdown(
+        f"*{v['n']} points around the true line, {v['pct']} % of them outliers "
+        f"({KIND_TITLES[v['kind']]}, M = {fmt(v['magnitude'], 0.5)}), fitted exactly by MSE, "
+        f"MAE and Huber (δ = {fmt(delta, 0.1)}).*"
+    )
+
+    d = make_data(key)
+    fits = make_fits(key, delta)
+    sel = v["influence"]
+
+    left, right = st.columns([11, 9], gap="medium")
+    with left:
+        fig = figures.outliers_scatter_figure(
+            d.x,
+            d.y,
+            d.is_outlier,
+            influence(d, fits[sel], sel, delta),
+            lines=[(TITLES[k], fits[k].w, fits[k].b, COLOURS[k]) for k in LOSSES],
+            truth=(d.slope, d.intercept),
+            influence_label=f"|∂ℓ/∂ŷ| ({TITLES[sel]})",
+            title=f"Data and fitted lines — point diameter ∝ |∂ℓ/∂ŷ| of {TITLES[sel]}",
+            uirevision="outliers.scatter",
+        )
+        st.plotly_chart(fig, key="outliers.scatter", config={"displaylogo": False})
+        st.caption(_influence_caption(d, fits[sel], sel, delta))
+    with right:
+        st.subheader("Fits against the truth")
+        st.markdown(_fits_table(d, fits, delta))
+        st.caption(
+            "Each line is the exact minimiser of the mean loss (closed form for MSE, "
+            f"exact LAD for MAE, Newton for Huber with δ = {fmt(delta, 0.1)}); "
+            "w and b are the true slope and intercept. "
+            "*Outliers' vote*: the outliers' share of Σ|∂ℓ/∂ŷ| over all points at that fit."
+        )
+
+    st.subheader("Loss landscapes over (w, b)")
+    w_axis, b_axis, land = make_landscapes(key, delta, grid)
+    paths = make_paths(key, delta, opt, lr, steps)
+    step = state.slider(
+        "step", "show the path up to step", min_value=0, max_value=steps, default=steps, step=1,
+        integer=True, scope=f"s{steps}", container=st,
+        help="Drag to replay the optimiser; the rest of its path is dotted.",
+    )  # fmt: skip
+    st.caption(
+        f"{OPT_TITLES[opt]}, η = {fmt(lr, 0.001)}, {steps} steps from (w, b) = {START}. "
+        "★ = optimum of that loss, ✕ = true parameters, ● = the iterate at the chosen step."
+    )
+    cols = st.columns(3, gap="small")
+    for col, loss in zip(cols, LOSSES, strict=True):
+        p, f = paths[loss], fits[loss]
+        with col:
+            fig = figures.landscape_path_figure(
+                w_axis,
+                b_axis,
+                land[loss],
+                optimum=(f.w, f.b, f.objective),
+                truth=(d.slope, d.intercept, f.truth_objective),
+                path=(p.w, p.b, p.loss),
+                step=step,
+                colour=COLOURS[loss],
+                three_d=v["three_d"],
+                title=TITLES[loss]
+                + (f" (δ = {fmt(delta, 0.1)})" if loss == "huber" else "")
+                + ": mean loss",
+                height=420,
+                uirevision=f"outliers.land.{loss}.{'3d' if v['three_d'] else '2d'}",
+            )
+            st.plotly_chart(fig, key=f"outliers.land.{loss}", config={"displaylogo": False})
+            _path_status(p, f, step, w_axis, b_axis)
+
+    runs = [(TITLES[k], paths[k].loss, fits[k].objective, COLOURS[k]) for k in LOSSES]
+    fig = figures.descent_gap_figure(
+        runs,
+        step=step,
+        steps=steps,
+        title=f"Distance to the optimum, f(θ_t) − f*, under {OPT_TITLES[opt]}",
+        uirevision="outliers.gap",
+    )
+    st.plotly_chart(fig, key="outliers.gap", config={"displaylogo": False})
+    st.caption(
+        "On a log scale: a straight descending line is linear convergence. MAE's gradient "
+        "does not shrink near the optimum, so with a fixed η the iterates keep bouncing "
+        "around it; values below 1e-15 are drawn at 1e-15."
+    )
+    state.sync_url()
+
+
+def _path_status(p: DescentPath, f: Fit, step: int, w: np.ndarray, b: np.ndarray) -> None:
+    if p.diverged:
+        st.error(
+            f"Diverged at step {p.diverged_at}: learning rate too large "
+            f"(η = {fmt(p.lr, 0.001)}). The path is drawn up to step {p.diverged_at - 1}."
+        )
+    k = min(step, p.w.size - 1)
+    outside = (p.w < w[0]) | (p.w > w[-1]) | (p.b < b[0]) | (p.b > b[-1])
+    gap = p.loss[k] - f.objective
+    # |gap| at the level of round-off of f* itself: the optimiser has reached the optimum.
+    shown = "≈ 0" if abs(gap) <= 1e-12 * max(1.0, abs(f.objective)) else f"= {gap:.3g}"
+    text = f"step {k}: w = {p.w[k]:.3f}, b = {p.b[k]:.3f}, f − f* {shown}"
+    if outside.any():
+        text += " · the path leaves this window"
+    st.caption(text)

@@ -1,0 +1,279 @@
+"""The Compare page's wiring, with Streamlit's AppTest (no browser)."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lossviz import losses
+from lossviz.compare import DOMAINS, LETTERS, PRESETS
+
+pytestmark = pytest.mark.app
+
+SCRIPT = "from lossviz.views import compare; compare.render()"
+
+
+def run(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_string(SCRIPT, default_timeout=60)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    return at
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    """Plotly specs by role: overlay, ratio, panels, surfaces (the page's order)."""
+    specs = [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+    return dict(zip(("overlay", "ratio", "panels", "surfaces"), specs, strict=True))
+
+
+def names(spec: dict) -> list[str]:
+    return [t.get("name") for t in spec["data"]]
+
+
+def decode(arr) -> np.ndarray:
+    if isinstance(arr, dict):
+        return np.frombuffer(base64.b64decode(arr["bdata"]), dtype=arr["dtype"])
+    return np.asarray(arr, dtype=np.float64)
+
+
+def table(at: AppTest) -> str:
+    found = [m.value for m in at.markdown if "**loss ℓ(x₀)**" in m.value]
+    assert len(found) == 1
+    return found[0]
+
+
+def query(at: AppTest) -> dict[str, str]:
+    return {k: at.query_params[k] for k in at.query_params}
+
+
+def warnings(at: AppTest) -> str:
+    return "\n".join(w.value for w in at.warning)
+
+
+def test_default_page_renders_robust_regression_without_exception():
+    at = run()
+    assert not at.exception
+    c = charts(at)
+    assert names(c["overlay"])[::2] == ["A: MSE", "B: MAE", "C: Huber δ = 1.00"]
+    q = query(at)
+    assert q["domain"] == "regression" and q["n"] == "3" and q["e2.delta"] == "1.00"
+
+
+@pytest.mark.parametrize("n", [2, 4])
+@pytest.mark.parametrize("domain", list(DOMAINS))
+def test_each_domain_with_2_and_4_entries(domain, n):
+    at = run({"domain": domain, "n": str(n)})
+    assert not at.exception, at.exception
+    assert not at.warning
+    c = charts(at)
+    assert len(c["overlay"]["data"]) == 2 * n  # a loss and a gradient trace per entry
+    assert len(c["ratio"]["data"]) == n - 1  # every entry but the baseline
+    assert len(c["panels"]["data"]) == 2 * n
+    assert len(c["surfaces"]["data"]) == n
+    labels = names(c["overlay"])[::2]
+    assert [lab[0] for lab in labels] == list(LETTERS[:n])
+    header = table(at).splitlines()[0]
+    assert all(lab in header for lab in labels)
+    assert query(at)["n"] == str(n)
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=[p.key for p in PRESETS])
+def test_each_preset_sets_the_whole_comparison_and_the_url(preset):
+    at = run({"domain": "regression", "n": "2", "e0": "mae", "e1": "mse"})
+    at.button(key=f"compare.preset.{preset.key}").click().run()
+    assert not at.exception, at.exception
+    q = query(at)
+    assert q["domain"] == preset.domain
+    assert q["n"] == str(len(preset.entries))
+    assert q["base"] == LETTERS[preset.baseline]
+    assert q["log"] == ("1" if preset.log_ratio else "0")
+    axis = DOMAINS[preset.domain].axis(preset.axis or DOMAINS[preset.domain].axes[0].key)
+    assert float(q["x0"]) == pytest.approx(axis.probe)
+    if preset.axis:
+        assert q["x"] == preset.axis
+    for i, (opt, vals) in enumerate(preset.entries):
+        assert q[f"e{i}"] == opt
+        for name, v in vals.items():
+            if v is None:
+                assert q[f"e{i}.{name}_on"] == "0"
+            else:
+                assert float(q[f"e{i}.{name}"]) == pytest.approx(v)
+    for name, v in preset.shared.items():
+        assert float(q[name]) == pytest.approx(v)
+    assert len(charts(at)["overlay"]["data"]) == 2 * len(preset.entries)
+
+
+def test_focal_preset_ratio_trace_is_focal_over_cross_entropy_from_the_core():
+    at = run()
+    at.button(key="compare.preset.focal").click().run()
+    c = charts(at)
+    x = decode(c["ratio"]["data"][1]["x"]).astype(np.float64)
+    y = decode(c["ratio"]["data"][1]["y"])
+    assert c["ratio"]["data"][1]["name"].startswith("C: Focal γ = 2.0, α off")
+    z = np.log(x / (1 - x))
+    want = losses.focal(1.0, z, gamma=2.0, alpha=None) / losses.binary_cross_entropy(1.0, z)
+    np.testing.assert_allclose(y, want, rtol=1e-4)
+    # The exact readout at Lin et al.'s points, and the table at the probe p_t = 0.9.
+    body = "\n".join(m.value for m in at.markdown)
+    assert "C ÷ A = 0.01 (100× smaller)" in body
+    assert "C ÷ A = 0.00102 (977× smaller)" in body
+    assert "| **ratio to A at x₀** | 1 | 1 | 0.01 | 1e-05 |" in table(at)
+
+
+def test_duplicated_losses_with_their_own_parameters():
+    at = run(
+        {
+            "domain": "regression",
+            "n": "3",
+            "e0": "huber",
+            "e0.delta": "0.5",
+            "e1": "huber",
+            "e1.delta": "2",
+            "e2": "huber",
+            "e2.delta": "1",
+            "x0": "1.5",
+        }
+    )
+    assert not at.exception and not at.warning
+    assert names(charts(at)["overlay"])[::2] == [
+        "A: Huber δ = 0.50",
+        "B: Huber δ = 2.00",
+        "C: Huber δ = 1.00",
+    ]
+    # Huber at r = 1.5: δ = 0.5 → 0.5(1.5 − 0.25) = 0.625; δ = 2 → 1.125; δ = 1 → 1.
+    assert "| **loss ℓ(x₀)** | 0.625 | 1.125 | 1 |" in table(at)
+    q = query(at)
+    assert (q["e0.delta"], q["e1.delta"], q["e2.delta"]) == ("0.50", "2.00", "1.00")
+
+
+def test_focal_twice_in_the_3_class_domain_uses_the_shared_logits():
+    at = run(
+        {
+            "domain": "multiclass",
+            "n": "2",
+            "e0": "focal",
+            "e0.gamma": "0",
+            "e0.alpha_on": "0",
+            "e1": "focal",
+            "e1.gamma": "2",
+            "e1.alpha_on": "0",
+            "z1": "2",
+            "z2": "-1",
+            "x0": "0",
+        }
+    )
+    assert not at.exception and not at.warning
+    want = losses.binary_cross_entropy(np.array([1.0, 0.0, 0.0]), np.array([0.0, 2.0, -1.0]))
+    assert f"| **loss ℓ(x₀)** | {want.sum():.4g} |" in table(at)
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        {
+            "domain": "binary",
+            "n": "4",
+            "x": "p_t",
+            "e0": "focal",
+            "e0.gamma": "0.0",
+            "e0.alpha_on": "0",
+            "e1": "focal",
+            "e1.gamma": "2.0",
+            "e1.alpha_on": "1",
+            "e1.alpha": "0.75",
+            "e2": "binary_cross_entropy",
+            "e3": "focal",
+            "e3.gamma": "5.0",
+            "e3.alpha_on": "0",
+            "base": "C",
+            "log": "0",
+            "x0": "0.968",
+            "norm": "1",
+            "ref": "0.700",
+            "3d": "1",
+        },
+        {
+            "domain": "distance",
+            "n": "3",
+            "e0": "triplet_pos",
+            "e0.margin": "0.5",
+            "e1": "triplet_neg",
+            "e1.margin": "2",
+            "e2": "contrastive_similar",
+            "e2.margin": "1",
+            "d_pos": "0.3",
+            "d_neg": "1.2",
+            "base": "B",
+        },
+    ],
+    ids=["binary", "distance"],
+)
+def test_the_url_round_trips(q):
+    first = run(q)
+    assert not first.exception and not first.warning
+    q1 = query(first)
+    for k, v in q.items():  # every given value survives (normalised to the slider format)
+        assert k in q1
+        try:
+            assert float(q1[k]) == pytest.approx(float(v))
+        except ValueError:
+            assert q1[k] == v
+    second = run(q1)
+    assert not second.exception
+    assert query(second) == q1
+    assert table(second) == table(first)
+    assert names(charts(second)["overlay"]) == names(charts(first)["overlay"])
+
+
+def test_changing_an_entry_changes_the_url_and_the_traces():
+    at = run({"domain": "regression", "n": "2"})
+    at.selectbox(key="compare.regression.e1").set_value("huber").run()
+    assert not at.exception
+    assert query(at)["e1"] == "huber" and "e1.delta" in query(at)
+    at.radio(key="compare.n").set_value("3").run()
+    assert len(charts(at)["overlay"]["data"]) == 6
+    assert query(at)["n"] == "3"
+
+
+def test_normalised_mode_states_its_reference_and_passes_one_there():
+    at = run({"domain": "regression", "n": "3", "norm": "1", "ref": "2"})
+    assert not at.exception
+    assert any("x_ref: r = 2.00" in s.value for s in at.subheader)
+    c = charts(at)["overlay"]
+    x = decode(c["data"][0]["x"]).astype(np.float64)
+    i = int(np.argmin(np.abs(x - 2.0)))
+    for t in c["data"][::2]:
+        assert decode(t["y"])[i] == pytest.approx(1.0, rel=1e-6)
+    assert "ℓ(x₀) / ℓ(x_ref)" in table(at)
+
+
+def test_a_loss_that_is_zero_at_the_reference_is_said_not_drawn():
+    at = run({"domain": "regression", "n": "2", "norm": "1", "ref": "0"})
+    assert not at.exception
+    assert "Not drawn: A: MSE, B: MAE" in warnings(at)
+
+
+@pytest.mark.parametrize(
+    "q, named",
+    [
+        ({"domain": "<b>bogus</b>"}, "`domain`"),
+        ({"n": "9"}, "`n`"),
+        ({"e0": "focal"}, "`e0`"),  # not a regression loss
+        ({"e2": "huber", "e2.delta": "NaN"}, "`e2.delta`"),
+        ({"x0": "1e9"}, "`x0`"),
+        ({"domain": "binary", "e1": "focal", "e1.alpha_on": "maybe"}, "`e1.alpha_on`"),
+        ({"domain": "binary", "x": "p"}, "`x`"),
+        ({"n": "2", "base": "D"}, "`base`"),
+        ({"domain": "distance", "e1": "triplet_neg", "d_pos": "-3"}, "`d_pos`"),
+    ],
+)
+def test_bad_url_values_warn_naming_the_parameter_never_a_traceback(q, named):
+    at = run(q)
+    assert not at.exception, at.exception
+    assert named in warnings(at)
+    assert len(at.get("plotly_chart")) == 4

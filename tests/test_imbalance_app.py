@@ -1,0 +1,175 @@
+"""The Class imbalance page's wiring with Streamlit's AppTest (no browser)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lossviz import metrics
+from lossviz.data import imbalanced_data
+from lossviz.fit import fit_logistic
+
+pytestmark = pytest.mark.app
+
+SCRIPT = "from lossviz.views import imbalance\nimbalance.render()\n"
+N_CHARTS = 5  # scatter, histograms, three landscape slices
+
+
+def _app(**query) -> AppTest:
+    at = AppTest.from_string(SCRIPT, default_timeout=120)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def _ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("plotly_chart")) == N_CHARTS
+
+
+def _figure(at: AppTest, index: int = 0) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def _trace_names(at: AppTest, index: int = 0) -> list[str]:
+    return [t.get("name", "") for t in _figure(at, index)["data"]]
+
+
+def _slider(at: AppTest, name: str):
+    return next(s for s in at.slider if s.key == f"imbalance.{name}")
+
+
+@pytest.mark.parametrize("ratio", [1, 20, 500, 1000])
+def test_each_ratio_renders_and_states_the_number_of_positives(ratio):
+    at = _app(ratio=str(ratio))
+    _ok(at)
+    assert not at.warning
+    n_pos = int(imbalanced_data(2000, ratio=float(ratio), seed=0).labels.sum())
+    header = at.markdown[0].value
+    assert f"1 : {ratio}" in header and f"**{n_pos:,} positives**" in header
+    # Few positives are called out, with the n that would give enough.
+    assert bool(at.info) == (n_pos < 30)
+    if n_pos < 30:
+        assert f"Only {n_pos} positive" in at.info[0].value
+    assert at.query_params["ratio"] == str(ratio)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # every slider at its minimum (and switches off)
+        {"ratio": "1000", "n": "200", "sep": "0.0", "seed": "0", "gamma": "0.0",
+         "alpha": "0.0", "bal_auto": "0", "bal_alpha": "0.01", "hist_x": "logit"},
+        # every slider at its maximum
+        {"ratio": "1", "n": "20000", "sep": "5.0", "seed": "99", "gamma": "5.0",
+         "alpha": "1.0", "bal_auto": "0", "bal_alpha": "0.99"},
+        {"ratio": "500", "alpha_on": "0", "gamma": "5.0", "sep": "5.0", "hist_x": "logit"},
+    ],
+)  # fmt: skip
+def test_controls_at_their_extremes_render_without_error(query):
+    at = _app(**query)
+    _ok(at)
+    assert not at.warning, [w.value for w in at.warning]
+    for name in ("n", "sep", "gamma"):
+        if name in query:
+            assert _slider(at, name).value == pytest.approx(float(query[name]))
+
+
+def test_legends_and_table_follow_the_live_values():
+    at = _app(gamma="3.0", alpha="0.50", bal_auto="0", bal_alpha="0.80")
+    _ok(at)
+    names = _trace_names(at)
+    assert "focal γ = 3.0, α = 0.50: p = 0.5" in names
+    assert "α-balanced BCE, α = 0.800: p = 0.5" in names
+    table = next(m.value for m in at.markdown if m.value.startswith("| model"))
+    assert "focal γ = 3.0, α = 0.50" in table and "α = 0.800" in table
+    # Move γ with the widget: the legend, the table and the URL follow.
+    _slider(at, "gamma").set_value(1.0)
+    at.run()
+    _ok(at)
+    assert "focal γ = 1.0, α = 0.50: p = 0.5" in _trace_names(at)
+    assert at.query_params["gamma"] == "1.0"
+    # Switching α off for focal says so by name.
+    next(t for t in at.toggle if t.key == "imbalance.alpha_on").set_value(False)
+    at.run()
+    _ok(at)
+    assert "focal γ = 1.0, no α: p = 0.5" in _trace_names(at)
+    assert at.query_params["alpha_on"] == "0"
+
+
+def test_page_numbers_equal_the_pure_computation():
+    at = _app(ratio="50", n="4000", sep="1.5", seed="7")
+    _ok(at)
+    d = imbalanced_data(4000, ratio=50.0, separation=1.5, seed=7)
+    alpha = metrics.inverse_frequency_alpha(d.labels)
+    fit = fit_logistic(d.X, d.labels, "balanced_bce", alpha=alpha)
+    p = metrics.sigmoid_probs(d.X @ fit.weights + fit.bias)
+    m = metrics.binary_metrics(d.labels, p)
+    t, f1 = metrics.best_f1_threshold(d.labels, p)
+    table = next(x.value for x in at.markdown if x.value.startswith("| model"))
+    row = next(r for r in table.splitlines() if r.startswith("| α-balanced"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1] == f"{m.recall_pos:.3f}"
+    assert cells[7] == f"{m.balanced_accuracy:.3f}"
+    assert cells[8] == f"{t:.3g}" and cells[9] == f"{f1:.3f}"
+    # The scatter draws the fitted boundary w·x + b = 0.
+    fig = _figure(at)
+    line = next(tr for tr in fig["data"] if tr.get("name", "").startswith("α-balanced"))
+    xs, ys = _decode(line["x"]), _decode(line["y"])
+    np.testing.assert_allclose(
+        fit.weights[0] * xs + fit.weights[1] * ys + fit.bias, 0.0, atol=1e-4 * (1 + abs(fit.bias))
+    )
+
+
+def _decode(a) -> np.ndarray:
+    """A plotly array as sent to the browser: a list, or a base64 typed array."""
+    if isinstance(a, dict):
+        import base64
+
+        return np.frombuffer(base64.b64decode(a["bdata"]), dtype=a["dtype"]).astype(float)
+    return np.asarray(a, dtype=float)
+
+
+def test_focal_point_sizes_are_the_focal_weights():
+    at = _app(ratio="20", gamma="2.0")
+    _ok(at)
+    fig = _figure(at)
+    sized = [tr for tr in fig["data"] if "customdata" in tr]
+    assert len(sized) == 2  # the two classes of the focal panel only
+    weights = np.concatenate([_decode(tr["customdata"]) for tr in sized])
+    assert np.all((weights >= 0) & (weights <= 1))
+    negatives = _decode(sized[0]["customdata"])
+    positives = _decode(sized[1]["customdata"])
+    assert np.median(negatives) < 0.1 < np.median(positives)  # easy negatives quietened
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ({"ratio": "abc"}, ["ratio"]),
+        ({"ratio": "30"}, ["ratio"]),
+        ({"n": "NaN", "sep": "-1"}, ["n", "sep"]),
+        ({"n": "1e9", "gamma": "inf", "hist_x": "zz"}, ["n", "gamma", "hist_x"]),
+        ({"bal_auto": "maybe", "alpha_on": "<b>x</b>"}, ["bal_auto", "alpha_on"]),
+        ({"seed": "", "alpha": "2"}, ["seed", "alpha"]),
+    ],
+)
+def test_garbage_in_the_url_warns_by_name_and_falls_back(query, names):
+    at = _app(**query)
+    _ok(at)
+    assert len(at.warning) == 1
+    text = at.warning[0].value
+    for name in names:
+        assert f"`{name}`" in text
+    assert "using" in text
+
+
+def test_slice_grid_adapts_to_n_within_bounds():
+    from lossviz.views.imbalance import slice_grid
+
+    assert slice_grid(200) == 61
+    assert slice_grid(20000) == 25
+    assert all(25 <= slice_grid(n) <= 61 for n in range(200, 20001, 200))

@@ -1,0 +1,149 @@
+"""The Forward vs reverse KL page's wiring with Streamlit's AppTest (no browser)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lossviz.data import gaussian_mixture
+from lossviz.fit import fit_gaussian_kl
+from lossviz.views import kl_fit
+
+pytestmark = pytest.mark.app
+
+SCRIPT = "from lossviz.views import kl_fit\nkl_fit.render()\n"
+
+
+def _app(**query) -> AppTest:
+    at = AppTest.from_string(SCRIPT, default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def _no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _slider(at: AppTest, name: str):
+    return next(s for s in at.slider if s.key == f"kl_fit.{name}")
+
+
+def _traces(at: AppTest, index: int) -> list[dict]:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)["data"]
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_default_page_shows_both_fits_in_nats_and_the_local_optima():
+    at = _app()
+    _no_exception(at)
+    assert not at.warning
+    assert len(at.get("plotly_chart")) == 2
+    p = gaussian_mixture(kl_fit.GRID, separation=6.0, weight=0.4, sigma=1.0)
+    for direction, label in (
+        ("forward", "Forward fit: KL(P‖Q)"),
+        ("reverse", "Reverse fit: KL(Q‖P)"),
+    ):
+        _, _, kl = fit_gaussian_kl(kl_fit.GRID, p, direction)
+        shown = _metrics(at)[label]
+        assert shown == f"{kl:.4f} nats"
+    # s = 6: reverse KL has a mode-seeking optimum on each mode; the info says which won.
+    info = at.info[0].value
+    assert "local optima" in info and "the fit: on the right mode" in info
+    assert "on the left mode" in info
+    assert at.query_params["sep"] == "6.0" and at.query_params["w"] == "0.40"
+
+
+def test_landscape_marks_each_optimum_at_the_fit():
+    at = _app(sep="7", w="0.3")
+    _no_exception(at)
+    p = gaussian_mixture(kl_fit.GRID, separation=7.0, weight=0.3, sigma=1.0)
+    traces = _traces(at, 1)
+    contours = [i for i, t in enumerate(traces) if t["type"] == "contour"]
+    assert len(contours) == 2  # the two landscapes side by side
+    for direction, panel in (("forward", 0), ("reverse", 1)):
+        mu, sigma, _ = fit_gaussian_kl(kl_fit.GRID, p, direction)
+        start = contours[panel]
+        end = contours[panel + 1] if panel + 1 < len(contours) else len(traces)
+        stars = [t for t in traces[start:end] if t.get("marker", {}).get("symbol") == "star"]
+        assert len(stars) == 1
+        assert stars[0]["x"][0] == pytest.approx(mu)
+        assert stars[0]["y"][0] == pytest.approx(math.log(sigma))
+        assert f"μ = {mu:.2f}, σ = {sigma:.2f}" in stars[0]["name"]
+        # The other direction's optimum is drawn faintly in the same panel.
+        assert any(t.get("marker", {}).get("symbol") == "x" for t in traces[start:end])
+
+
+def test_close_modes_have_a_single_reverse_optimum():
+    at = _app(sep="2.0")
+    _no_exception(at)
+    assert not at.info
+    assert any("single optimum" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize(("sep", "w"), [(0.0, 0.0), (0.0, 1.0), (8.0, 0.0), (8.0, 1.0)])
+def test_sliders_at_their_extremes(sep, w):
+    at = _app()
+    _slider(at, "sep").set_value(sep)
+    _slider(at, "w").set_value(w)
+    at.run()
+    _no_exception(at)
+    assert not at.warning
+    assert len(at.get("plotly_chart")) == 2
+    for value in _metrics(at).values():
+        assert "nats" in value and "nan" not in value.lower()
+    assert at.query_params["sep"] == f"{sep:.1f}" and at.query_params["w"] == f"{w:.2f}"
+
+
+def test_equal_weights_far_apart_tie_and_the_page_says_so():
+    at = _app(sep="8", w="0.5")
+    _no_exception(at)
+    info = at.info[0].value
+    assert "tie" in info
+    assert _metrics(at)["Reverse fit: KL(Q‖P)"].startswith("0.693")  # ln 2: half the mass
+
+
+def test_url_follows_the_sliders():
+    at = _app(sep="3.3", w="0.25")
+    assert _slider(at, "sep").value == pytest.approx(3.3)
+    assert _slider(at, "w").value == pytest.approx(0.25)
+    _slider(at, "sep").set_value(5.0)
+    at.run()
+    assert at.query_params["sep"] == "5.0" and at.query_params["w"] == "0.25"
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ({"sep": "abc"}, ["sep"]),
+        ({"sep": "NaN", "w": "inf"}, ["sep", "w"]),
+        ({"w": "1.5"}, ["w"]),
+        ({"sep": "-1", "w": "<b>x</b>"}, ["sep", "w"]),
+        ({"sep": ""}, ["sep"]),
+    ],
+)
+def test_garbage_in_the_url_warns_by_name_and_falls_back(query, names):
+    at = _app(**query)
+    _no_exception(at)
+    assert len(at.warning) == 1
+    text = at.warning[0].value
+    for name in names:
+        assert f"`{name}`" in text
+    assert "using" in text
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_grid_local_minima_finds_interior_minima_best_first():
+    y, x = np.mgrid[0:9, 0:11]
+    z = np.minimum((x - 2.0) ** 2 + (y - 4.0) ** 2, (x - 8.0) ** 2 + (y - 4.0) ** 2 - 1.0)
+    z[0, 0] = -100.0  # a border cell is never an optimum
+    assert kl_fit.grid_local_minima(z) == [(4, 8), (4, 2)]
+    z[4, 8] = np.inf
+    assert (4, 8) not in kl_fit.grid_local_minima(z)

@@ -1,0 +1,138 @@
+"""The Metric learning page's wiring with Streamlit's AppTest (no browser)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lossviz.data import clustered_points
+from lossviz.fit import train_embedding
+
+pytestmark = pytest.mark.app
+
+SCRIPT = "from lossviz.views import metric\nmetric.render()\n"
+
+
+def _app(**query) -> AppTest:
+    at = AppTest.from_string(SCRIPT, default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def _no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def _slider(at: AppTest, name: str):
+    matches = [s for s in at.slider if s.key.startswith("metric.") and s.key.endswith(f".{name}")]
+    assert matches, f"no slider {name}"
+    return matches[0]
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _names(at: AppTest, index: int) -> list[str]:
+    return [t.get("name", "") for t in json.loads(at.get("plotly_chart")[index].proto.spec)["data"]]
+
+
+def test_default_page_draws_embeddings_histograms_and_curves():
+    at = _app()
+    _no_exception(at)
+    assert not at.warning
+    assert len(at.get("plotly_chart")) == 3
+    X, labels = clustered_points(10, 3, 0)
+    trace = train_embedding(X, labels, "contrastive", margin=1.0, lr=0.05, steps=200, seed=0)
+    m = _metrics(at)
+    assert m["mean contrastive loss at step 200"] == f"{trace.loss[200]:.4f}"
+    assert m["active pairs at step 200"] == f"{100 * trace.active[200]:.1f}%"
+    # Legends and labels come from the live values.
+    assert any("margin m = 1.00" in t.get("text", [""])[-1] for t in _spec(at, 0)["data"])
+    assert "mean contrastive loss (m = 1.00)" in _names(at, 2)
+    assert at.query_params["t"] == "200" and at.query_params["loss"] == "contrastive"
+
+
+def _spec(at: AppTest, index: int) -> dict:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def test_triplet_adds_the_slack_histogram():
+    at = _app(loss="triplet", margin="0.5")
+    _no_exception(at)
+    assert len(at.get("plotly_chart")) == 4
+    assert "active triplets at step 200" in _metrics(at)
+    annotations = [a["text"] for a in _spec(at, 2)["layout"]["annotations"]]
+    assert "margin m = 0.50" in annotations
+
+
+def test_the_step_slider_scrubs_through_training():
+    at = _app(steps="100", t="30")
+    _no_exception(at)
+    assert _slider(at, "t").value == 30
+    assert "mean contrastive loss at step 30" in _metrics(at)
+    _slider(at, "t").set_value(0)
+    at.run()
+    assert "mean contrastive loss at step 0" in _metrics(at)
+    assert at.query_params["t"] == "0"
+    # A new number of steps gives a new step slider, starting at the end.
+    _slider(at, "steps").set_value(40)
+    at.run()
+    _no_exception(at)
+    assert _slider(at, "t").value == 40
+    assert at.query_params["t"] == "40"
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"margin": 0.0, "classes": 2, "n": 4, "lr": 0.01, "steps": 20, "t": 0},
+        {"margin": 3.0, "classes": 5, "n": 12, "lr": 1.0, "steps": 400, "t": 400},
+    ],
+)
+@pytest.mark.parametrize("loss", ["contrastive", "triplet"])
+def test_sliders_at_their_extremes(loss, settings):
+    # Every slider at one end via the link (one training run), then the step slider
+    # dragged to the other end of training.
+    at = _app(loss=loss, **{k: str(v) for k, v in settings.items()})
+    _no_exception(at)
+    for name, value in settings.items():
+        assert _slider(at, name).value == pytest.approx(value)
+    _slider(at, "t").set_value(settings["steps"] - settings["t"])
+    at.run()
+    _no_exception(at)
+    assert len(at.get("plotly_chart")) == (3 if loss == "contrastive" else 4)
+    # Only a divergence (η = 1 can blow up) may warn, and it says so in words.
+    for w in at.warning:
+        assert "diverged" in w.value
+
+
+def test_divergence_is_reported_not_raised():
+    at = _app(loss="contrastive", margin="3", lr="1.0")
+    _no_exception(at)
+    assert len(at.warning) == 1 and "diverged at step" in at.warning[0].value
+    assert len(at.get("plotly_chart")) == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ({"loss": "hinge"}, ["loss"]),
+        ({"margin": "NaN", "classes": "7"}, ["margin", "classes"]),
+        ({"steps": "100", "t": "150"}, ["t"]),
+        ({"opt": "<script>", "lr": "-1", "seed": "x"}, ["opt", "lr", "seed"]),
+        ({"n": "", "t": "inf"}, ["n", "t"]),
+    ],
+)
+def test_garbage_in_the_url_warns_by_name_and_falls_back(query, names):
+    at = _app(**query)
+    _no_exception(at)
+    assert len(at.warning) == 1
+    text = at.warning[0].value
+    for name in names:
+        assert f"`{name}`" in text
+    assert "using" in text
+    assert len(at.get("plotly_chart")) >= 3

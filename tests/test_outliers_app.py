@@ -1,0 +1,195 @@
+"""The Outliers page under Streamlit's AppTest: wiring, URL state, caching, messages."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lossviz.views import outliers
+
+pytestmark = pytest.mark.app
+
+SCRIPT = "from lossviz.views import outliers; outliers.render()"
+
+MINIMA = {
+    "n": "10", "noise": "0.0", "outliers": "0", "magnitude": "0.0", "seed": "0",
+    "delta": "0.1", "lr": "0.001", "steps": "1", "step": "0", "grid": "20",
+}  # fmt: skip
+MAXIMA = {
+    "n": "1000", "noise": "3.0", "outliers": "50", "magnitude": "30.0", "seed": "99",
+    "delta": "5.0", "lr": "1.000", "steps": "500", "step": "500", "grid": "400",
+}  # fmt: skip
+
+
+def run(params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_string(SCRIPT, default_timeout=60)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def charts(at: AppTest):
+    return at.get("plotly_chart")
+
+
+def text_of(at: AppTest) -> str:
+    parts = [e.value for e in (*at.markdown, *at.caption, *at.error, *at.warning)]
+    return "\n".join(str(p) for p in parts)
+
+
+def assert_ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(charts(at)) == 5  # scatter, three landscapes, distance to the optimum
+
+
+def test_default_view_loads_and_writes_its_url():
+    at = run()
+    assert_ok(at)
+    assert not at.warning
+    q = dict(at.query_params)
+    assert q["n"] == "100" and q["outliers"] == "10" and q["kind"] == "vertical"
+    assert q["delta"] == "1.0" and q["opt"] == "gd" and q["steps"] == "100" and q["step"] == "100"
+    assert q["grid"] == "200" and q["3d"] == "0"
+    body = text_of(at)
+    assert "| MSE |" in body and "| MAE |" in body and "| Huber |" in body
+    assert "capped at δ = 1.0" in body
+
+
+@pytest.mark.parametrize("bound", [MINIMA, MAXIMA], ids=["min", "max"])
+@pytest.mark.parametrize("kind", ["vertical", "leverage"])
+def test_every_slider_at_its_bounds(bound, kind):
+    at = run({**bound, "kind": kind})
+    assert_ok(at)
+    assert not at.warning, [w.value for w in at.warning]
+    for k, v in bound.items():
+        assert at.query_params[k] == v, k
+
+
+@pytest.mark.parametrize(
+    ("pct", "kind", "opt"),
+    [(p, k, o) for p, k in itertools.product(("0", "10", "40"), ("vertical", "leverage"))
+     for o in ("gd", "momentum", "adam")],
+)  # fmt: skip
+def test_outlier_fractions_kinds_and_optimisers(pct, kind, opt):
+    at = run({"outliers": pct, "kind": kind, "opt": opt, "steps": "60", "lr": "0.050"})
+    assert_ok(at)
+    assert f"{pct} % of them outliers" in text_of(at)
+
+
+@pytest.mark.parametrize("sel", ["mse", "mae", "huber"])
+def test_influence_selector_and_3d_toggle(sel):
+    at = run({"influence": sel, "3d": "1"})
+    assert_ok(at)
+    captions = "\n".join(c.value for c in at.caption)
+    assert {"mse": "2(ŷ − y)", "mae": "sign(ŷ − y)", "huber": "capped at δ"}[sel] in captions
+
+
+def test_garbage_url_warns_names_each_parameter_and_still_draws():
+    at = run(
+        {"n": "lots", "noise": "NaN", "outliers": "90", "kind": "<b>sideways</b>", "opt": "sgd",
+         "lr": "-1", "steps": "1e9", "grid": "inf", "3d": "maybe", "influence": "l2"}
+    )  # fmt: skip
+    assert_ok(at)
+    assert len(at.warning) == 1
+    warning = at.warning[0].value
+    for name in ("n", "noise", "outliers", "kind", "opt", "lr", "steps", "grid", "3d", "influence"):
+        assert f"`{name}`" in warning, name
+    # Bad values fell back to the defaults, which the URL now holds.
+    assert at.query_params["n"] == "100" and at.query_params["opt"] == "gd"
+    assert at.query_params["kind"] == "vertical" and at.query_params["grid"] == "200"
+
+
+def test_step_beyond_steps_warns_and_shows_the_whole_path():
+    at = run({"steps": "50", "step": "80"})
+    assert_ok(at)
+    assert "`step`" in at.warning[0].value
+    assert at.query_params["step"] == "50"
+
+
+def test_shared_url_restores_every_control():
+    params = {
+        "n": "250", "noise": "1.2", "outliers": "25", "magnitude": "14.5", "kind": "leverage",
+        "seed": "7", "delta": "2.3", "influence": "mae", "opt": "adam", "lr": "0.040",
+        "steps": "120", "grid": "90", "3d": "1", "step": "33",
+    }  # fmt: skip
+    at = run(params)
+    assert_ok(at)
+    assert not at.warning
+    assert dict(at.query_params) == params
+    assert at.slider(key="outliers.delta").value == pytest.approx(2.3)
+    assert at.slider(key="outliers.s120.step").value == 33
+    assert at.toggle(key="outliers.3d").value is True
+    body = text_of(at)
+    assert "250 points" in body and "25 % of them outliers" in body and "δ = 2.3" in body
+    assert "Adam, η = 0.040, 120 steps" in body
+    assert "step 33:" in body
+
+
+def test_a_slider_change_changes_the_fit_and_the_url():
+    at = run()
+    before = at.markdown[1].value  # the fits table
+    at.slider(key="outliers.delta").set_value(3.0).run()
+    assert_ok(at)
+    after = at.markdown[1].value
+    assert before != after
+    huber = next(r for r in after.splitlines() if r.startswith("| Huber |"))
+    assert huber not in before
+    assert at.query_params["delta"] == "3.0"
+
+
+def test_divergence_is_said_in_words():
+    # Leverage points make MSE's curvature ~27: plain GD with η = 0.1 blows up.
+    at = run({"kind": "leverage", "outliers": "10", "opt": "gd", "lr": "0.100"})
+    assert_ok(at)
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1
+    assert "Diverged at step" in errors[0] and "learning rate too large" in errors[0]
+
+
+class _Counter:
+    def __init__(self, fn):
+        self.fn, self.calls = fn, 0
+
+    def __call__(self, *a, **k):
+        self.calls += 1
+        return self.fn(*a, **k)
+
+
+def test_caching_recomputes_only_what_a_control_changed(monkeypatch):
+    names = ("regression_data", "fit_regression", "regression_landscape", "gradient_descent")
+    counters = {n: _Counter(getattr(outliers, n)) for n in names}
+    for n, c in counters.items():
+        monkeypatch.setattr(outliers, n, c)
+
+    def calls():
+        return {n: c.calls for n, c in counters.items()}
+
+    at = run({"seed": "61", "steps": "40"})  # a seed no other test uses: cold caches
+    assert_ok(at)
+    assert calls() == {
+        "regression_data": 1,
+        "fit_regression": 3,
+        "regression_landscape": 3,
+        "gradient_descent": 3,
+    }
+    base = calls()
+
+    def changed():
+        now = calls()
+        return {n: now[n] - base[n] for n in names if now[n] != base[n]}
+
+    at.slider(key="outliers.s40.step").set_value(10).run()
+    at.radio(key="outliers.influence").set_value("mse").run()
+    at.toggle(key="outliers.3d").set_value(True).run()
+    assert_ok(at)
+    assert changed() == {}  # figures only
+    at.slider(key="outliers.lr").set_value(0.2).run()
+    assert changed() == {"gradient_descent": 3}
+    base = calls()
+    at.slider(key="outliers.grid").set_value(60).run()
+    assert changed() == {"regression_landscape": 3}
+    base = calls()
+    at.slider(key="outliers.delta").set_value(1.5).run()
+    assert changed() == {"fit_regression": 3, "regression_landscape": 3, "gradient_descent": 3}

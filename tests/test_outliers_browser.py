@@ -1,0 +1,118 @@
+"""The Outliers page in headless Chromium against a real `streamlit run app.py`."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lossviz.data import regression_data
+from lossviz.fit import fit_regression
+
+pytestmark = pytest.mark.browser
+
+N_PLOTS = 5  # scatter, three landscapes, distance to the optimum
+
+
+def _trace(app_page, plot: int, trace: int, field: str):
+    """A field of a trace as the browser holds it (after plotly decoded the float32)."""
+    return app_page.page.evaluate(
+        "([p, t, f]) => Array.from(document.querySelectorAll('.js-plotly-plot')[p]"
+        "._fullData[t][f])",
+        [plot, trace, field],
+    )
+
+
+def _wait_plots(app_page) -> None:
+    app_page.plots().nth(N_PLOTS - 1).wait_for()
+    app_page.page.wait_for_function(
+        f"() => document.querySelectorAll('.js-plotly-plot').length === {N_PLOTS}"
+        " && Array.from(document.querySelectorAll('.js-plotly-plot')).every(p => p._fullData)"
+    )
+
+
+def test_outliers_loads_with_plots_and_no_exception(app_page):
+    app_page.goto("/outliers")
+    _wait_plots(app_page)
+    assert app_page.exceptions().count() == 0
+    q = app_page.query()
+    assert q["outliers"] == "10" and q["grid"] == "200" and q["step"] == "100"
+    # The scatter's Huber line is the exact fit of the same seeded data.
+    d = regression_data(100, noise=0.5, outlier_fraction=0.1, outlier_magnitude=10.0, seed=0)
+    fit = fit_regression(d.x, d.y, "huber", delta=1.0)
+    xs = np.array(_trace(app_page, 0, 5, "x"))
+    ys = np.array(_trace(app_page, 0, 5, "y"))
+    np.testing.assert_allclose(ys, fit.w * xs + fit.b, rtol=1e-5, atol=1e-5)
+    # The landscape is 200 × 200 in the browser.
+    z = app_page.page.evaluate(
+        "() => document.querySelectorAll('.js-plotly-plot')[1]._fullData[0].z.length"
+    )
+    assert z == 200
+
+
+def test_a_slider_change_changes_the_plot_and_the_url(app_page):
+    app_page.goto("/outliers?delta=1.0")
+    _wait_plots(app_page)
+    before = _trace(app_page, 0, 5, "y")  # the Huber line
+    slider = app_page.page.get_by_role("slider", name="Huber δ (delta)")
+    slider.focus()
+    for _ in range(5):
+        slider.press("ArrowRight")
+    app_page.wait_idle()
+    app_page.page.wait_for_function(
+        "() => new URL(location.href).searchParams.get('delta') === '1.5'", timeout=15_000
+    )
+    _wait_plots(app_page)
+    app_page.page.wait_for_function(
+        "(b) => JSON.stringify(Array.from(document.querySelectorAll('.js-plotly-plot')[0]"
+        "._fullData[5].y)) !== JSON.stringify(b)",
+        arg=before,
+        timeout=15_000,
+    )
+    assert app_page.exceptions().count() == 0
+
+
+def test_the_step_slider_moves_the_path(app_page):
+    app_page.goto("/outliers?steps=40&step=40")
+    _wait_plots(app_page)
+    assert len(_trace(app_page, 1, 2, "x")) == 41  # the path so far: start + 40 steps
+    slider = app_page.page.get_by_role("slider", name="show the path up to step")
+    slider.focus()
+    slider.press("Home")
+    app_page.wait_idle()
+    app_page.page.wait_for_function(
+        "() => new URL(location.href).searchParams.get('step') === '0'", timeout=15_000
+    )
+    app_page.page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot')[1]._fullData[2].x.length === 1",
+        timeout=15_000,
+    )
+
+
+def test_shared_url_restores_its_values(app_page):
+    app_page.goto(
+        "/outliers?n=200&outliers=40&kind=leverage&magnitude=12.0&delta=2.0&opt=adam"
+        "&lr=0.050&steps=80&step=20&influence=mae&grid=120&seed=5"
+    )
+    _wait_plots(app_page)
+    body = app_page.page.locator("[data-testid='stMain']").inner_text()
+    assert "200 points" in body and "40 % of them outliers" in body
+    assert "Adam, η = 0.050, 80 steps" in body and "step 20:" in body
+    q = app_page.query()
+    assert q["kind"] == "leverage" and q["opt"] == "adam" and q["step"] == "20"
+    assert q["influence"] == "mae" and q["grid"] == "120" and q["seed"] == "5"
+    z = app_page.page.evaluate(
+        "() => document.querySelectorAll('.js-plotly-plot')[1]._fullData[0].z.length"
+    )
+    assert z == 120
+    assert app_page.exceptions().count() == 0
+
+
+def test_garbage_url_shows_warning_not_traceback(app_page):
+    app_page.goto("/outliers?n=%3Cscript%3Ealert(1)%3C/script%3E&lr=NaN&opt=sgd&grid=9999")
+    _wait_plots(app_page)
+    warning = app_page.page.locator("[data-testid='stAlert']").first.inner_text()
+    for name in ("n", "lr", "opt", "grid"):
+        assert name in warning
+    assert app_page.page.locator("script:text('alert(1)')").count() == 0
+    assert app_page.exceptions().count() == 0
+    assert app_page.query()["grid"] == "200"

@@ -99,6 +99,8 @@ def test_out_of_step_url_values_snap_to_the_slider_grid():
     at = _app(loss="huber", delta="0.73")
     _no_exception(at)
     assert _slider(at, "delta", "huber").value == pytest.approx(0.75)
+    # Rounding is not silent: the warning says what was used.
+    assert "`delta`" in at.warning[0].value and "rounded to 0.75" in at.warning[0].value
 
 
 def test_kl_page_states_infinity_in_words_never_nan():
@@ -119,3 +121,35 @@ def test_curve_values_on_the_page_equal_the_core():
     np.testing.assert_allclose(loss, huber(0.0, x, delta=0.7))
     np.testing.assert_allclose(grad, huber_grad(0.0, x, delta=0.7))
     assert sorted(m for m, _ in markers) == [-0.7, 0.7]
+
+
+def _extreme_settings(key):
+    spec = REGISTRY[key]
+    base = {p.name: p.default for p in (*spec.params, *spec.curve.scene)}
+    yield base
+    for p in (*spec.params, *spec.curve.scene):
+        for v in (p.min, p.max):
+            yield {**base, p.name: v}
+    if any(p.optional for p in spec.params):
+        yield {**base, **{p.name: None for p in spec.params if p.optional}}
+
+
+@pytest.mark.parametrize("key", list(REGISTRY))
+def test_no_nan_or_inf_reaches_a_figure_at_any_slider_extreme(key):
+    from lossviz.views.explore import SURFACE_POINTS, curve_arrays, surface_arrays
+
+    modes = ["logit", "p", "p_t"] if key == "focal" else ["logit"]
+    if key == "binary_cross_entropy":
+        modes.append("p")
+    for values in _extreme_settings(key):
+        frozen = tuple(sorted(values.items()))
+        for mode in modes:
+            x, branches, _ = curve_arrays(key, frozen, mode)
+            for name, loss, grad in branches:
+                ok = np.isfinite(loss) & np.isfinite(grad)
+                if key == "triplet":
+                    # Documented gap: d₊ = d₋ + x < 0 is outside the domain, drawn as NaN.
+                    ok |= values["d_neg"] + x < 0
+                assert ok.all(), (key, values, mode, name)
+        _, _, z = surface_arrays(key, frozen, SURFACE_POINTS)
+        assert np.isfinite(z).all(), (key, values)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -48,6 +49,14 @@ def fmt(value: float | None, step: float = 0.01) -> str:
     if value is None:
         return "off"
     return f"{value:.{decimals(step)}f}"
+
+
+@dataclass(frozen=True)
+class Rounded:
+    """A URL value that was usable after rounding to the widget's step (reported)."""
+
+    value: float
+    note: str
 
 
 class UrlState:
@@ -86,6 +95,9 @@ class UrlState:
         if raw is not None:
             try:
                 value = parse(raw)
+                if isinstance(value, Rounded):
+                    self._problems.append(f"URL parameter `{name}` = {_shown(raw)}: {value.note}")
+                    value = value.value
             except ValueError as exc:
                 self._problems.append(f"URL parameter `{name}` = {_shown(raw)}: {exc}")
                 value = default
@@ -129,7 +141,10 @@ class UrlState:
                 )
             snapped = min_value + round((v - min_value) / step) * step
             snapped = min(max(round(snapped, nd + 2), min_value), max_value)
-            return round(snapped) if integer else snapped
+            snapped = round(snapped) if integer else snapped
+            if abs(snapped - v) > 1e-9 * max(1.0, abs(v)):
+                return Rounded(snapped, f"rounded to {fmt(snapped, step)}, the slider's step")
+            return snapped
 
         self._initial(key, name, parse, int(default) if integer else float(default))
         where = container if container is not None else self._container

@@ -180,6 +180,7 @@ def surface_figure(
     three_d: bool = False,
     title: str | None = None,
     point: tuple[float, float, str] | None = None,
+    hline: tuple[float, str] | None = None,
     zmax: float | None = None,
     height: int = 520,
     uirevision: str | None = None,
@@ -189,6 +190,8 @@ def surface_figure(
     Args:
       x, y: 1-D axes; z has shape ``(len(y), len(x))``.
       point: optional ``(x, y, label)`` marked on the map (e.g. the current setting).
+      hline: optional ``(y, label)``: a dashed horizontal line on the map, e.g. the
+        current value of a hyperparameter that is the y axis.
       zmax: cap of the colour scale (values above are drawn at the top colour,
         and hover still shows the true value).
       uirevision: keeps the user's zoom and 3-D camera across reruns while it stays
@@ -261,6 +264,15 @@ def surface_figure(
                         "line": {"color": "#000000", "width": 2},
                     },
                 )
+            )
+        if hline is not None:
+            hy, hlabel = hline
+            fig.add_hline(
+                y=hy,
+                line={"color": "#ffffff", "dash": "dash", "width": 2},
+                annotation_text=hlabel,
+                annotation_position="top left",
+                annotation_font={"color": "#ffffff", "size": 13},
             )
         fig.update_xaxes(title_text=x_label)
         fig.update_yaxes(title_text=y_label)

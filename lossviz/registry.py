@@ -134,6 +134,8 @@ class Surface:
     x_range: tuple[float, float]
     y_range: tuple[float, float]
     evaluate: Callable[[np.ndarray, np.ndarray, Mapping[str, float]], np.ndarray]
+    #: The hyperparameter on the y axis, if any: the view marks its current value.
+    y_param: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,13 +282,14 @@ def _huber_surface(r: np.ndarray, delta: np.ndarray, _params: Mapping[str, float
     return np.where(a <= delta, 0.5 * a * a, delta * (a - 0.5 * delta))
 
 
-def _rd_surface(evaluate: Callable, what: str) -> Surface:
+def _rd_surface(evaluate: Callable, what: str, y_param: str | None = None) -> Surface:
     return Surface(
         x_label=_R_LABEL,
         y_label=what,
         x_range=_R_RANGE,
         y_range=_RD_Y_RANGE,
         evaluate=evaluate,
+        y_param=y_param,
     )
 
 
@@ -725,7 +728,7 @@ _specs: list[LossSpec] = [
             typical_use="Robust regression; bounding-box regression; TD errors in deep Q-learning.",
         ),
         curve=Curve(_R_LABEL, _R_RANGE, (), _regression_curve("huber"), _huber_markers),
-        surface=_rd_surface(_huber_surface, "δ (switch from quadratic to linear)"),
+        surface=_rd_surface(_huber_surface, "δ (switch from quadratic to linear)", "delta"),
     ),
     LossSpec(
         key="binary_cross_entropy",
@@ -970,6 +973,7 @@ _specs: list[LossSpec] = [
             x_range=(0.001, 0.999),
             y_range=(0.0, 5.0),
             evaluate=_focal_surface,
+            y_param="gamma",
         ),
     ),
     LossSpec(
@@ -1148,6 +1152,7 @@ _specs: list[LossSpec] = [
             x_range=(0.0, 3.0),
             y_range=(0.0, 3.0),
             evaluate=_contrastive_surface,
+            y_param="margin",
         ),
     ),
     LossSpec(

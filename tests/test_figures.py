@@ -69,3 +69,17 @@ def test_builders_reject_mismatched_shapes_and_non_finite_become_gaps():
         figures.surface_figure(x, x, np.zeros((4, 5)), x_label="a", y_label="b")
     out = figures.f32([1.0, np.inf, -np.inf, np.nan])
     assert out.dtype == np.float32 and np.isnan(out[1:]).all()
+
+
+def test_surface_marks_the_current_hyperparameter_on_its_y_axis():
+    from lossviz.views.explore import _hline
+
+    spec = REGISTRY["huber"]
+    assert spec.surface.y_param == "delta"
+    line = _hline(spec, {"delta": 0.7})
+    assert line == (0.7, "current δ = 0.70")
+    x = np.linspace(-1, 1, 5)
+    fig = figures.surface_figure(x, x, np.zeros((5, 5)), x_label="r", y_label="δ", hline=line)
+    assert fig.layout.shapes[0].y0 == 0.7
+    assert fig.layout.annotations[0].text == "current δ = 0.70"
+    assert _hline(REGISTRY["mse"], {}) is None

@@ -222,13 +222,11 @@ def render() -> None:
     # --- header ---------------------------------------------------------------------
     st.title(spec.title)
     st.markdown(f"*{spec.one_liner}*")
-    c1, c2 = st.columns(2)
-    with c1:
-        st.caption("Loss")
-        st.latex(spec.latex)
-    with c2:
-        st.caption("Gradient")
-        st.latex(spec.grad_latex)
+    # Stacked, full width: side by side, focal's formulas overflow their half of the page.
+    st.caption("Loss")
+    st.latex(spec.latex)
+    st.caption("Gradient")
+    st.latex(spec.grad_latex)
     if values:
         st.markdown(f"**Current values:** {_param_line(spec, values)}")
 
@@ -280,6 +278,7 @@ def render() -> None:
             z_label="loss",
             three_d=three_d,
             zmax=zmax,
+            hline=_hline(spec, values),
             title=f"{spec.title} surface — {_param_line(spec, values) or 'no hyperparameters'}",
             uirevision=f"{key}.surface",
         )
@@ -298,6 +297,15 @@ def render() -> None:
     _extras(key, spec, values, x0)
     _learn_card(spec)
     state.sync_url()
+
+
+def _hline(spec: LossSpec, values: dict) -> tuple[float, str] | None:
+    """The current value of the hyperparameter on the surface's y axis, if there is one."""
+    name = spec.surface.y_param
+    if name is None or values.get(name) is None:
+        return None
+    p = next(p for p in spec.params if p.name == name)
+    return float(values[name]), f"current {p.symbol} = {fmt(values[name], p.step)}"
 
 
 def _robust_zmax(z: np.ndarray) -> float | None:

@@ -54,3 +54,34 @@ def test_garbage_url_shows_warning_not_traceback(app_page):
     assert "loss" in warning.inner_text() and "delta" in warning.inner_text()
     assert app_page.page.locator("script:text('alert(1)')").count() == 0
     assert app_page.exceptions().count() == 0
+
+
+def test_3d_camera_survives_a_slider_move(app_page):
+    # Streamlit issue 8882: the chart is re-mounted when its data change, so the page
+    # remembers the camera client-side (lossviz/views/camera.py).
+    page = app_page.page
+    app_page.goto("/?loss=huber&3d=1")
+    app_page.plots().nth(1).wait_for()
+    page.wait_for_timeout(1000)
+    eye = (
+        "() => document.querySelectorAll('.js-plotly-plot')[1]"
+        "._fullLayout.scene._scene.getCamera().eye"
+    )
+    default = page.evaluate(eye)
+    box = app_page.plots().nth(1).bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    page.mouse.move(cx + 150, cy + 40, steps=10)
+    page.mouse.up()
+    page.wait_for_timeout(500)
+    rotated = page.evaluate(eye)
+    assert abs(rotated["x"] - default["x"]) > 0.2  # the drag did rotate the view
+    slider = page.get_by_role("slider").first
+    slider.focus()
+    slider.press("ArrowRight")
+    app_page.wait_idle()
+    page.wait_for_function("() => new URL(location.href).searchParams.get('delta') === '1.05'")
+    page.wait_for_timeout(1500)
+    after = page.evaluate(eye)
+    assert abs(after["x"] - default["x"]) > 0.2, (default, rotated, after)

@@ -12,10 +12,11 @@ import streamlit as st
 
 from lossviz import figures
 from lossviz.registry import REGISTRY, LossSpec, Param
+from lossviz.views.camera import keep_3d_camera
 from lossviz.views.controls import UrlState, fmt
 
 CURVE_POINTS = 801
-SURFACE_POINTS = 200  # DESIGN.md: surfaces default to ≤ 200×200, float32
+SURFACE_POINTS = 160  # ≤ 200×200 (DESIGN.md); 160² float32 keeps a move < 200 KB
 BINARY = ("binary_cross_entropy", "focal")  # losses of one logit: probability axis offered
 FOCAL_FAMILY = (0.0, 0.5, 1.0, 2.0, 5.0)  # the γ values of Lin et al. 2017, Fig. 1
 P_EDGE = 1e-3  # probability axis spans [P_EDGE, 1 − P_EDGE]: the logit is ±6.9 there
@@ -283,6 +284,8 @@ def render() -> None:
             uirevision=f"{key}.surface",
         )
         st.plotly_chart(fig, key="explore.surface", config={"displaylogo": False})
+        if three_d:
+            keep_3d_camera()
         if not np.isfinite(sz).all():
             st.info(
                 "Part of this surface is +∞: there the loss is infinite by definition "

@@ -9,11 +9,12 @@ argument, the value and the allowed range; nothing is clipped silently.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from . import _validate as _v
 
 __all__ = [
     "OUTLIER_KINDS",
@@ -32,44 +33,6 @@ OUTLIER_KINDS = ("vertical", "leverage")
 
 #: Inliers have x uniform on [-X_HALF_WIDTH, X_HALF_WIDTH].
 X_HALF_WIDTH = 3.0
-
-
-# --------------------------------------------------------------------------- validation
-def _real(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise ValueError(f"{name} must be a real number, got {value!r}")
-    v = float(value)
-    if not math.isfinite(v):
-        raise ValueError(f"{name} must be finite, got {v!r}")
-    return v
-
-
-def _in_range(name: str, value: Any, lo: float, hi: float = math.inf) -> float:
-    v = _real(name, value)
-    if not lo <= v <= hi:
-        allowed = f">= {lo:g}" if hi == math.inf else f"in [{lo:g}, {hi:g}]"
-        raise ValueError(f"{name} must be {allowed}, got {v!r}")
-    return v
-
-
-def _integer(name: str, value: Any, lo: int, hi: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    v = int(value)
-    if v < lo or (hi is not None and v > hi):
-        allowed = f">= {lo}" if hi is None else f"in [{lo}, {hi}]"
-        raise ValueError(f"{name} must be an integer {allowed}, got {v!r}")
-    return v
-
-
-def _choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, allowed))}; got {value!r}")
-    return value
-
-
-def _seed(seed: Any) -> int:
-    return _integer("seed", seed, 0)
 
 
 # --------------------------------------------------------------------------- regression
@@ -134,14 +97,14 @@ def regression_data(
     Returns:
       A frozen :class:`RegressionData`. O(n) time.
     """
-    n = _integer("n", n, 2)
-    slope = _real("slope", slope)
-    intercept = _real("intercept", intercept)
-    noise = _in_range("noise", noise, 0.0)
-    outlier_fraction = _in_range("outlier_fraction", outlier_fraction, 0.0, 0.5)
-    outlier_magnitude = _in_range("outlier_magnitude", outlier_magnitude, 0.0)
-    outlier_kind = _choice("outlier_kind", outlier_kind, OUTLIER_KINDS)
-    rng = np.random.default_rng(_seed(seed))
+    n = _v.integer("n", n, 2)
+    slope = _v.real("slope", slope)
+    intercept = _v.real("intercept", intercept)
+    noise = _v.in_range("noise", noise, 0.0)
+    outlier_fraction = _v.in_range("outlier_fraction", outlier_fraction, 0.0, 0.5)
+    outlier_magnitude = _v.in_range("outlier_magnitude", outlier_magnitude, 0.0)
+    outlier_kind = _v.choice("outlier_kind", outlier_kind, OUTLIER_KINDS)
+    rng = np.random.default_rng(_v.seed(seed))
 
     x = rng.uniform(-X_HALF_WIDTH, X_HALF_WIDTH, size=n)
     y = slope * x + intercept + noise * rng.standard_normal(n)
@@ -209,10 +172,10 @@ def imbalanced_data(
     Returns:
       A frozen :class:`ClassificationData`. O(n).
     """
-    n = _integer("n", n, 2)
-    ratio = _in_range("ratio", ratio, 1.0, 1000.0)
-    separation = _in_range("separation", separation, 0.0)
-    rng = np.random.default_rng(_seed(seed))
+    n = _v.integer("n", n, 2)
+    ratio = _v.in_range("ratio", ratio, 1.0, 1000.0)
+    separation = _v.in_range("separation", separation, 0.0)
+    rng = np.random.default_rng(_v.seed(seed))
     # At least one point in each class: n >= 2 makes both counts >= 1.
     n_pos = min(max(1, round(n / (1.0 + ratio))), n - 1)
     X = rng.standard_normal((n, 2))
@@ -266,13 +229,13 @@ def preference_data(
     Returns:
       A frozen :class:`PreferenceData`. O(n_items + n_pairs).
     """
-    n_items = _integer("n_items", n_items, 2)
-    n_pairs = _integer("n_pairs", n_pairs, 1)
-    temperature = _real("temperature", temperature)
+    n_items = _v.integer("n_items", n_items, 2)
+    n_pairs = _v.integer("n_pairs", n_pairs, 1)
+    temperature = _v.real("temperature", temperature)
     if temperature <= 0:
         raise ValueError(f"temperature must be > 0, got {temperature!r}")
-    flip_rate = _in_range("flip_rate", flip_rate, 0.0, 1.0)
-    rng = np.random.default_rng(_seed(seed))
+    flip_rate = _v.in_range("flip_rate", flip_rate, 0.0, 1.0)
+    rng = np.random.default_rng(_v.seed(seed))
     rewards = rng.standard_normal(n_items)
     i = rng.integers(0, n_items, size=n_pairs)
     # j uniform over the other items: an offset in [1, n_items) never gives j == i.
@@ -309,9 +272,9 @@ def gaussian_mixture(
       float64 array, the shape of ``grid``, >= 0, summing to 1. O(len(grid)).
     """
     x = _grid(grid)
-    separation = _in_range("separation", separation, 0.0)
-    weight = _in_range("weight", weight, 0.0, 1.0)
-    sigma = _real("sigma", sigma)
+    separation = _v.in_range("separation", separation, 0.0)
+    weight = _v.in_range("weight", weight, 0.0, 1.0)
+    sigma = _v.real("sigma", sigma)
     if sigma <= 0:
         raise ValueError(f"sigma must be > 0, got {sigma!r}")
     # Log-densities and log-sum-exp: both components may be far below the
@@ -361,9 +324,9 @@ def clustered_points(
       ``(X, labels)``: float64 ``(n, 2)`` and int64 ``(n,)`` with
       n = n_per_class · n_classes. O(n).
     """
-    n_per_class = _integer("n_per_class", n_per_class, 2, 100)
-    n_classes = _integer("n_classes", n_classes, 2, 10)
-    rng = np.random.default_rng(_seed(seed))
+    n_per_class = _v.integer("n_per_class", n_per_class, 2, 100)
+    n_classes = _v.integer("n_classes", n_classes, 2, 10)
+    rng = np.random.default_rng(_v.seed(seed))
     labels = np.repeat(np.arange(n_classes), n_per_class).astype(np.int64)
     centres = (labels - (n_classes - 1) / 2) * 1.5
     X = np.stack(

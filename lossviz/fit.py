@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _validate as _v
 from . import losses
 from .landscape import _regression_params, _xy
 
@@ -108,39 +109,6 @@ class _Trace:
     diverged_at: int | None
 
 
-# --------------------------------------------------------------------------- validation
-def _real(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise ValueError(f"{name} must be a real number, got {value!r}")
-    v = float(value)
-    if not math.isfinite(v):
-        raise ValueError(f"{name} must be finite, got {v!r}")
-    return v
-
-
-def _positive(name: str, value: Any) -> float:
-    v = _real(name, value)
-    if v <= 0:
-        raise ValueError(f"{name} must be > 0, got {v!r}")
-    return v
-
-
-def _unit_open(name: str, value: Any) -> float:
-    v = _real(name, value)
-    if not 0.0 <= v < 1.0:
-        raise ValueError(f"{name} must be in [0, 1), got {v!r}")
-    return v
-
-
-def _int_in(name: str, value: Any, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    v = int(value)
-    if not lo <= v <= hi:
-        raise ValueError(f"{name} must be an integer in [{lo}, {hi}], got {v!r}")
-    return v
-
-
 def _optimizer_settings(
     optimizer: Any, lr: Any, steps: Any, momentum: Any, betas: Any, eps: Any
 ) -> dict[str, Any]:
@@ -152,11 +120,11 @@ def _optimizer_settings(
         raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
     return {
         "optimizer": optimizer,
-        "lr": _positive("lr", lr),
-        "steps": _int_in("steps", steps, 0, 100_000),
-        "momentum": _unit_open("momentum", momentum),
-        "betas": (_unit_open("betas[0]", betas[0]), _unit_open("betas[1]", betas[1])),
-        "eps": _positive("eps", eps),
+        "lr": _v.positive("lr", lr),
+        "steps": _v.integer("steps", steps, 0, 100_000),
+        "momentum": _v.unit_open("momentum", momentum),
+        "betas": (_v.unit_open("betas[0]", betas[0]), _v.unit_open("betas[1]", betas[1])),
+        "eps": _v.positive("eps", eps),
     }
 
 
@@ -301,7 +269,7 @@ def gradient_descent(
     settings = _optimizer_settings(optimizer, lr, steps, momentum, betas, eps)
     if not (isinstance(start, tuple | list | np.ndarray) and len(start) == 2):
         raise ValueError(f"start must be a pair (w0, b0), got {start!r}")
-    theta0 = np.array([_real("start[0]", start[0]), _real("start[1]", start[1])])
+    theta0 = np.array([_v.real("start[0]", start[0]), _v.real("start[1]", start[1])])
     trace = _descend(_regression_objective(xv, yv, loss, kw), theta0, **settings)
     return DescentPath(
         w=trace.thetas[:, 0].copy(),
@@ -627,12 +595,12 @@ def _classification_params(loss: str, params: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(f"loss {loss!r} takes no parameter(s) {', '.join(unknown)}")
     kw = {**defaults, **params}
     if "gamma" in kw:
-        g = _real("gamma", kw["gamma"])
+        g = _v.real("gamma", kw["gamma"])
         if g < 0:
             raise ValueError(f"gamma must be >= 0, got {g!r}")
         kw["gamma"] = g
     if "alpha" in kw and not (loss == "focal" and kw["alpha"] is None):
-        a = _real("alpha", kw["alpha"])
+        a = _v.real("alpha", kw["alpha"])
         if not 0.0 <= a <= 1.0:
             raise ValueError(f"alpha must be in [0, 1], got {a!r}")
         kw["alpha"] = a
@@ -683,7 +651,7 @@ def fit_logistic(
     y = _vector_1d("labels", labels, Xm.shape[0])
     if np.any((y < 0) | (y > 1)):
         raise ValueError("labels must lie in [0, 1]")
-    l2 = _real("l2", l2)
+    l2 = _v.real("l2", l2)
     if l2 < 0:
         raise ValueError(f"l2 must be >= 0, got {l2!r}")
     kw = _classification_params(loss, params)
@@ -771,7 +739,7 @@ def fit_bradley_terry(
     Returns:
       A :class:`BTFit`. O(m + n_items³) per iteration.
     """
-    n_items = _int_in("n_items", n_items, 2, 10_000)
+    n_items = _v.integer("n_items", n_items, 2, 10_000)
     c = _index_array("chosen", chosen, n_items)
     r = _index_array("rejected", rejected, n_items)
     if c.shape != r.shape:
@@ -780,8 +748,8 @@ def fit_bradley_terry(
         )
     if np.any(c == r):
         raise ValueError("chosen and rejected must differ in every pair")
-    margin = _real("margin", margin)
-    l2 = _real("l2", l2)
+    margin = _v.real("margin", margin)
+    l2 = _v.real("l2", l2)
     if l2 < 0:
         raise ValueError(f"l2 must be >= 0, got {l2!r}")
     m = c.size
@@ -992,11 +960,11 @@ def train_embedding(
         raise ValueError("labels must contain at least two classes")
     if loss not in ("contrastive", "triplet"):
         raise ValueError(f"loss must be 'contrastive' or 'triplet'; got {loss!r}")
-    margin = _real("margin", margin)
+    margin = _v.real("margin", margin)
     if margin < 0:
         raise ValueError(f"margin must be >= 0, got {margin!r}")
     settings = _optimizer_settings(optimizer, lr, steps, 0.9, (0.9, 0.999), 1e-8)
-    seed = _int_in("seed", seed, 0, 2**63 - 1)
+    seed = _v.integer("seed", seed, 0, 2**63 - 1)
 
     pi, pj, ysim, ap, an = _pairs_and_triplets(lab, loss)
     delta = Xm[pi] - Xm[pj]  # (P, d)

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _validate as _v
 from .fit import _classification_params
 from .losses._stable import sigmoid
 
@@ -53,7 +54,6 @@ __all__ = [
 _SLICE_CHUNK = 1 << 20
 
 
-# --------------------------------------------------------------------------- validation
 def _vector(name: str, a: Any, *, min_len: int = 1) -> np.ndarray:
     try:
         v = np.asarray(a, dtype=np.float64)
@@ -81,15 +81,6 @@ def _labels_scores(labels: Any, scores: Any, name: str = "scores") -> tuple[np.n
     return y, s
 
 
-def _real(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise ValueError(f"{name} must be a real number, got {value!r}")
-    v = float(value)
-    if not math.isfinite(v):
-        raise ValueError(f"{name} must be finite, got {v!r}")
-    return v
-
-
 def _ratio(num: float, den: float) -> float:
     """num / den, NaN when den is 0 (an undefined rate, never a division warning)."""
     return num / den if den > 0 else math.nan
@@ -115,7 +106,7 @@ def confusion(labels: Any, probs: Any, threshold: float = 0.5) -> Confusion:
       threshold: finite cut-off.
     """
     y, p = _labels_scores(labels, probs, "probs")
-    t = _real("threshold", threshold)
+    t = _v.real("threshold", threshold)
     pred = p >= t
     pos = y == 1.0
     tp = int(np.sum(pred & pos))
@@ -214,7 +205,7 @@ def focal_weight(labels: Any, logits: Any, *, gamma: float) -> np.ndarray:
     logit (and exactly 1 for γ = 0).
     """
     y, z = _labels_scores(labels, logits, "logits")
-    g = _real("gamma", gamma)
+    g = _v.real("gamma", gamma)
     if g < 0:
         raise ValueError(f"gamma must be >= 0, got {g!r}")
     s = (2.0 * y - 1.0) * z  # signed margin: large = confidently right
@@ -277,8 +268,8 @@ def logistic_slice(
     if y.shape != (Xm.shape[0],):
         raise ValueError(f"labels must have shape ({Xm.shape[0]},), got {y.shape}")
     g1, g2 = _vector("w1", w1), _vector("w2", w2)
-    b = _real("bias", bias)
-    lam = _real("l2", l2)
+    b = _v.real("bias", bias)
+    lam = _v.real("l2", l2)
     if lam < 0:
         raise ValueError(f"l2 must be >= 0, got {lam!r}")
     kw = _classification_params(loss, params)
@@ -377,7 +368,7 @@ def split_pairs(
     """
     if isinstance(n_pairs, bool) or not isinstance(n_pairs, int | np.integer) or n_pairs < 2:
         raise ValueError(f"n_pairs must be an integer >= 2, got {n_pairs!r}")
-    f = _real("test_fraction", test_fraction)
+    f = _v.real("test_fraction", test_fraction)
     if not 0.0 < f < 1.0:
         raise ValueError(f"test_fraction must be in (0, 1), got {f!r}")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lossviz.views import PAGES
+from lossviz.views import pages
 
 st.set_page_config(
     page_title="lossviz: loss functions you can see",
@@ -11,4 +11,4 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
-st.navigation(PAGES).run()
+st.navigation(pages()).run()

@@ -60,12 +60,49 @@ def base_layout(fig: go.Figure, *, height: int = 460, uirevision: str | None = N
     return fig
 
 
+_SHARED_LAYOUT: dict = {}
+
+
+def _shared_layout() -> dict:
+    """base_layout's settings as a dict (made once), so that every figure looks the same."""
+    if not _SHARED_LAYOUT:
+        layout = base_layout(go.Figure(), height=100).layout.to_plotly_json()
+        for key in ("template", "height", "uirevision"):
+            layout.pop(key, None)
+        _SHARED_LAYOUT.update(layout)
+    return _SHARED_LAYOUT
+
+
+def _merged(base: dict, extra: dict) -> dict:
+    """``base`` updated by ``extra``, recursively for nested dicts (inputs unchanged)."""
+    out = dict(base)
+    for k, v in extra.items():
+        out[k] = _merged(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _figure(data: list[dict], layout: dict, *, title: str | None, height: int, uirevision):
+    extra = {"height": height, "uirevision": uirevision, **layout}
+    if title:
+        extra["title"] = {"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
+    return go.Figure(data=data, layout=_merged(_shared_layout(), extra))
+
+
 def _check_1d(x: np.ndarray, *named: tuple[str, np.ndarray]) -> None:
     if x.ndim != 1 or x.size < 2:
         raise ValueError(f"x must be 1-D with at least 2 points, got shape {x.shape}")
     for name, a in named:
         if a.shape != x.shape:
             raise ValueError(f"{name} must have the shape of x {x.shape}, got {a.shape}")
+
+
+def _axis_values(x: np.ndarray) -> dict:
+    """``x0``/``dx`` for an evenly spaced axis (half the bytes of sending x), else ``x``."""
+    if x.size > 2:
+        d = np.diff(x)
+        if np.allclose(d, d[0], rtol=1e-9, atol=0.0):
+            return {"x0": float(x[0]), "dx": float(d[0])}
+    return {"x": f32(x)}
 
 
 def curve_figure(
@@ -83,6 +120,10 @@ def curve_figure(
 ) -> go.Figure:
     """Loss (top) and its gradient (bottom) against one input, on a shared x axis.
 
+    Built from plain dicts with the two rows' axes laid out directly (``make_subplots``
+    alone costs ~20 ms a call, more than the rest of a rerun); an evenly spaced x is
+    sent once as ``x0``/``dx`` per trace instead of as an array.
+
     Args:
       x: the input values, 1-D.
       branches: ``(name, loss, grad)`` per highlighted line, each array shaped like x.
@@ -94,79 +135,97 @@ def curve_figure(
     x = np.asarray(x, dtype=np.float64)
     for name, loss, grad in (*branches, *background):
         _check_1d(x, (f"{name} loss", np.asarray(loss)), (f"{name} gradient", np.asarray(grad)))
-    fig = make_subplots(
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.08,
-        row_heights=[0.6, 0.4],
-    )
-    xs = f32(x)
+    xs = _axis_values(x)
+    data: list[dict] = []
+    faint = {"color": "rgba(128,128,128,0.45)", "width": 1.5}
     for name, loss, grad in background:
-        style = {"color": "rgba(128,128,128,0.45)", "width": 1.5}
-        fig.add_trace(
-            go.Scatter(x=xs, y=f32(loss), name=name, line=style, legendgroup=name),
-            row=1,
-            col=1,
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=xs, y=f32(grad), name=name, line=style, legendgroup=name, showlegend=False
-            ),
-            row=2,
-            col=1,
+        common = {"type": "scatter", "mode": "lines", "name": name, "legendgroup": name, **xs}
+        data.append({**common, "y": f32(loss), "line": faint, "xaxis": "x", "yaxis": "y"})
+        data.append(
+            {
+                **common,
+                "y": f32(grad),
+                "line": faint,
+                "xaxis": "x2",
+                "yaxis": "y2",
+                "showlegend": False,
+            }
         )
     for i, (name, loss, grad) in enumerate(branches):
         colour = PALETTE[i % len(PALETTE)]
-        fig.add_trace(
-            go.Scatter(
-                x=xs, y=f32(loss), name=name, line={"color": colour, "width": 3}, legendgroup=name
-            ),
-            row=1,
-            col=1,
+        common = {"type": "scatter", "mode": "lines", "legendgroup": name, **xs}
+        data.append(
+            {
+                **common,
+                "name": name,
+                "y": f32(loss),
+                "line": {"color": colour, "width": 3},
+                "xaxis": "x",
+                "yaxis": "y",
+            }
         )
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=f32(grad),
-                name=f"{name} (gradient)",
-                line={"color": colour, "width": 2.5, "dash": "dash"},
-                legendgroup=name,
-                showlegend=False,
-            ),
-            row=2,
-            col=1,
+        data.append(
+            {
+                **common,
+                "name": f"{name} (gradient)",
+                "y": f32(grad),
+                "showlegend": False,
+                "line": {"color": colour, "width": 2.5, "dash": "dash"},
+                "xaxis": "x2",
+                "yaxis": "y2",
+            }
         )
+    shapes: list[dict] = []
+    annotations: list[dict] = []
     shown = sorted((mx, label) for mx, label in markers if x[0] <= mx <= x[-1])
     span = float(x[-1] - x[0])
     level = 0
+    line = {"color": MARKER_COLOUR, "dash": "dot", "width": 1.5}
     for i, (mx, label) in enumerate(shown):
-        for row in (1, 2):
-            fig.add_vline(
-                x=mx, line={"color": MARKER_COLOUR, "dash": "dot", "width": 1.5}, row=row, col=1
+        for xref, yref in (("x", "y domain"), ("x2", "y2 domain")):
+            shapes.append(
+                {
+                    "type": "line",
+                    "x0": mx,
+                    "x1": mx,
+                    "xref": xref,
+                    "y0": 0,
+                    "y1": 1,
+                    "yref": yref,
+                    "line": line,
+                }
             )
         # Neighbouring labels closer than a fifth of the axis are stacked, not overlapped.
         level = level + 1 if i and mx - shown[i - 1][0] < 0.2 * span else 0
-        fig.add_annotation(
-            x=mx,
-            y=1.0,
-            yref="y domain",
-            text=label,
-            showarrow=False,
-            yanchor="bottom",
-            yshift=16 * level,
-            font={"size": 12},
-            row=1,
-            col=1,
+        annotations.append(
+            {
+                "x": mx,
+                "xref": "x",
+                "y": 1.0,
+                "yref": "y domain",
+                "text": label,
+                "showarrow": False,
+                "yanchor": "bottom",
+                "yshift": 16 * level,
+                "font": {"size": 12},
+            }
         )
-    fig.update_yaxes(title_text=loss_label, row=1, col=1)
-    fig.update_yaxes(title_text=grad_label, row=2, col=1)
-    fig.update_xaxes(title_text=x_label, row=2, col=1)
-    if title:
-        fig.update_layout(
-            title={"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
-        )
-    return base_layout(fig, height=height, uirevision=uirevision)
+    grid = {"gridcolor": "rgba(128,128,128,0.25)", "zerolinecolor": "rgba(128,128,128,0.25)"}
+    layout = {
+        "xaxis": {
+            **grid,
+            "anchor": "y",
+            "matches": "x2",
+            "showticklabels": False,
+            "domain": [0.0, 1.0],
+        },
+        "xaxis2": {**grid, "anchor": "y2", "title": {"text": x_label}, "domain": [0.0, 1.0]},
+        "yaxis": {**grid, "anchor": "x", "domain": [0.43, 1.0], "title": {"text": loss_label}},
+        "yaxis2": {**grid, "anchor": "x2", "domain": [0.0, 0.35], "title": {"text": grad_label}},
+        "shapes": shapes,
+        "annotations": annotations,
+    }
+    return _figure(data, layout, title=title, height=height, uirevision=uirevision)
 
 
 def surface_figure(
@@ -209,82 +268,92 @@ def surface_figure(
     cmax = zmax if zmax is not None else (float(finite.max()) if finite.size else 1.0)
     cmin = float(finite.min()) if finite.size else 0.0
     colorbar = {"title": {"text": z_label, "side": "right"}}
-    if three_d:
-        fig = go.Figure(
-            go.Surface(
-                x=f32(x),
-                y=f32(y),
-                z=f32(z),
-                colorscale=SURFACE_SCALE,
-                cmin=cmin,
-                cmax=cmax,
-                colorbar=colorbar,
-                hovertemplate=hover.replace("%{z", "%{z"),
-            )
-        )
-        fig.update_layout(
-            scene={
-                "xaxis_title": x_label,
-                "yaxis_title": y_label,
-                "zaxis_title": z_label,
-                "camera": {"eye": {"x": 1.7, "y": -1.7, "z": 1.15}},
-                "aspectmode": "cube",
-            }
-        )
+    # Plain dicts and one go.Figure at the end: ~3× faster than add_trace/update_*.
+    if three_d:  # a surface trace takes only explicit coordinates
+        axes = {"x": f32(x), "y": f32(y)}
     else:
-        fig = go.Figure(
-            go.Contour(
-                x=f32(x),
-                y=f32(y),
-                z=f32(z),
-                colorscale=SURFACE_SCALE,
-                zmin=cmin,
-                zmax=cmax,
-                colorbar=colorbar,
-                hovertemplate=hover,
-                contours={"coloring": "heatmap"},
-                line={"width": 0.5, "color": "rgba(255,255,255,0.35)"},
-                ncontours=24,
-            )
-        )
+        axes = {**_axis_values(x), **{k.replace("x", "y"): v for k, v in _axis_values(y).items()}}
+    common = {
+        **axes,
+        "z": f32(z),
+        "colorscale": SURFACE_SCALE,
+        "colorbar": colorbar,
+        "hovertemplate": hover,
+    }
+    layout: dict = {"hovermode": "closest"}
+    if three_d:
+        data = [{**common, "type": "surface", "cmin": cmin, "cmax": cmax}]
+        layout["scene"] = {
+            "xaxis": {"title": {"text": x_label}},
+            "yaxis": {"title": {"text": y_label}},
+            "zaxis": {"title": {"text": z_label}},
+            "camera": {"eye": {"x": 2.0, "y": -2.0, "z": 1.35}},
+            "aspectmode": "cube",
+        }
+        layout["margin"] = {"l": 0, "r": 0, "t": 60, "b": 0}
+    else:
+        data = [
+            {
+                **common,
+                "type": "contour",
+                "zmin": cmin,
+                "zmax": cmax,
+                "contours": {"coloring": "heatmap"},
+                "line": {"width": 0.5, "color": "rgba(255,255,255,0.35)"},
+                "ncontours": 24,
+            }
+        ]
         if point is not None:
             px, py, label = point
-            fig.add_trace(
-                go.Scatter(
-                    x=[px],
-                    y=[py],
-                    mode="markers+text",
-                    text=[label],
-                    textposition="top center",
-                    name=label,
-                    showlegend=False,
-                    marker={
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": [px],
+                    "y": [py],
+                    "mode": "markers+text",
+                    "text": [label],
+                    "textposition": "top center",
+                    "name": label,
+                    "showlegend": False,
+                    "marker": {
                         "size": 11,
                         "color": "#ffffff",
                         "line": {"color": "#000000", "width": 2},
                     },
-                )
+                }
             )
+        grid = {"gridcolor": "rgba(128,128,128,0.25)", "zerolinecolor": "rgba(128,128,128,0.25)"}
+        layout["xaxis"] = {**grid, "title": {"text": x_label}}
+        layout["yaxis"] = {**grid, "title": {"text": y_label}}
         if hline is not None:
             hy, hlabel = hline
-            fig.add_hline(
-                y=hy,
-                line={"color": "#ffffff", "dash": "dash", "width": 2},
-                annotation_text=hlabel,
-                annotation_position="top left",
-                annotation_font={"color": "#ffffff", "size": 13},
-            )
-        fig.update_xaxes(title_text=x_label)
-        fig.update_yaxes(title_text=y_label)
-    if title:
-        fig.update_layout(
-            title={"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
-        )
-    fig = base_layout(fig, height=height, uirevision=uirevision)
-    fig.update_layout(hovermode="closest")
-    if three_d:
-        fig.update_layout(margin={"l": 0, "r": 0, "t": 60, "b": 0})
-    return fig
+            white = "#ffffff"
+            layout["shapes"] = [
+                {
+                    "type": "line",
+                    "xref": "x domain",
+                    "x0": 0,
+                    "x1": 1,
+                    "yref": "y",
+                    "y0": hy,
+                    "y1": hy,
+                    "line": {"color": white, "dash": "dash", "width": 2},
+                }
+            ]
+            layout["annotations"] = [
+                {
+                    "xref": "x domain",
+                    "x": 0,
+                    "xanchor": "left",
+                    "yref": "y",
+                    "y": hy,
+                    "yanchor": "bottom",
+                    "text": hlabel,
+                    "showarrow": False,
+                    "font": {"color": white, "size": 13},
+                }
+            ]
+    return _figure(data, layout, title=title, height=height, uirevision=uirevision)
 
 
 def distributions_figure(
@@ -327,34 +396,6 @@ OUTLIER_COLOUR = "#CC79A7"  # reddish purple: the planted outliers
 INLIER_COLOUR = "#7F7F7F"
 TRUTH_COLOUR = "#999999"
 _PATH_FLOOR = 1e-15  # log-scale floor of f(θ_t) − f*, which can reach 0 exactly
-
-
-_SHARED_LAYOUT: dict = {}
-
-
-def _shared_layout() -> dict:
-    """base_layout's settings as a dict (made once), so that every figure looks the same."""
-    if not _SHARED_LAYOUT:
-        layout = base_layout(go.Figure(), height=100).layout.to_plotly_json()
-        for key in ("template", "height", "uirevision"):
-            layout.pop(key, None)
-        _SHARED_LAYOUT.update(layout)
-    return _SHARED_LAYOUT
-
-
-def _merged(base: dict, extra: dict) -> dict:
-    """``base`` updated by ``extra``, recursively for nested dicts (inputs unchanged)."""
-    out = dict(base)
-    for k, v in extra.items():
-        out[k] = _merged(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
-    return out
-
-
-def _figure(data: list[dict], layout: dict, *, title: str | None, height: int, uirevision):
-    extra = {"height": height, "uirevision": uirevision, **layout}
-    if title:
-        extra["title"] = {"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
-    return go.Figure(data=data, layout=_merged(_shared_layout(), extra))
 
 
 def _line_label(name: str, w: float, b: float) -> str:
@@ -704,10 +745,22 @@ def descent_gap_figure(
 
 
 # --- Compare page ---
+# Built like the Outliers builders: every trace and the whole layout as plain dicts,
+# one Figure at the end, with the subplot grid laid out by explicit axis domains (no
+# make_subplots, add_vline or update_* calls, which re-validate the figure each time
+# and cost tens of ms per figure). Curves on an even grid send ``x0``/``dx`` instead
+# of an x array, so a trace carries only its y values; and each entry's surface is a
+# figure of its own, so a slider of one entry resends only that entry's surface.
 
 # Entries are told apart by colour *and* dash, so two entries that coincide (focal γ = 0
 # and cross-entropy; Bradley–Terry m = 0 and BCE on Δr) stay visible on top of each other.
 COMPARE_DASHES = ("solid", "dash", "dot", "dashdot")
+_COMPARE_GRID = "rgba(128,128,128,0.25)"
+_COMPARE_VLINE = {"color": MARKER_COLOUR, "dash": "dot", "width": 1.5}
+# Margins that already hold what Streamlit's theme (axes with automargin) pushes them to:
+# tick labels and axis titles, the colour bar. Plotly draws a new figure a second time
+# when a push grows a margin; with room enough it draws once.
+_COMPARE_MARGIN = {"l": 80, "r": 20, "t": 90, "b": 75}
 
 
 def compare_style(index: int, *, width: float = 3.0) -> dict:
@@ -716,6 +769,33 @@ def compare_style(index: int, *, width: float = 3.0) -> dict:
         "color": PALETTE[index % len(PALETTE)],
         "width": width,
         "dash": COMPARE_DASHES[index % len(COMPARE_DASHES)],
+    }
+
+
+def compare_x(x: np.ndarray) -> dict:
+    """A curve trace's x: ``x0``/``dx`` on an evenly spaced grid (no array), else ``x``."""
+    x = np.asarray(x, dtype=np.float64)
+    if x.size >= 2:
+        dx = float(x[-1] - x[0]) / (x.size - 1)
+        if dx > 0 and np.allclose(np.diff(x), dx, rtol=1e-6, atol=0.0):
+            return {"x0": float(x[0]), "dx": dx}
+    return {"x": f32(x)}
+
+
+def _compare_axis(**props) -> dict:
+    return {"gridcolor": _COMPARE_GRID, "zerolinecolor": _COMPARE_GRID, **props}
+
+
+def _vline(mx: float, xref: str = "x", yref: str = "y") -> dict:
+    return {
+        "type": "line",
+        "x0": mx,
+        "x1": mx,
+        "xref": xref,
+        "y0": 0,
+        "y1": 1,
+        "yref": f"{yref} domain",
+        "line": _COMPARE_VLINE,
     }
 
 
@@ -739,33 +819,31 @@ def _merge_markers(x: np.ndarray, markers) -> list[tuple[float, str, int]]:
 
 
 def _compare_markers(
-    fig: go.Figure, x: np.ndarray, markers, rows: Sequence[int], cols=(1,), *, bottom=False
-):
-    """Dotted verticals with their labels inside the plot, at its top (or bottom)."""
+    x: np.ndarray, markers, axes: Sequence[tuple[str, str]] = (("x", "y"),), *, bottom=False
+) -> tuple[list[dict], list[dict]]:
+    """Dotted verticals on every ``(xref, yref)`` pair of ``axes``, and their labels
+    inside the first pair's plot, at its top (or bottom): ``(shapes, annotations)``."""
+    shapes, notes = [], []
     for mx, label, level in _merge_markers(x, markers):
         right = _label_on_left(x, mx)
-        for row in rows:
-            for col in cols:
-                fig.add_vline(
-                    x=mx,
-                    line={"color": MARKER_COLOUR, "dash": "dot", "width": 1.5},
-                    row=row,
-                    col=col,
-                )
-        fig.add_annotation(
-            x=mx,
-            y=0.0 if bottom else 1.0,
-            xref="x",
-            yref="y domain",
-            text=label,
-            showarrow=False,
-            yanchor="bottom" if bottom else "top",
-            # inside the plot, clear of the legend; close labels stack
-            yshift=16 * level if bottom else -16 * level,
-            xanchor="right" if right else "left",
-            xshift=-4 if right else 4,  # beside its line, not struck through by it
-            font={"size": 12},
+        shapes += [_vline(mx, xref, yref) for xref, yref in axes]
+        notes.append(
+            {
+                "x": mx,
+                "y": 0.0 if bottom else 1.0,
+                "xref": axes[0][0],
+                "yref": f"{axes[0][1]} domain",
+                "text": label,
+                "showarrow": False,
+                "yanchor": "bottom" if bottom else "top",
+                # inside the plot, clear of the legend; close labels stack
+                "yshift": 16 * level if bottom else -16 * level,
+                "xanchor": "right" if right else "left",
+                "xshift": -4 if right else 4,  # beside its line, not struck through by it
+                "font": {"size": 12},
+            }
         )
+    return shapes, notes
 
 
 def _label_on_left(x: np.ndarray, mx: float) -> bool:
@@ -773,11 +851,24 @@ def _label_on_left(x: np.ndarray, mx: float) -> bool:
     return (mx - x[0]) / ((x[-1] - x[0]) or 1.0) > 0.67
 
 
-def _compare_title(fig: go.Figure, title: str | None) -> None:
-    if title:
-        fig.update_layout(
-            title={"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
-        )
+def _panel_title(text: str, x: float = 0.5) -> dict:
+    """A title just above a panel, as make_subplots writes its subplot titles."""
+    return {
+        "text": text,
+        "x": x,
+        "y": 1.0,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "center",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 13},
+    }
+
+
+def _check_entries(x: np.ndarray, entries) -> None:
+    for _, label, loss, grad in entries:
+        _check_1d(x, (f"{label} loss", np.asarray(loss)), (f"{label} gradient", np.asarray(grad)))
 
 
 def compare_overlay_figure(
@@ -798,111 +889,135 @@ def compare_overlay_figure(
       entries: ``(index, label, loss, grad)``; ``index`` picks the entry's style.
     """
     x = np.asarray(x, dtype=np.float64)
-    for _, label, loss, grad in entries:
-        _check_1d(x, (f"{label} loss", np.asarray(loss)), (f"{label} gradient", np.asarray(grad)))
-    fig = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08, row_heights=[0.6, 0.4]
-    )
-    xs = f32(x)
+    _check_entries(x, entries)
+    xs = compare_x(x)
+    data: list[dict] = []
     for i, label, loss, grad in entries:
-        style = compare_style(i)
-        fig.add_trace(
-            go.Scatter(x=xs, y=f32(loss), name=label, line=style, legendgroup=label),
-            row=1,
-            col=1,
+        data.append(
+            {
+                "type": "scatter",
+                **xs,
+                "y": f32(loss),
+                "name": label,
+                "line": compare_style(i),
+                "legendgroup": label,
+                "xaxis": "x",
+                "yaxis": "y",
+            }
         )
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=f32(grad),
-                name=f"{label} (gradient)",
-                line=compare_style(i, width=2.5),
-                legendgroup=label,
-                showlegend=False,
-            ),
-            row=2,
-            col=1,
+        data.append(
+            {
+                "type": "scatter",
+                **xs,
+                "y": f32(grad),
+                "name": f"{label} (gradient)",
+                "line": compare_style(i, width=2.5),
+                "legendgroup": label,
+                "showlegend": False,
+                "xaxis": "x2",
+                "yaxis": "y2",
+            }
         )
-    _compare_markers(fig, x, markers, rows=(1, 2))
-    fig.update_yaxes(title_text=loss_label, row=1, col=1)
-    fig.update_yaxes(title_text=grad_label, row=2, col=1)
-    fig.update_xaxes(title_text=x_label, row=2, col=1)
-    _compare_title(fig, title)
-    return base_layout(fig, height=height, uirevision=uirevision)
+    shapes, notes = _compare_markers(x, markers, (("x", "y"), ("x2", "y2")))
+    # Rows of 0.6 and 0.4 of the height left by a gap of 0.08 (as make_subplots would).
+    layout = {
+        "xaxis": _compare_axis(anchor="y", domain=[0.0, 1.0], matches="x2", showticklabels=False),
+        "yaxis": _compare_axis(anchor="x", domain=[0.448, 1.0], title={"text": loss_label}),
+        "xaxis2": _compare_axis(anchor="y2", domain=[0.0, 1.0], title={"text": x_label}),
+        "yaxis2": _compare_axis(anchor="x2", domain=[0.0, 0.368], title={"text": grad_label}),
+        "shapes": shapes,
+        "annotations": notes,
+        "margin": _COMPARE_MARGIN,
+    }
+    return _figure(data, layout, title=title, height=height, uirevision=uirevision)
 
 
-def compare_panels_figure(
+def compare_panel_ranges(
+    curves: Sequence[tuple[np.ndarray, np.ndarray]], *, pad: float = 0.05
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The y ranges ``(loss, gradient)`` that side-by-side panels share: every entry's
+    finite values, padded by ``pad`` of the span (as plotly pads an autorange)."""
+    ranges = []
+    for row in (0, 1):
+        values = [_finite(c[row]) for c in curves]
+        values = [v for v in values if v.size]
+        if not values:
+            ranges.append((0.0, 1.0))
+            continue
+        lo = min(float(v.min()) for v in values)
+        hi = max(float(v.max()) for v in values)
+        if not hi > lo:
+            lo, hi = lo - 0.5, hi + 0.5
+        margin = pad * (hi - lo)
+        ranges.append((lo - margin, hi + margin))
+    return ranges[0], ranges[1]
+
+
+def compare_panel_figure(
     x: np.ndarray,
-    entries: Sequence[tuple[int, str, np.ndarray, np.ndarray]],
+    index: int,
+    label: str,
+    loss: np.ndarray,
+    grad: np.ndarray,
     *,
     x_label: str,
     grad_label: str,
     loss_label: str = "loss",
+    y_ranges: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    y_titles: bool = True,
     markers: Sequence[tuple[float, str]] = (),
     height: int = 480,
     uirevision: str | None = None,
 ) -> go.Figure:
-    """One column per entry, loss above gradient; every panel of a row shares its axes."""
+    """One entry's panel, loss above gradient, for side-by-side figures on shared axes.
+
+    The page draws one of these per entry (so moving one entry's slider redraws one
+    panel) and gives all the same ``y_ranges`` (:func:`compare_panel_ranges`).
+
+    Args:
+      index: picks the entry's style; ``label`` is titled above the panel.
+      y_ranges: ``(loss, gradient)`` y ranges; None autoranges each row.
+      y_titles: name the y axes (the page names them on the first panel only).
+    """
     x = np.asarray(x, dtype=np.float64)
-    for _, label, loss, grad in entries:
-        _check_1d(x, (f"{label} loss", np.asarray(loss)), (f"{label} gradient", np.asarray(grad)))
-    n = len(entries)
-    if n == 0:
-        raise ValueError("entries must not be empty")
-    fig = make_subplots(
-        rows=2,
-        cols=n,
-        shared_xaxes="all",
-        shared_yaxes="rows",
-        vertical_spacing=0.1,
-        horizontal_spacing=0.03,
-        row_heights=[0.6, 0.4],
-        subplot_titles=[label for _, label, _, _ in entries],
-    )
-    xs = f32(x)
-    for col, (i, label, loss, grad) in enumerate(entries, start=1):
-        fig.add_trace(
-            go.Scatter(x=xs, y=f32(loss), name=label, line=compare_style(i), showlegend=False),
-            row=1,
-            col=col,
+    _check_entries(x, [(index, label, loss, grad)])
+    xs = compare_x(x)
+    data = [
+        {
+            "type": "scatter",
+            **xs,
+            "y": f32(values),
+            "name": name,
+            "line": style,
+            "showlegend": False,
+            "xaxis": xref,
+            "yaxis": yref,
+        }
+        for values, name, style, xref, yref in (
+            (loss, label, compare_style(index), "x", "y"),
+            (grad, f"{label} (gradient)", compare_style(index, width=2.5), "x2", "y2"),
         )
-        fig.add_trace(
-            go.Scatter(
-                x=xs,
-                y=f32(grad),
-                name=f"{label} (gradient)",
-                line=compare_style(i, width=2.5),
-                showlegend=False,
-            ),
-            row=2,
-            col=col,
-        )
-        for mx, _ in markers:
-            if x[0] <= mx <= x[-1]:
-                for row in (1, 2):
-                    fig.add_vline(
-                        x=mx,
-                        line={"color": MARKER_COLOUR, "dash": "dot", "width": 1.5},
-                        row=row,
-                        col=col,
-                    )
-        fig.update_xaxes(title_text=x_label if n == 1 else None, row=2, col=col)
-    for a in fig.layout.annotations:  # the subplot titles
-        a.font = {"size": 13}
-    fig.update_yaxes(title_text=loss_label, row=1, col=1)
-    fig.update_yaxes(title_text=grad_label, row=2, col=1)
-    fig.add_annotation(
-        text=x_label,
-        x=0.5,
-        y=-0.14,
-        xref="paper",
-        yref="paper",
-        showarrow=False,
-        font={"size": 14},
-    )
-    fig = base_layout(fig, height=height, uirevision=uirevision)
-    fig.update_layout(margin={"l": 60, "r": 20, "t": 40, "b": 70}, hovermode="closest")
-    return fig
+    ]
+    visible = [mx for mx, _ in markers if x[0] <= mx <= x[-1]]
+    rows = ([0.46, 1.0], [0.0, 0.36])  # 0.6 and 0.4 of the height left by a gap of 0.1
+    layout: dict = {
+        "xaxis": _compare_axis(anchor="y", domain=[0.0, 1.0], matches="x2", showticklabels=False),
+        "xaxis2": _compare_axis(anchor="y2", domain=[0.0, 1.0], title={"text": x_label}),
+        "annotations": [_panel_title(label)],
+        "shapes": [
+            _vline(mx, xref, yref) for mx in visible for xref, yref in (("x", "y"), ("x2", "y2"))
+        ],
+        "margin": {**_COMPARE_MARGIN, "l": 80 if y_titles else 40, "r": 15, "t": 40},
+        "hovermode": "closest",
+    }
+    for k, (name, domain) in enumerate(zip((loss_label, grad_label), rows, strict=True)):
+        axis = _compare_axis(anchor="x" if k == 0 else "x2", domain=domain)
+        if y_titles:
+            axis["title"] = {"text": name}
+        if y_ranges is not None:
+            axis["range"] = list(y_ranges[k])
+        layout["yaxis" if k == 0 else "yaxis2"] = axis
+    return _figure(data, layout, title=None, height=height, uirevision=uirevision)
 
 
 def compare_ratio_figure(
@@ -929,150 +1044,183 @@ def compare_ratio_figure(
     x = np.asarray(x, dtype=np.float64)
     for _, label, r in ratios:
         _check_1d(x, (f"{label} ratio", np.asarray(r)))
-    fig = go.Figure()
-    xs = f32(x)
+    xs = compare_x(x)
+    data: list[dict] = []
     for i, label, r in ratios:
         y = np.asarray(r, dtype=np.float64)
         if log_y:
             y = np.where(y > 0.0, y, np.nan)
-        fig.add_trace(go.Scatter(x=xs, y=f32(y), name=f"{label} ÷ baseline", line=compare_style(i)))
+        data.append(
+            {
+                "type": "scatter",
+                **xs,
+                "y": f32(y),
+                "name": f"{label} ÷ baseline",
+                "line": compare_style(i),
+            }
+        )
     # Ratios start near 1 at the top left; labels at the bottom stay clear of them.
-    _compare_markers(fig, x, markers, rows=(None,), cols=(None,), bottom=True)
-    fig.update_xaxes(title_text=x_label)
-    axis: dict = {}
+    shapes, notes = _compare_markers(x, markers, bottom=True)
+    yaxis = _compare_axis(title={"text": f"ratio to {baseline_label}"})
     if log_y:
-        axis = {"type": "log", "exponentformat": "power"}
+        yaxis.update(type="log", exponentformat="power")
         pos = np.concatenate([np.asarray(r, dtype=np.float64).ravel() for _, _, r in ratios])
         pos = pos[np.isfinite(pos) & (pos > 0.0)]
         if pos.size:
             hi = float(np.log10(pos.max()))
             lo = max(float(np.log10(pos.min())), hi - decades)
             if hi - lo > 3.0:
-                axis["dtick"] = 1  # one tick per decade: 10⁻², 10⁻³, ... reads as "100×"
+                yaxis["dtick"] = 1  # one tick per decade: 10⁻², 10⁻³, ... reads as "100×"
             pad = 0.05 * max(hi - lo, 1.0)
-            axis["range"] = [lo - pad, hi + pad]
-    fig.update_yaxes(title_text=f"ratio to {baseline_label}", **axis)
-    _compare_title(fig, title)
-    fig = base_layout(fig, height=height, uirevision=uirevision)
-    fig.update_layout(showlegend=True)  # also for a single ratio: it names the entry
-    return fig
+            yaxis["range"] = [lo - pad, hi + pad]
+    layout = {
+        "xaxis": _compare_axis(title={"text": x_label}),
+        "yaxis": yaxis,
+        "shapes": shapes,
+        "annotations": notes,
+        "showlegend": True,  # also for a single ratio: it names the entry
+        "margin": _COMPARE_MARGIN,
+    }
+    return _figure(data, layout, title=title, height=height, uirevision=uirevision)
 
 
-def compare_surfaces_figure(
+SURFACE_BAR_MARGIN = 120  # px right of the plot that holds the colour bar
+
+
+def compare_colour_range(
+    zs: Sequence[np.ndarray], cap: float | None = None
+) -> tuple[float, float, float]:
+    """The one colour scale of side-by-side surfaces: ``(cmin, cmax, ztop)``.
+
+    ``cmin`` is the least finite value of all, ``cmax`` the ``cap`` if given (else
+    the largest), and ``ztop`` the largest (the top of the 3-D z axes: plotly does
+    not clip a surface to its box, so only the colour scale is capped).
+    """
+    lo = [float(np.nanmin(z)) for z in map(_finite, zs) if z.size]
+    hi = [float(np.nanmax(z)) for z in map(_finite, zs) if z.size]
+    cmin = min(lo) if lo else 0.0
+    ztop = max(hi) if hi else 1.0
+    cmax = cap if cap is not None else ztop
+    if not cmax > cmin:
+        cmax = cmin + 1.0
+    return cmin, cmax, max(ztop, cmax)
+
+
+def _finite(z) -> np.ndarray:
+    z = np.asarray(z, dtype=np.float64)
+    return z[np.isfinite(z)]
+
+
+def compare_surface_figure(
     x: np.ndarray,
     y: np.ndarray,
-    entries: Sequence[tuple[int, str, np.ndarray]],
+    z: np.ndarray,
     *,
+    label: str,
     x_label: str,
     y_label: str,
     z_label: str = "loss",
+    colour_range: tuple[float, float, float],
     three_d: bool = False,
-    zmax: float | None = None,
+    colour_bar: bool = True,
+    y_title: bool = True,
     camera: dict | None = None,
     height: int = 440,
     uirevision: str | None = None,
 ) -> go.Figure:
-    """Side-by-side surfaces on one shared colour scale (and, in 3-D, the same camera).
+    """One entry's surface, for side-by-side figures on one colour scale and camera.
+
+    The page draws one of these per entry (so moving one entry's slider resends one
+    surface) and gives all the same ``colour_range`` and ``camera``.
 
     Args:
-      entries: ``(index, label, z)`` with z of shape ``(len(y), len(x))``.
-      zmax: cap of the shared colour scale (hover still shows the true value).
+      z: shape ``(len(y), len(x))``.
+      label: the entry, titled above the panel.
+      colour_range: ``(cmin, cmax, ztop)`` of :func:`compare_colour_range` over every
+        entry: the shared colour scale, and the top of the 3-D z axis.
+      colour_bar: draw the colour bar (the page draws it on the last panel only).
+      y_title: name the y axis (2-D; the page names it on the first panel only). In
+        3-D the axes are untitled (no room in a small scene): the page names them.
     """
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
-    n = len(entries)
-    if n == 0:
-        raise ValueError("entries must not be empty")
-    finite = []
-    for _, label, z in entries:
-        z = np.asarray(z)
-        if z.shape != (y.size, x.size):
-            raise ValueError(
-                f"{label}: z must have shape (len(y), len(x)) = {(y.size, x.size)}, got {z.shape}"
-            )
-        finite.append(z[np.isfinite(z)])
-    allv = np.concatenate(finite) if finite else np.zeros(0)
-    cmin = float(allv.min()) if allv.size else 0.0
-    cmax = zmax if zmax is not None else (float(allv.max()) if allv.size else 1.0)
+    z = np.asarray(z)
+    if z.shape != (y.size, x.size):
+        raise ValueError(
+            f"{label}: z must have shape (len(y), len(x)) = {(y.size, x.size)}, got {z.shape}"
+        )
+    cmin, cmax, ztop = (float(v) for v in colour_range)
     if not cmax > cmin:
-        cmax = cmin + 1.0
+        raise ValueError(f"colour_range needs cmax > cmin, got {colour_range}")
     hover = (
         f"{x_label}: %{{x:.3f}}<br>{y_label}: %{{y:.3f}}<br>{z_label}: %{{z:.4g}}<extra></extra>"
     )
-    titles = [label for _, label, _ in entries]
+    trace = {
+        "x": f32(x),
+        "y": f32(y),
+        "z": f32(z),
+        "coloraxis": "coloraxis",
+        "hovertemplate": hover,
+    }
     if three_d:
-        fig = make_subplots(
-            rows=1,
-            cols=n,
-            specs=[[{"type": "scene"}] * n],
-            subplot_titles=titles,
-            horizontal_spacing=0.01,
-        )
+        trace["type"] = "surface"
     else:
-        fig = make_subplots(
-            rows=1,
-            cols=n,
-            shared_xaxes="all",
-            shared_yaxes="all",
-            subplot_titles=titles,
-            horizontal_spacing=0.03,
-        )
-    xs, ys = f32(x), f32(y)
-    size = (cmax - cmin) / 24.0
-    for col, (_, _, z) in enumerate(entries, start=1):
-        if three_d:
-            trace = go.Surface(x=xs, y=ys, z=f32(z), coloraxis="coloraxis", hovertemplate=hover)
-        else:
-            trace = go.Contour(
-                x=xs,
-                y=ys,
-                z=f32(z),
-                coloraxis="coloraxis",
-                hovertemplate=hover,
-                contours={"coloring": "heatmap", "start": cmin, "end": cmax, "size": size},
-                line={"width": 0.5, "color": "rgba(255,255,255,0.35)"},
-            )
-        fig.add_trace(trace, row=1, col=col)
-    fig.update_layout(
-        coloraxis={
+        # Filled bands between the levels, whose edges are the level sets: as readable as
+        # lines over a heatmap, at a quarter of the browser's drawing time (~25 vs ~100 ms
+        # at 150², headless Chromium).
+        trace["type"] = "contour"
+        trace["contours"] = {
+            "coloring": "fill",
+            "showlines": False,
+            "start": cmin,
+            "end": cmax,
+            "size": _nice_step((cmax - cmin) / 20.0),  # the colour bar ticks at round levels
+        }
+    layout: dict = {
+        "coloraxis": {
             "colorscale": SURFACE_SCALE,
             "cmin": cmin,
             "cmax": cmax,
-            "colorbar": {"title": {"text": z_label, "side": "right"}},
-        }
-    )
+            "showscale": colour_bar,
+            "colorbar": {"title": {"text": z_label, "side": "right"}, "thickness": 16},
+        },
+        "annotations": [_panel_title(label)],
+        "hovermode": "closest",
+    }
     if three_d:
-        cam = camera or {"eye": {"x": 1.7, "y": -1.7, "z": 1.2}}
-        # The z range spans the true data (plotly does not clip a surface to its box);
-        # only the colour scale is capped. Axis titles would not fit four small scenes:
-        # the axes are named once, below the panels.
-        ztop = float(allv.max()) if allv.size else cmax
         tick = {"tickfont": {"size": 10}, "title": {"text": ""}}
-        scene = {
+        layout["scene"] = {
             "xaxis": tick,
             "yaxis": tick,
-            "zaxis": {**tick, "range": [cmin, max(ztop, cmax)]},
-            "camera": cam,
+            "zaxis": {**tick, "range": [cmin, ztop]},
+            "camera": camera or {"eye": {"x": 1.7, "y": -1.7, "z": 1.2}},
             "aspectmode": "cube",
         }
-        fig.update_layout({("scene" if c == 1 else f"scene{c}"): scene for c in range(1, n + 1)})
-        fig.add_annotation(
-            text=f"x: {x_label}  ·  y: {y_label}  ·  z: {z_label}",
-            x=0.5,
-            y=-0.06,
-            xref="paper",
-            yref="paper",
-            showarrow=False,
-            font={"size": 13},
-        )
+        layout["margin"] = {
+            "l": 10,
+            "r": SURFACE_BAR_MARGIN if colour_bar else 10,
+            "t": 40,
+            "b": 10,
+        }
     else:
-        fig.update_xaxes(title_text=x_label)
-        fig.update_yaxes(title_text=y_label, col=1)
-    for a in fig.layout.annotations:
-        a.font = {"size": 13}
-    fig = base_layout(fig, height=height, uirevision=uirevision)
-    fig.update_layout(margin={"l": 60, "r": 20, "t": 40, "b": 50}, hovermode="closest")
-    return fig
+        layout["xaxis"] = _compare_axis(title={"text": x_label})
+        layout["yaxis"] = _compare_axis(**({"title": {"text": y_label}} if y_title else {}))
+        layout["margin"] = {
+            "l": 80 if y_title else 40,
+            "r": SURFACE_BAR_MARGIN if colour_bar else 15,
+            "t": 40,
+            "b": 80,
+        }
+    return _figure([trace], layout, title=None, height=height, uirevision=uirevision)
+
+
+def _nice_step(step: float) -> float:
+    """The 1, 2 or 5 × 10ᵏ nearest ``step`` (on a log scale)."""
+    if not (np.isfinite(step) and step > 0):
+        return 1.0
+    exp = np.floor(np.log10(step))
+    best = min((1.0, 2.0, 5.0, 10.0), key=lambda m: abs(np.log10(m * 10**exp / step)))
+    return float(best * 10**exp)
 
 
 # --- KL fit page ---

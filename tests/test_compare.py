@@ -393,21 +393,33 @@ def test_normalised_overlay_passes_one_at_the_reference():
     np.testing.assert_allclose(_y(fig.data[4]), 2 * losses.huber(0.0, x).astype(np.float32))
 
 
-def test_panels_share_axes_and_title_each_entry():
+def test_panels_share_y_ranges_and_title_each_entry():
     x, entries = _entries(
         "binary", [("focal", {"gamma": g, "alpha": None}) for g in (0.0, 2.0, 5.0)]
     )
-    fig = figures.compare_panels_figure(x, entries, x_label="z", grad_label="∂ℓ/∂z")
-    assert len(fig.data) == 6
-    titles = [a.text for a in fig.layout.annotations if a.text.startswith(("A:", "B:", "C:"))]
-    assert titles == [e[1] for e in entries]
-    # Row 1 panels share y with the first panel; every x axis is shared.
-    assert fig.layout.yaxis2.matches == "y" and fig.layout.yaxis3.matches == "y"
-    assert fig.layout.xaxis2.matches == fig.layout.xaxis3.matches
-    for k, g in enumerate((0.0, 2.0, 5.0)):
-        np.testing.assert_array_equal(
-            _y(fig.data[2 * k]), figures.f32(losses.focal(1.0, x, gamma=g, alpha=None))
+    ranges = figures.compare_panel_ranges([(loss, grad) for _, _, loss, grad in entries])
+    figs = [
+        figures.compare_panel_figure(
+            x, i, label, loss, grad, x_label="z", grad_label="∂ℓ/∂z", y_ranges=ranges,
+            y_titles=i == 0,
         )
+        for i, label, loss, grad in entries
+    ]  # fmt: skip
+    for fig, (_, label, _, grad), g in zip(figs, entries, (0.0, 2.0, 5.0), strict=True):
+        assert len(fig.data) == 2
+        assert fig.layout.annotations[0].text == label
+        # Every panel's rows have the same y range, spanning every entry's values.
+        assert tuple(fig.layout.yaxis.range) == ranges[0]
+        assert tuple(fig.layout.yaxis2.range) == ranges[1]
+        assert fig.layout.xaxis.matches == "x2"
+        np.testing.assert_array_equal(
+            _y(fig.data[0]), figures.f32(losses.focal(1.0, x, gamma=g, alpha=None))
+        )
+        np.testing.assert_array_equal(_y(fig.data[1]), figures.f32(grad))
+    lo, hi = ranges[0]
+    all_loss = np.concatenate([e[2] for e in entries])
+    assert lo < all_loss.min() and hi > all_loss.max()
+    assert figs[0].layout.yaxis.title.text == "loss" and figs[1].layout.yaxis.title.text is None
 
 
 @pytest.mark.parametrize("three_d", [False, True])
@@ -416,19 +428,47 @@ def test_surfaces_use_one_colour_scale_and_the_same_camera(three_d):
     for i, delta in enumerate((0.5, 2.0)):
         x, y, z = compare.surface("regression", "huber", {"delta": delta}, n=31)
         surfs.append((i, f"Huber δ = {delta}", z))
-    fig = figures.compare_surfaces_figure(
-        x, y, surfs, x_label="r₁", y_label="r₂", three_d=three_d, zmax=3.0
-    )
-    assert len(fig.data) == 2
-    assert all(t.coloraxis == "coloraxis" for t in fig.data)
-    assert fig.layout.coloraxis.cmax == 3.0 and fig.layout.coloraxis.cmin == 0.0
+    colour_range = figures.compare_colour_range([z for _, _, z in surfs], cap=3.0)
+    assert colour_range[:2] == (0.0, 3.0)
+    assert colour_range[2] == pytest.approx(max(float(z.max()) for _, _, z in surfs))
+    figs = [
+        figures.compare_surface_figure(
+            x, y, z, label=label, x_label="r₁", y_label="r₂", colour_range=colour_range,
+            three_d=three_d, colour_bar=i == 1, y_title=i == 0,
+        )
+        for i, label, z in surfs
+    ]  # fmt: skip
+    for fig, (_, label, z) in zip(figs, surfs, strict=True):
+        assert len(fig.data) == 1 and fig.data[0].coloraxis == "coloraxis"
+        assert fig.layout.coloraxis.cmin == 0.0 and fig.layout.coloraxis.cmax == 3.0
+        assert fig.layout.annotations[0].text == label
+        z1 = fig.data[0].z
+        np.testing.assert_array_equal(np.asarray(z1), figures.f32(z))
+        assert np.asarray(z1).dtype == np.float32
+    # One colour bar, on the last panel.
+    assert [f.layout.coloraxis.showscale for f in figs] == [False, True]
     if three_d:
-        assert fig.layout.scene.camera == fig.layout.scene2.camera
-        assert fig.layout.scene.zaxis.range == fig.layout.scene2.zaxis.range
-    else:
-        z1 = np.asarray(fig.data[1].z)
-        assert z1.dtype == np.float32
-        np.testing.assert_array_equal(z1, figures.f32(surfs[1][2]))
+        assert figs[0].layout.scene.camera == figs[1].layout.scene.camera
+        assert figs[0].layout.scene.zaxis.range == figs[1].layout.scene.zaxis.range
+        assert figs[0].layout.scene.zaxis.range[1] == pytest.approx(colour_range[2])
+
+
+def test_colour_range_ignores_non_finite_values_and_never_collapses():
+    z = np.array([[np.nan, 1.0], [np.inf, 2.0]])
+    assert figures.compare_colour_range([z]) == (1.0, 2.0, 2.0)
+    assert figures.compare_colour_range([np.ones((2, 2))]) == (1.0, 2.0, 2.0)
+    assert figures.compare_colour_range([np.full((2, 2), np.nan)]) == (0.0, 1.0, 1.0)
+
+
+def test_curves_on_an_even_grid_send_x0_and_dx_instead_of_x():
+    assert figures.compare_x(np.linspace(-4, 4, 801)) == {"x0": -4.0, "dx": 0.01}
+    uneven = np.array([0.0, 1.0, 3.0])
+    out = figures.compare_x(uneven)
+    assert set(out) == {"x"} and out["x"].dtype == np.float32
+    x, entries = _entries("regression", [("mse", {}), ("huber", {"delta": 1.0})])
+    fig = figures.compare_overlay_figure(x, entries, x_label="r", grad_label="g")
+    for t in fig.data:
+        assert t.x is None and t.x0 == pytest.approx(x[0]) and t.dx == pytest.approx(x[1] - x[0])
 
 
 def test_builders_reject_mismatched_shapes():
@@ -438,11 +478,14 @@ def test_builders_reject_mismatched_shapes():
             x, [(0, "A", np.zeros(4), np.zeros(5))], x_label="x", grad_label="g"
         )
     with pytest.raises(ValueError, match="A: z must have shape"):
-        figures.compare_surfaces_figure(
-            x, x, [(0, "A", np.zeros((4, 5)))], x_label="x", y_label="y"
+        figures.compare_surface_figure(
+            x, x, np.zeros((4, 5)), label="A", x_label="x", y_label="y",
+            colour_range=(0.0, 1.0, 1.0),
+        )  # fmt: skip
+    with pytest.raises(ValueError, match="shape of x"):
+        figures.compare_panel_figure(
+            x, 0, "A", np.zeros(5), np.zeros(3), x_label="x", grad_label="g"
         )
-    with pytest.raises(ValueError, match="must not be empty"):
-        figures.compare_panels_figure(x, [], x_label="x", grad_label="g")
 
 
 def test_marker_labels_at_one_x_merge_and_close_ones_stack():

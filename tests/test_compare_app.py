@@ -25,10 +25,22 @@ def run(query: dict[str, str] | None = None) -> AppTest:
     return at
 
 
-def charts(at: AppTest) -> dict[str, dict]:
-    """Plotly specs by role: overlay, ratio, panels, surfaces (the page's order)."""
+def charts(at: AppTest) -> dict:
+    """Plotly specs by role, in the page's order: the overlay, the ratio, then one panel
+    and one surface per entry (lists)."""
     specs = [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
-    return dict(zip(("overlay", "ratio", "panels", "surfaces"), specs, strict=True))
+    n = (len(specs) - 2) // 2
+    assert len(specs) == 2 + 2 * n
+    return {
+        "overlay": specs[0],
+        "ratio": specs[1],
+        "panels": specs[2 : 2 + n],
+        "surfaces": specs[2 + n :],
+    }
+
+
+def raw_specs(at: AppTest) -> list[str]:
+    return [e.proto.spec for e in at.get("plotly_chart")]
 
 
 def names(spec: dict) -> list[str]:
@@ -39,6 +51,13 @@ def decode(arr) -> np.ndarray:
     if isinstance(arr, dict):
         return np.frombuffer(base64.b64decode(arr["bdata"]), dtype=arr["dtype"])
     return np.asarray(arr, dtype=np.float64)
+
+
+def xs(trace: dict) -> np.ndarray:
+    """A curve trace's x as the browser builds it: x0 + k·dx when the trace sends no x."""
+    if "x" in trace:
+        return decode(trace["x"]).astype(np.float64)
+    return trace["x0"] + trace["dx"] * np.arange(decode(trace["y"]).size)
 
 
 def table(at: AppTest) -> str:
@@ -73,9 +92,15 @@ def test_each_domain_with_2_and_4_entries(domain, n):
     c = charts(at)
     assert len(c["overlay"]["data"]) == 2 * n  # a loss and a gradient trace per entry
     assert len(c["ratio"]["data"]) == n - 1  # every entry but the baseline
-    assert len(c["panels"]["data"]) == 2 * n
-    assert len(c["surfaces"]["data"]) == n
+    assert len(c["panels"]) == n and all(len(p["data"]) == 2 for p in c["panels"])
+    assert len(c["surfaces"]) == n and all(len(s["data"]) == 1 for s in c["surfaces"])
     labels = names(c["overlay"])[::2]
+    assert [p["data"][0]["name"] for p in c["panels"]] == labels
+    # One colour scale: every surface has the same range.
+    scales = {
+        (s["layout"]["coloraxis"]["cmin"], s["layout"]["coloraxis"]["cmax"]) for s in c["surfaces"]
+    }
+    assert len(scales) == 1
     assert [lab[0] for lab in labels] == list(LETTERS[:n])
     header = table(at).splitlines()[0]
     assert all(lab in header for lab in labels)
@@ -112,7 +137,7 @@ def test_focal_preset_ratio_trace_is_focal_over_cross_entropy_from_the_core():
     at = run()
     at.button(key="compare.preset.focal").click().run()
     c = charts(at)
-    x = decode(c["ratio"]["data"][1]["x"]).astype(np.float64)
+    x = xs(c["ratio"]["data"][1])
     y = decode(c["ratio"]["data"][1]["y"])
     assert c["ratio"]["data"][1]["name"].startswith("C: Focal γ = 2.0, α off")
     z = np.log(x / (1 - x))
@@ -245,7 +270,7 @@ def test_normalised_mode_states_its_reference_and_passes_one_there():
     assert not at.exception
     assert any("x_ref: r = 2.00" in s.value for s in at.subheader)
     c = charts(at)["overlay"]
-    x = decode(c["data"][0]["x"]).astype(np.float64)
+    x = xs(c["data"][0])
     i = int(np.argmin(np.abs(x - 2.0)))
     for t in c["data"][::2]:
         assert decode(t["y"])[i] == pytest.approx(1.0, rel=1e-6)
@@ -276,4 +301,27 @@ def test_bad_url_values_warn_naming_the_parameter_never_a_traceback(q, named):
     at = run(q)
     assert not at.exception, at.exception
     assert named in warnings(at)
-    assert len(at.get("plotly_chart")) == 4
+    assert len(at.get("plotly_chart")) == 2 + 2 * int(query(at)["n"])
+
+
+def test_a_slider_of_one_entry_resends_only_that_entrys_panel_and_surface():
+    """Streamlit sends an unchanged chart as a reference to the browser's copy: moving
+    Huber's δ must leave MSE's and MAE's panel and surface specs identical."""
+    at = run()
+    before = raw_specs(at)
+    at.slider(key="compare.regression.huber.e2.delta").set_value(1.5).run()
+    assert not at.exception
+    after = raw_specs(at)
+    assert len(before) == len(after) == 8  # overlay, ratio, 3 panels, 3 surfaces
+    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    assert changed == [0, 1, 4, 7]  # overlay, ratio, C's panel, C's surface
+    assert json.loads(after[7])["layout"]["annotations"][0]["text"] == "C: Huber δ = 1.50"
+
+
+def test_curves_send_x0_dx_not_an_x_array():
+    c = charts(run())
+    for spec in (c["overlay"], c["ratio"], *c["panels"]):
+        for t in spec["data"]:
+            assert "x" not in t and t["dx"] > 0
+    x = xs(c["overlay"]["data"][0])
+    assert x[0] == pytest.approx(-4.0) and x[-1] == pytest.approx(4.0)

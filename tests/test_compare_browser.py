@@ -7,7 +7,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 OVERLAY = 0  # the page's first plot: losses (even traces) and gradients (odd traces)
-RATIO = 1
+RATIO = 1  # then one panel and one surface per entry
 
 
 def _names(app_page, plot: int = OVERLAY) -> list[str]:
@@ -19,7 +19,8 @@ def _names(app_page, plot: int = OVERLAY) -> list[str]:
 def _trace(app_page, plot: int, index: int) -> tuple[list[float], list[float]]:
     return app_page.page.evaluate(
         "([p, i]) => { const t = document.querySelectorAll('.js-plotly-plot')[p]._fullData[i];"
-        " return [Array.from(t.x), Array.from(t.y)]; }",
+        " const y = Array.from(t.y);"  # curves on an even grid send x0/dx, not x
+        " return [t.x ? Array.from(t.x) : y.map((_, k) => t.x0 + k * t.dx), y]; }",
         [plot, index],
     )
 
@@ -34,8 +35,8 @@ def _wait_for_query(app_page, name: str, value: str) -> None:
 
 def test_compare_loads_with_plots_and_no_exception(app_page):
     app_page.goto("/compare")
-    app_page.plots().nth(3).wait_for()
-    assert app_page.plots().count() == 4
+    app_page.plots().nth(7).wait_for()
+    assert app_page.plots().count() == 8  # overlay, ratio, a panel and a surface per entry
     assert app_page.exceptions().count() == 0
     assert _names(app_page)[::2] == ["A: MSE", "B: MAE", "C: Huber δ = 1.00"]
     q = app_page.query()

@@ -28,6 +28,7 @@ from lossviz.views.controls import UrlState, fmt
 PAGE = "compare"
 CURVE_POINTS = 801
 SURFACE_POINTS = 150  # per panel; up to 4 panels (DESIGN.md: ≤ 200×200, float32)
+SURFACE_HEIGHT = {False: 440, True: 520}  # px of a contour / 3-D panel
 PLOT_CONFIG = {"displaylogo": False}
 
 
@@ -56,6 +57,50 @@ def entry_curve(domain: str, axis: str, option_id: str, params: tuple, shared: t
 def entry_surface(domain: str, option_id: str, params: tuple, shared: tuple):
     """x, y, Z of one entry's surface on the domain's shared axes."""
     return compare.surface(domain, option_id, dict(params), dict(shared), n=SURFACE_POINTS)
+
+
+@st.cache_resource(max_entries=48, show_spinner=False)
+def surface_chart(
+    domain: str,
+    option_id: str,
+    params: tuple,
+    shared: tuple,
+    label: str,
+    colour_range: tuple[float, float, float],
+    three_d: bool,
+    first: bool,
+    last: bool,
+):
+    """One entry's surface figure, built once per distinct input (figures are not mutated).
+
+    A slider of one entry changes only that entry's figure: the others come from here
+    unchanged, and Streamlit sends an unchanged chart as a reference to the browser's copy.
+    """
+    dom = DOMAINS[domain]
+    x, y, z = entry_surface(domain, option_id, params, shared)
+    return figures.compare_surface_figure(
+        x,
+        y,
+        z,
+        label=label,
+        x_label=dom.surface_labels[0],
+        y_label=dom.surface_labels[1],
+        colour_range=colour_range,
+        three_d=three_d,
+        colour_bar=last,
+        y_title=first,
+        height=SURFACE_HEIGHT[three_d],
+        uirevision=f"{domain}.surface.{three_d}",
+    )
+
+
+def _column_widths(figs) -> list[float]:
+    """Column weights that give side-by-side panels the same plot width on a page ~1040 px
+    wide (their margins differ: y-axis titles on the first, the colour bar on the last);
+    on other widths the plots differ by a fraction of those margins."""
+    margins = [fig.layout.margin.l + fig.layout.margin.r for fig in figs]
+    plot = max(80.0, (1040.0 - 16.0 * (len(figs) - 1) - sum(margins)) / len(figs))
+    return [plot + m for m in margins]
 
 
 # --------------------------------------------------------------------------- presets
@@ -351,46 +396,58 @@ def render() -> None:
         _marker_readout(domain, axis_key, ax, entries, labels, base, shared)
 
     # --- side by side -------------------------------------------------------------------
+    # One chart per entry on shared y ranges: a slider of one entry redraws one panel.
     st.subheader("Side by side (shared axes)")
-    panels = [(i, labels[i], c[1], c[2]) for i, c in enumerate(curves)]
-    fig = figures.compare_panels_figure(
-        x,
-        panels,
-        x_label=ax.label,
-        grad_label=dom.grad_label,
-        markers=[probe_marker],
-        uirevision=f"{domain}.{axis_key}.panels",
-    )
-    st.plotly_chart(fig, key=f"{PAGE}.panels", config=PLOT_CONFIG)
+    y_ranges = figures.compare_panel_ranges([(c[1], c[2]) for c in curves])
+    figs = [
+        figures.compare_panel_figure(
+            x,
+            i,
+            labels[i],
+            c[1],
+            c[2],
+            x_label=ax.label,
+            grad_label=dom.grad_label,
+            y_ranges=y_ranges,
+            y_titles=i == 0,
+            markers=[probe_marker],
+            uirevision=f"{domain}.{axis_key}.panels",
+        )
+        for i, c in enumerate(curves)
+    ]
+    cols = st.columns(_column_widths(figs), gap="small")
+    for i, (col, fig) in enumerate(zip(cols, figs, strict=True)):
+        col.plotly_chart(fig, key=f"{PAGE}.panel.{i}", config=PLOT_CONFIG)
 
     # --- surfaces -----------------------------------------------------------------------
+    # One chart per entry, on one colour scale: a slider of one entry rebuilds and resends
+    # only that entry's surface (the others are cached figures, sent as references).
     st.subheader("Surfaces (one colour scale)")
     st.caption(dom.surface_note)
-    surfs = []
-    for i, (opt, vals) in enumerate(entries):
-        sh = _frozen({k: shared[k] for k in opt.uses})
-        sx, sy, sz = entry_surface(domain, opt.id, _frozen(vals), sh)
-        surfs.append((i, labels[i], sz))
-    zmax = _robust_zmax(np.concatenate([z.ravel() for _, _, z in surfs]))
-    fig = figures.compare_surfaces_figure(
-        sx,
-        sy,
-        surfs,
-        x_label=dom.surface_labels[0],
-        y_label=dom.surface_labels[1],
-        three_d=three_d,
-        zmax=zmax,
-        height=520 if three_d else 440,
-        uirevision=f"{domain}.surfaces.{n}.{three_d}",
-    )
-    st.plotly_chart(fig, key=f"{PAGE}.surfaces", config=PLOT_CONFIG)
+    keys = [
+        (opt.id, _frozen(vals), _frozen({k: shared[k] for k in opt.uses})) for opt, vals in entries
+    ]
+    zs = [entry_surface(domain, *k)[2] for k in keys]
+    zmax = _robust_zmax(np.concatenate([z.ravel() for z in zs]))
+    colour_range = figures.compare_colour_range(zs, zmax)
+    figs = [
+        surface_chart(domain, *k, labels[i], colour_range, three_d, i == 0, i == n - 1)
+        for i, k in enumerate(keys)
+    ]
+    cols = st.columns(_column_widths(figs), gap="small")
+    for i, (col, fig) in enumerate(zip(cols, figs, strict=True)):
+        col.plotly_chart(fig, key=f"{PAGE}.surface.{i}", config=PLOT_CONFIG)
     if zmax is not None:
         st.caption(
             f"Shared colour scale capped at {zmax:.3g} (the 99th percentile of all panels) so "
             "the low region keeps its detail; hover shows the true value."
         )
     if three_d:
-        st.caption("All panels start from the same camera; each keeps its own rotation afterwards.")
+        x_name, y_name = dom.surface_labels
+        st.caption(
+            f"x: {x_name} · y: {y_name} · z: loss. All panels start from the same camera; "
+            "each keeps its own rotation afterwards."
+        )
 
     # --- table --------------------------------------------------------------------------
     st.subheader(f"At the probe x₀: {ax.symbol} = {fmt(x0, ax.step)}")

@@ -5,6 +5,7 @@ From the repository root::
     python -m benchmarks                 # landscape, rerun and browser tables
     python -m benchmarks --quick         # fewer repeats and slider moves
     python -m benchmarks browser rerun   # only some parts
+    python -m benchmarks load --sessions 20 --moves 10   # concurrency (on demand only)
 
 Prints Markdown: the date, the machine, then each table, every figure next to
 its baseline measured in the same run and the ratio (DESIGN.md, "Performance
@@ -24,7 +25,8 @@ import platform
 import sys
 import time
 
-PARTS = ("landscape", "rerun", "browser")
+PARTS = ("landscape", "rerun", "browser", "load")
+DEFAULT_PARTS = ("landscape", "rerun", "browser")  # `load` takes minutes: on demand only
 
 
 def machine() -> str:
@@ -76,11 +78,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("parts", nargs="*", metavar="part", help=f"any of {', '.join(PARTS)}")
     parser.add_argument("--quick", action="store_true", help="fewer repeats and slider moves")
-    parser.add_argument("--moves", type=int, help="slider moves per page (12; 10 with --quick)")
+    parser.add_argument(
+        "--moves", type=int, help="slider moves per page (12; 10 with --quick and for load)"
+    )
+    parser.add_argument(
+        "--sessions", type=int, help="concurrent browser sessions for load (20; 8 with --quick)"
+    )
     args = parser.parse_args(argv)
     if unknown := sorted(set(args.parts) - set(PARTS)):
         parser.error(f"unknown part(s) {', '.join(unknown)}; choose from {', '.join(PARTS)}")
-    parts = args.parts or list(PARTS)
+    parts = args.parts or list(DEFAULT_PARTS)
     moves = args.moves or (10 if args.quick else 12)
     # AppTest runs scripts outside a server: Streamlit warns about it at every import.
     from streamlit.logger import set_log_level
@@ -99,10 +106,16 @@ def main(argv: list[str] | None = None) -> None:
             "landscape": "Exact loss landscapes vs brute force",
             "rerun": "Server-side rerun after one slider move (AppTest)",
             "browser": "Slider move to idle in headless Chromium",
+            "load": "Concurrent browser sessions on one server",
         }[part]
         print(f"## {title}\n", flush=True)
         if part == "landscape":
             landscape(args.quick)
+        elif part == "load":
+            from benchmarks import load
+
+            sessions = args.sessions or (8 if args.quick else 20)
+            print(load.table(load.run(sessions, args.moves or 10)))
         elif part == "rerun":
             from benchmarks import rerun
 

@@ -493,9 +493,7 @@ def test_pair_surfaces_use_the_margin():
 @pytest.mark.parametrize(
     ("mu_p", "sigma_p"), [(0.0, 1.5), (-4.0, 0.2), (4.0, 3.0), (-4.0, 3.0), (1.5, 0.7)]
 )
-def test_kl_closed_form_surface_matches_the_discretised_kl_over_every_slider_setting(
-    mu_p, sigma_p
-):
+def test_kl_closed_form_surface_matches_the_discretised_kl_over_every_slider_setting(mu_p, sigma_p):
     """The surface (closed form) agrees with the curve (discretised on [−20, 20]) to 1e-3
     over the whole slider ranges: |μ| ≤ 5 and σ ≤ 3 keep both Gaussians 5σ inside the grid."""
     scene = {"mu_p": mu_p, "sigma_p": sigma_p}

@@ -73,6 +73,10 @@ TARGETS: list[Target] = [
     Target("Explore · focal γ, 3-D surface", "/?loss=focal&3d=1", 0, "surface3d"),
     Target("Compare · δ", "/compare", "δ (delta)", "curve"),
     Target("Outliers · Huber δ", "/outliers", "Huber δ (delta)", "surface"),
+    Target("Class imbalance · separation", "/imbalance", "class separation", "surface"),
+    Target("Preferences · comparisons N", "/preferences", "comparisons N", "curve"),
+    Target("Forward vs reverse KL · separation", "/kl-fit", "separation s", "surface"),
+    Target("Metric learning · margin", "/metric", "margin m", "curve"),
 ]
 CURVE_RATIO_MAX = 1.5
 CURVE_KB_MAX = 300.0

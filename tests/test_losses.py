@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lossviz.registry import REGISTRY
 
 from lossviz import losses as L
+from lossviz.registry import REGISTRY
 
 RNG = np.random.default_rng(20261126)
 

@@ -81,11 +81,33 @@ def _merged(base: dict, extra: dict) -> dict:
     return out
 
 
+def _title(text: str) -> dict:
+    """The figures' title style: left-aligned, at the top, above the legend."""
+    return {"text": text, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
+
+
 def _figure(data: list[dict], layout: dict, *, title: str | None, height: int, uirevision):
     extra = {"height": height, "uirevision": uirevision, **layout}
     if title:
-        extra["title"] = {"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
+        extra["title"] = _title(title)
     return go.Figure(data=data, layout=_merged(_shared_layout(), extra))
+
+
+def _finish(
+    fig: go.Figure,
+    *,
+    title: str | None,
+    height: int,
+    uirevision: str | None,
+    hovermode: str | None = "closest",
+) -> go.Figure:
+    """Title, the shared look and the hover mode for a figure built with add_trace."""
+    if title:
+        fig.update_layout(title=_title(title))
+    fig = base_layout(fig, height=height, uirevision=uirevision)
+    if hovermode:
+        fig.update_layout(hovermode=hovermode)
+    return fig
 
 
 def _check_1d(x: np.ndarray, *named: tuple[str, np.ndarray]) -> None:
@@ -1283,11 +1305,7 @@ def kl_fit_figure(
         )
     fig.update_xaxes(title_text=x_label)
     fig.update_yaxes(title_text=y_label, rangemode="tozero")
-    if title:
-        fig.update_layout(
-            title={"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
-        )
-    return base_layout(fig, height=height, uirevision=uirevision)
+    return _finish(fig, title=title, height=height, uirevision=uirevision, hovermode=None)
 
 
 def kl_landscapes_figure(
@@ -1547,13 +1565,7 @@ def distance_histogram_figure(
     fig.update_layout(barmode="overlay", bargap=0)
     fig.update_xaxes(title_text=x_label)
     fig.update_yaxes(title_text=y_label, tickformat=".0%")
-    if title:
-        fig.update_layout(
-            title={"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
-        )
-    fig = base_layout(fig, height=height, uirevision=uirevision)
-    fig.update_layout(hovermode="closest")
-    return fig
+    return _finish(fig, title=title, height=height, uirevision=uirevision)
 
 
 def training_curves_figure(
@@ -1789,9 +1801,7 @@ def imbalance_scatter_figure(
         if a.text in {p[0] for p in panels}:
             a.font = {"size": 13}
     if title:
-        fig.update_layout(
-            title={"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
-        )
+        fig.update_layout(title=_title(title))
     fig = base_layout(fig, height=height, uirevision=uirevision)
     fig.update_layout(
         hovermode="closest",
@@ -1954,13 +1964,7 @@ def rewards_scatter_figure(
     )
     fig.update_xaxes(title_text="true latent reward r")
     fig.update_yaxes(title_text="fitted reward r̂")
-    if title:
-        fig.update_layout(
-            title={"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
-        )
-    fig = base_layout(fig, height=height, uirevision=uirevision)
-    fig.update_layout(hovermode="closest")
-    return fig
+    return _finish(fig, title=title, height=height, uirevision=uirevision)
 
 
 def preference_loss_figure(
@@ -2040,11 +2044,7 @@ def preference_loss_figure(
     fig.update_yaxes(title_text="loss (nats)", rangemode="tozero", row=1, col=1)
     fig.update_yaxes(title_text="pairs", row=2, col=1)
     fig.update_xaxes(title_text="Δr = r̂(chosen) − r̂(rejected)", row=2, col=1)
-    if title:
-        fig.update_layout(
-            title={"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
-        )
-    return base_layout(fig, height=height, uirevision=uirevision)
+    return _finish(fig, title=title, height=height, uirevision=uirevision, hovermode=None)
 
 
 def margin_sweep_figure(
@@ -2098,9 +2098,7 @@ def margin_sweep_figure(
     )
     fig.update_xaxes(title_text="margin m", row=len(rows), col=1)
     if title:
-        fig.update_layout(
-            title={"text": title, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
-        )
+        fig.update_layout(title=_title(title))
     fig = base_layout(fig, height=height, uirevision=uirevision)
     fig.update_layout(margin={"l": 70, "r": 20, "t": 60, "b": 50})
     return fig

@@ -113,14 +113,14 @@ def test_random_text_in_one_parameter(page, data):
 def _same(given: str, used: str | None) -> bool:
     if used is None:
         return False
+    try:  # a number written another way: 0 → 0.0, 2 → 2.00
+        if float(given) == float(used):
+            return True
+    except ValueError:
+        pass
     flags = {"1": "1", "true": "1", "on": "1", "yes": "1", "0": "0", "false": "0", "off": "0"}
     flags["no"] = "0"
-    if given.strip().lower() in flags:
-        return flags[given.strip().lower()] == used
-    try:
-        return float(given) == float(used)
-    except ValueError:
-        return False
+    return flags.get(given.strip().lower()) == used
 
 
 def test_about_page_renders():

@@ -15,8 +15,6 @@ URL: ``domain=binary&n=3&e0=focal&e0.gamma=0&e0.alpha_on=0&e1=...&base=A&x0=0.9`
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import streamlit as st
 
@@ -34,7 +32,7 @@ PLOT_CONFIG = {"displaylogo": False}
 
 def _key(scope: str, name: str) -> str:
     """The session-state key UrlState gives control ``name`` in ``scope`` (for presets)."""
-    return f"{PAGE}.{scope}.{name}" if scope else f"{PAGE}.{name}"
+    return UrlState.widget_key(PAGE, scope, name)
 
 
 def _frozen(values: dict) -> tuple:
@@ -158,31 +156,8 @@ def _entry_controls(
     values: dict[str, float | None] = {}
     for p in compare.hyperparams(opt):
         default = slot_vals.get(p.name, p.default) if opt_id == slot_opt else p.default
-        if p.optional:
-            on = state.toggle(
-                f"e{i}.{p.name}_on",
-                f"Weight classes with {p.symbol}",
-                default=default is not None,
-                scope=scope,
-                container=where,
-                help=f"Off: no {p.symbol} weighting ({p.name}=None).",
-            )
-            if not on:
-                values[p.name] = None
-                continue
-        renamed = dataclasses.replace(
-            p, name=f"e{i}.{p.name}", default=p.default if default is None else default
-        )
-        values[p.name] = state.slider(
-            renamed.name,
-            f"{p.symbol} ({p.name})",
-            min_value=renamed.min,
-            max_value=renamed.max,
-            default=renamed.default,
-            step=renamed.step,
-            help=p.help,
-            scope=scope,
-            container=where,
+        values[p.name] = state.param(
+            p, scope=scope, container=where, url_name=f"e{i}.{p.name}", default=default
         )
     return opt, values
 

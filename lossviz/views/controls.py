@@ -103,8 +103,16 @@ class UrlState:
                 value = default
         st.session_state[key] = value
 
+    @staticmethod
+    def widget_key(page: str, scope: str, name: str) -> str:
+        """The session-state key of control ``name`` in ``scope`` on ``page``.
+
+        Public so that callbacks (e.g. presets) can set a control's value.
+        """
+        return f"{page}.{scope}.{name}" if scope else f"{page}.{name}"
+
     def _key(self, scope: str, name: str) -> str:
-        return f"{self.page}.{scope}.{name}" if scope else f"{self.page}.{name}"
+        return self.widget_key(self.page, scope, name)
 
     # --- widgets ---------------------------------------------------------------------
 
@@ -170,26 +178,47 @@ class UrlState:
         self.values[name] = str(value) if integer else fmt(value, step)
         return value
 
-    def param(self, p: Param, *, scope: str = "", container: Any = None) -> float | None:
-        """The slider of a registry parameter; an optional one gets an on/off toggle."""
+    _UNSET: Any = object()
+
+    def param(
+        self,
+        p: Param,
+        *,
+        scope: str = "",
+        container: Any = None,
+        url_name: str | None = None,
+        default: float | None = _UNSET,
+    ) -> float | None:
+        """The slider of a registry parameter; an optional one gets an on/off toggle.
+
+        Args:
+          url_name: the query-parameter name (default ``p.name``), e.g. ``e0.delta``
+            when a page shows the same parameter for several entries.
+          default: overrides ``p.default``; ``None`` starts an optional one switched off.
+        """
         where = container if container is not None else self._container
+        name = url_name or p.name
+        if default is self._UNSET:
+            default = p.default
         if p.optional:
             on = self.toggle(
-                f"{p.name}_on",
+                f"{name}_on",
                 f"Weight classes with {p.symbol}",
-                default=True,
+                default=default is not None,
                 scope=scope,
                 container=where,
                 help=f"Off: no {p.symbol} weighting ({p.name}=None).",
             )
             if not on:
                 return None
+        if default is None:
+            default = p.default
         return self.slider(
-            p.name,
+            name,
             f"{p.symbol} ({p.name})",
             min_value=p.min,
             max_value=p.max,
-            default=p.default,
+            default=default,
             step=p.step,
             help=p.help,
             scope=scope,

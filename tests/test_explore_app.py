@@ -4,24 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from _pages import assert_no_exception, run_page
 from streamlit.testing.v1 import AppTest
 
 from lossviz.registry import REGISTRY
 
 pytestmark = pytest.mark.app
 
-SCRIPT = "from lossviz.views import explore\nexplore.render()\n"
-
 
 def _app(**query) -> AppTest:
-    at = AppTest.from_string(SCRIPT, default_timeout=60)
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at.run()
+    return run_page("explore", query)
 
 
-def _no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
+_no_exception = assert_no_exception
 
 
 def _slider(at: AppTest, name: str, key: str):

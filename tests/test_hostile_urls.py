@@ -11,6 +11,7 @@ import importlib
 import pkgutil
 
 import pytest
+from _pages import run_page
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
@@ -43,12 +44,7 @@ HOSTILE = [
 
 
 def _run(page: str, query: dict[str, str]) -> AppTest:
-    at = AppTest.from_string(
-        f"from lossviz.views import {page}\n{page}.render()\n", default_timeout=120
-    )
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at.run()
+    return run_page(page, query, timeout=120)
 
 
 _PARAMS: dict[str, list[str]] = {}

@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+from _pages import run_page
 from streamlit.testing.v1 import AppTest
 
 from lossviz import metrics
@@ -14,15 +15,11 @@ from lossviz.fit import fit_logistic
 
 pytestmark = pytest.mark.app
 
-SCRIPT = "from lossviz.views import imbalance\nimbalance.render()\n"
 N_CHARTS = 5  # scatter, histograms, three landscape slices
 
 
 def _app(**query) -> AppTest:
-    at = AppTest.from_string(SCRIPT, default_timeout=120)
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at.run()
+    return run_page("imbalance", query, timeout=120)
 
 
 def _ok(at: AppTest) -> None:

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from _pages import assert_no_exception, run_page
 from streamlit.testing.v1 import AppTest
 
 from lossviz.data import gaussian_mixture
@@ -15,18 +16,12 @@ from lossviz.views import kl_fit
 
 pytestmark = pytest.mark.app
 
-SCRIPT = "from lossviz.views import kl_fit\nkl_fit.render()\n"
-
 
 def _app(**query) -> AppTest:
-    at = AppTest.from_string(SCRIPT, default_timeout=60)
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at.run()
+    return run_page("kl_fit", query)
 
 
-def _no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
+_no_exception = assert_no_exception
 
 
 def _slider(at: AppTest, name: str):

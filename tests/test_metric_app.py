@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from _pages import assert_no_exception, run_page
 from streamlit.testing.v1 import AppTest
 
 from lossviz.data import clustered_points
@@ -12,18 +13,12 @@ from lossviz.fit import train_embedding
 
 pytestmark = pytest.mark.app
 
-SCRIPT = "from lossviz.views import metric\nmetric.render()\n"
-
 
 def _app(**query) -> AppTest:
-    at = AppTest.from_string(SCRIPT, default_timeout=60)
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at.run()
+    return run_page("metric", query)
 
 
-def _no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
+_no_exception = assert_no_exception
 
 
 def _slider(at: AppTest, name: str):

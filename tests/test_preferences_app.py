@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from _pages import run_page
 from streamlit.testing.v1 import AppTest
 
 from lossviz import metrics
@@ -13,15 +14,11 @@ from lossviz.fit import fit_bradley_terry
 
 pytestmark = pytest.mark.app
 
-SCRIPT = "from lossviz.views import preferences\npreferences.render()\n"
 N_CHARTS = 3  # rewards scatter, loss over Δr, margin sweep
 
 
 def _app(**query) -> AppTest:
-    at = AppTest.from_string(SCRIPT, default_timeout=120)
-    for k, v in query.items():
-        at.query_params[k] = v
-    return at.run()
+    return run_page("preferences", query, timeout=120)
 
 
 def _ok(at: AppTest) -> None:

@@ -547,12 +547,21 @@ def _newton(
         if not slope < 0:
             break
         t = 1.0
+        # When the predicted decrease −slope is below f's round-off, Armijo cannot tell
+        # a good step from a bad one: take the full Newton step if f did not grow beyond
+        # round-off (it still shrinks the gradient), else stop. Halving t forty times
+        # there was ~90 % of the time of a converged Bradley–Terry fit.
+        noise = 1e-13 * max(1.0, abs(f))
+        floor = -slope <= noise
         while t > 1e-12:
             f_new = f_only(theta + t * d)
             if f_new <= f + 1e-4 * t * slope:
                 break
+            if floor:
+                t = 1.0 if f_new <= f + noise else 0.0
+                break
             t *= 0.5
-        else:
+        if not t > 1e-12:
             break  # no decrease possible: at the round-off floor
         theta = theta + t * d
         f, g, h = fgh(theta)

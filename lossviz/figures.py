@@ -32,6 +32,10 @@ MARKER_COLOUR = "#999999"
 # Sequential colour scale for surfaces: perceptually uniform, colour-blind safe.
 SURFACE_SCALE = "Viridis"
 FONT = {"size": 14}
+# Room for axis titles and tick labels (measured in Chromium: Plotly's automargin asked
+# for at most l = 85, b = 67 on any page), and for a colour bar right of the plot.
+MARGIN = {"l": 85, "r": 20, "t": 90, "b": 70}
+COLOUR_BAR_MARGIN = 135
 
 
 def f32(a) -> np.ndarray:
@@ -43,10 +47,20 @@ def f32(a) -> np.ndarray:
 
 
 def base_layout(fig: go.Figure, *, height: int = 460, uirevision: str | None = None) -> go.Figure:
-    """The shared look: transparent background, top legend, compact margins."""
+    """The shared look: transparent background, top legend, margins that fit.
+
+    The margins hold the axis titles and tick labels as they are, so Plotly's
+    ``automargin`` has nothing to push: when it has, Plotly draws the whole figure a
+    second (or third) time, which cost ~40 % of the browser's time per slider move
+    (CPU profile in Chromium). ``autoexpand`` stays on as the fallback for unusually
+    wide tick labels; ``tests/test_margins_browser.py`` checks that no page needs it.
+    """
     fig.update_layout(
+        # Streamlit's theme styles the chart in the browser; plotly.py's default
+        # template would add ~7 KB to every figure sent and to what Plotly parses.
+        template="none",
         height=height,
-        margin={"l": 60, "r": 20, "t": 90, "b": 50},
+        margin=dict(MARGIN),
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
         font=FONT,
@@ -67,7 +81,7 @@ def _shared_layout() -> dict:
     """base_layout's settings as a dict (made once), so that every figure looks the same."""
     if not _SHARED_LAYOUT:
         layout = base_layout(go.Figure(), height=100).layout.to_plotly_json()
-        for key in ("template", "height", "uirevision"):
+        for key in ("height", "uirevision"):
             layout.pop(key, None)
         _SHARED_LAYOUT.update(layout)
     return _SHARED_LAYOUT
@@ -125,6 +139,46 @@ def _axis_values(x: np.ndarray) -> dict:
         if np.allclose(d, d[0], rtol=1e-9, atol=0.0):
             return {"x0": float(x[0]), "dx": float(d[0])}
     return {"x": f32(x)}
+
+
+_GRID = {"gridcolor": "rgba(128,128,128,0.25)", "zerolinecolor": "rgba(128,128,128,0.25)"}
+
+
+def _stacked_rows(heights: Sequence[float], gap: float, x_title: str) -> dict:
+    """Axes of rows stacked top to bottom on one shared x, as
+    ``make_subplots(rows=n, shared_xaxes=True)`` lays them out (row 1 on top is
+    ``x``/``y``, row k is ``xk``/``yk``), as a plain layout dict: make_subplots and
+    the update_* calls cost 20–30 ms a figure, more than a rerun's computing."""
+    n = len(heights)
+    scale = (1.0 - gap * (n - 1)) / float(sum(heights))
+    layout: dict = {}
+    top = 1.0
+    for i, h in enumerate(heights, start=1):
+        k = "" if i == 1 else str(i)
+        low = max(0.0, top - h * scale)
+        layout[f"yaxis{k}"] = {**_GRID, "anchor": f"x{k}", "domain": [low, top]}
+        xaxis = {**_GRID, "anchor": f"y{k}", "domain": [0.0, 1.0]}
+        if i < n:
+            xaxis.update(matches=f"x{n}", showticklabels=False)
+        else:
+            xaxis["title"] = {"text": x_title}
+        layout[f"xaxis{k}"] = xaxis
+        top = low - gap
+    return layout
+
+
+def _row_vline(x: float, row: int, width: float = 1.5) -> dict:
+    """A dotted vertical line at x across row ``row`` of :func:`_stacked_rows`."""
+    k = "" if row == 1 else str(row)
+    line = {"color": MARKER_COLOUR, "dash": "dot", "width": width}
+    return {"type": "line", "x0": x, "x1": x, "xref": f"x{k}", "y0": 0, "y1": 1,
+            "yref": f"y{k} domain", "line": line}  # fmt: skip
+
+
+def _row_label(x: float, text: str) -> dict:
+    """The label of a vertical line, above the top row."""
+    return {"x": x, "xref": "x", "y": 1.0, "yref": "y domain", "text": text,
+            "showarrow": False, "yanchor": "bottom", "font": {"size": 12}}  # fmt: skip
 
 
 def curve_figure(
@@ -312,8 +366,9 @@ def surface_figure(
             "camera": {"eye": {"x": 2.0, "y": -2.0, "z": 1.35}},
             "aspectmode": "cube",
         }
-        layout["margin"] = {"l": 0, "r": 0, "t": 60, "b": 0}
+        layout["margin"] = {"l": 0, "r": COLOUR_BAR_MARGIN, "t": 60, "b": 0}
     else:
+        layout["margin"] = {"r": COLOUR_BAR_MARGIN, "b": 75}
         data = [
             {
                 **common,
@@ -351,8 +406,10 @@ def surface_figure(
                 }
             )
         grid = {"gridcolor": "rgba(128,128,128,0.25)", "zerolinecolor": "rgba(128,128,128,0.25)"}
-        layout["xaxis"] = {**grid, "title": {"text": x_label}}
-        layout["yaxis"] = {**grid, "title": {"text": y_label}}
+        # Fixed ranges (the grid's, which autorange would pick too): a line moved on
+        # the map later (views.level_line) then redraws only itself, not the map.
+        layout["xaxis"] = {**grid, "title": {"text": x_label}, "range": [x[0], x[-1]]}
+        layout["yaxis"] = {**grid, "title": {"text": y_label}, "range": [y[0], y[-1]]}
         if hline is not None:
             hy, hlabel = hline
             white = "#ffffff"
@@ -717,7 +774,7 @@ def landscape_path_figure(
         layout = {
             "xaxis": {"title": {"text": "slope w"}, "range": [float(w[0]), float(w[-1])]},
             "yaxis": {"title": {"text": "intercept b"}, "range": [float(b[0]), float(b[-1])]},
-            "margin": {"l": 55, "r": 10, "t": 40, "b": 50},
+            "margin": {"l": 70, "r": 50, "t": 40, "b": 75},
         }
     layout.update(hovermode="closest", showlegend=False)
     return _figure(data, layout, title=title, height=height, uirevision=uirevision)
@@ -768,6 +825,7 @@ def descent_gap_figure(
                 "line": {"color": MARKER_COLOUR, "dash": "dot", "width": 1.5},
             }
         ],
+        "margin": {"r": 30},  # the last x tick label reaches past the plot
     }
     return _figure(data, layout, title=title, height=height, uirevision=uirevision)
 
@@ -1112,7 +1170,7 @@ def compare_ratio_figure(
     return _figure(data, layout, title=title, height=height, uirevision=uirevision)
 
 
-SURFACE_BAR_MARGIN = 120  # px right of the plot that holds the colour bar
+SURFACE_BAR_MARGIN = COLOUR_BAR_MARGIN  # px right of the plot that holds the colour bar
 
 
 def compare_colour_range(
@@ -1419,32 +1477,35 @@ def kl_landscapes_figure(
     for a in fig.layout.annotations:
         a.font = {"size": 14}
     fig = base_layout(fig, height=height, uirevision=uirevision)
-    fig.update_layout(hovermode="closest", legend={"y": 1.1, "itemsizing": "constant"})
+    fig.update_layout(
+        hovermode="closest",
+        legend={"y": 1.1, "itemsizing": "constant"},
+        margin={"r": COLOUR_BAR_MARGIN, "t": 105, "b": 75},
+    )
     return fig
 
 
 # --- Metric learning page ---
 
 
-def _scale_bar(fig: go.Figure, e: np.ndarray, length: float, label: str, row: int, col: int):
+def _scale_bar(e: np.ndarray, length: float, label: str, k: str) -> dict:
     """A horizontal bar of the given length under the points: the margin in embedding units."""
     x0 = float(e[:, 0].min())
     y0 = float(e[:, 1].min()) - 0.08 * max(float(np.ptp(e[:, 1])), length, 1e-9)
-    fig.add_trace(
-        go.Scatter(
-            x=[x0, x0 + length],
-            y=[y0, y0],
-            mode="lines+markers+text",
-            text=["", label],
-            textposition="middle right",
-            line={"color": MARKER_COLOUR, "width": 3},
-            marker={"symbol": "line-ns", "size": 10, "line": {"color": MARKER_COLOUR, "width": 2}},
-            hoverinfo="skip",
-            showlegend=False,
-        ),
-        row=row,
-        col=col,
-    )
+    return {
+        "type": "scatter",
+        "x": [x0, x0 + length],
+        "y": [y0, y0],
+        "mode": "lines+markers+text",
+        "text": ["", label],
+        "textposition": "middle right",
+        "line": {"color": MARKER_COLOUR, "width": 3},
+        "marker": {"symbol": "line-ns", "size": 10, "line": {"color": MARKER_COLOUR, "width": 2}},
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "xaxis": f"x{k}",
+        "yaxis": f"y{k}",
+    }
 
 
 def embeddings_figure(
@@ -1458,6 +1519,9 @@ def embeddings_figure(
     uirevision: str | None = None,
 ) -> go.Figure:
     """2-D embeddings side by side, coloured by class, each with a bar as long as the margin.
+
+    Laid out as ``make_subplots(rows=1, cols=len(panels), subplot_titles=...)`` would,
+    in plain dicts (make_subplots and add_trace took ~20 ms of a ~30 ms rerun).
 
     Args:
       panels: ``(title, E)`` with E of shape ``(n, 2)``.
@@ -1473,41 +1537,56 @@ def embeddings_figure(
             raise ValueError(f"{title}: E must have shape ({lab.size}, 2), got {np.shape(e)}")
     classes = np.unique(lab)
     names = list(class_names) if class_names is not None else [f"class {c}" for c in classes]
-    fig = make_subplots(
-        rows=1, cols=len(panels), subplot_titles=[t for t, _ in panels], horizontal_spacing=0.08
-    )
-    for col, (_, e) in enumerate(panels, start=1):
+    gap = 0.08
+    width = (1.0 - gap * (len(panels) - 1)) / len(panels)
+    data: list[dict] = []
+    layout: dict = {"hovermode": "closest", "legend": {"y": 1.1}, "annotations": []}
+    for col, (title, e) in enumerate(panels, start=1):
+        k = "" if col == 1 else str(col)
         e = np.asarray(e, dtype=np.float64)
-        for k, c in enumerate(classes):
+        for j, c in enumerate(classes):
             sel = lab == c
-            fig.add_trace(
-                go.Scatter(
-                    x=f32(e[sel, 0]),
-                    y=f32(e[sel, 1]),
-                    mode="markers",
-                    name=names[k],
-                    legendgroup=names[k],
-                    showlegend=col == 1,
-                    marker={
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": f32(e[sel, 0]),
+                    "y": f32(e[sel, 1]),
+                    "mode": "markers",
+                    "name": names[j],
+                    "legendgroup": names[j],
+                    "showlegend": col == 1,
+                    "marker": {
                         "color": PALETTE[int(c) % len(PALETTE)],
                         "size": 9,
                         "line": {"width": 0.5, "color": "rgba(255,255,255,0.7)"},
                     },
-                    hovertemplate=f"{names[k]}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
-                ),
-                row=1,
-                col=col,
+                    "hovertemplate": f"{names[j]}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
+                    "xaxis": f"x{k}",
+                    "yaxis": f"y{k}",
+                }
             )
-        _scale_bar(fig, e, margin, margin_label, row=1, col=col)
-        xref = "x" if col == 1 else f"x{col}"
-        fig.update_yaxes(scaleanchor=xref, scaleratio=1, row=1, col=col)
-    fig.update_xaxes(title_text="embedding 1")
-    fig.update_yaxes(title_text="embedding 2", col=1)
-    for a in fig.layout.annotations:
-        a.font = {"size": 14}
-    fig = base_layout(fig, height=height, uirevision=uirevision)
-    fig.update_layout(hovermode="closest", legend={"y": 1.1})
-    return fig
+        data.append(_scale_bar(e, margin, margin_label, k))
+        lo = (col - 1) * (width + gap)
+        layout[f"xaxis{k}"] = {
+            **_GRID,
+            "anchor": f"y{k}",
+            "domain": [lo, lo + width],
+            "title": {"text": "embedding 1"},
+        }
+        layout[f"yaxis{k}"] = {
+            **_GRID,
+            "anchor": f"x{k}",
+            "domain": [0.0, 1.0],
+            "scaleanchor": f"x{k}",
+            "scaleratio": 1,
+        }
+        layout["annotations"].append(
+            {"text": title, "x": lo + width / 2, "xref": "paper", "xanchor": "center",
+             "y": 1.0, "yref": "paper", "yanchor": "bottom", "showarrow": False,
+             "font": {"size": 14}}
+        )  # fmt: skip
+    layout["yaxis"]["title"] = {"text": "embedding 2"}
+    return _figure(data, layout, title=None, height=height, uirevision=uirevision)
 
 
 def distance_histogram_figure(
@@ -1534,38 +1613,56 @@ def distance_histogram_figure(
         raise ValueError(f"edges must be 1-D with at least 2 values, got shape {edges.shape}")
     centres = 0.5 * (edges[:-1] + edges[1:])
     widths = np.diff(edges)
-    fig = go.Figure()
+    data = []
     for name, shares, colour in series:
         shares = np.asarray(shares, dtype=np.float64)
         if shares.shape != centres.shape:
             raise ValueError(f"{name}: shares must have shape {centres.shape}, got {shares.shape}")
-        fig.add_trace(
-            go.Bar(
-                x=f32(centres),
-                y=f32(shares),
-                width=f32(widths),
-                name=name,
-                marker={"color": colour, "line": {"width": 0}},
-                opacity=0.6,
-                hovertemplate=f"{name}<br>%{{x:.2f}}: %{{y:.1%}}<extra></extra>",
-            )
+        data.append(
+            {
+                "type": "bar",
+                "x": f32(centres),
+                "y": f32(shares),
+                "width": f32(widths),
+                "name": name,
+                "marker": {"color": colour, "line": {"width": 0}},
+                "opacity": 0.6,
+                "hovertemplate": f"{name}<br>%{{x:.2f}}: %{{y:.1%}}<extra></extra>",
+            }
         )
-    fig.add_vline(x=margin, line={"color": "#000000", "dash": "dash", "width": 2})
-    fig.add_annotation(
-        x=margin,
-        y=1.0,
-        yref="paper",
-        text=margin_label,
-        showarrow=False,
-        xanchor="left",
-        yanchor="top",
-        xshift=4,
-        font={"size": 13},
-    )
-    fig.update_layout(barmode="overlay", bargap=0)
-    fig.update_xaxes(title_text=x_label)
-    fig.update_yaxes(title_text=y_label, tickformat=".0%")
-    return _finish(fig, title=title, height=height, uirevision=uirevision)
+    layout = {
+        "barmode": "overlay",
+        "bargap": 0,
+        "hovermode": "closest",
+        "xaxis": {**_GRID, "title": {"text": x_label}},
+        "yaxis": {**_GRID, "title": {"text": y_label}, "tickformat": ".0%"},
+        "shapes": [
+            {
+                "type": "line",
+                "x0": margin,
+                "x1": margin,
+                "xref": "x",
+                "y0": 0,
+                "y1": 1,
+                "yref": "y domain",
+                "line": {"color": "#000000", "dash": "dash", "width": 2},
+            }
+        ],
+        "annotations": [
+            {
+                "x": margin,
+                "y": 1.0,
+                "yref": "paper",
+                "text": margin_label,
+                "showarrow": False,
+                "xanchor": "left",
+                "yanchor": "top",
+                "xshift": 4,
+                "font": {"size": 13},
+            }
+        ],
+    }
+    return _figure(data, layout, title=title, height=height, uirevision=uirevision)
 
 
 def training_curves_figure(
@@ -1586,39 +1683,19 @@ def training_curves_figure(
     """
     steps = np.asarray(steps, dtype=np.float64)
     _check_1d(steps, ("loss", np.asarray(loss)), ("active", np.asarray(active)))
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.1)
-    xs = f32(steps)
-    fig.add_trace(
-        go.Scatter(x=xs, y=f32(loss), name=loss_label, line={"color": colour, "width": 2.5}),
-        row=1,
-        col=1,
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=xs, y=f32(active), name=active_label, line={"color": PALETTE[1], "width": 2.5}
-        ),
-        row=2,
-        col=1,
-    )
-    for row in (1, 2):
-        fig.add_vline(
-            x=current, line={"color": MARKER_COLOUR, "dash": "dot", "width": 2}, row=row, col=1
-        )
-    fig.add_annotation(
-        x=current,
-        y=1.0,
-        yref="y domain",
-        text=f"step {current}",
-        showarrow=False,
-        yanchor="bottom",
-        font={"size": 12},
-        row=1,
-        col=1,
-    )
-    fig.update_yaxes(title_text="mean loss", rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(title_text="active", tickformat=".0%", range=[0, 1.02], row=2, col=1)
-    fig.update_xaxes(title_text="training step", row=2, col=1)
-    return base_layout(fig, height=height, uirevision=uirevision)
+    xs = _axis_values(steps)
+    data = [
+        {"type": "scatter", **xs, "y": f32(loss), "name": loss_label,
+         "line": {"color": colour, "width": 2.5}, "xaxis": "x", "yaxis": "y"},
+        {"type": "scatter", **xs, "y": f32(active), "name": active_label,
+         "line": {"color": PALETTE[1], "width": 2.5}, "xaxis": "x2", "yaxis": "y2"},
+    ]  # fmt: skip
+    layout = _stacked_rows((1.0, 1.0), 0.1, "training step")
+    layout["yaxis"].update(title={"text": "mean loss"}, rangemode="tozero")
+    layout["yaxis2"].update(title={"text": "active"}, tickformat=".0%", range=[0, 1.02])
+    layout["shapes"] = [_row_vline(current, row, width=2) for row in (1, 2)]
+    layout["annotations"] = [_row_label(current, f"step {current}")]
+    return _figure(data, layout, title=None, height=height, uirevision=uirevision)
 
 
 # --- Imbalance page ---
@@ -1806,7 +1883,7 @@ def imbalance_scatter_figure(
     fig.update_layout(
         hovermode="closest",
         legend={"orientation": "h", "yanchor": "top", "y": -0.16, "x": 0},
-        margin={"l": 60, "r": 20, "t": 60 if title else 40, "b": 110},
+        margin={"l": 85, "r": 20, "t": 60 if title else 40, "b": 125},
     )
     return fig
 
@@ -1906,7 +1983,7 @@ def probability_histograms_figure(
     fig.update_layout(
         hovermode="closest",
         legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
-        margin={"l": 60, "r": 20, "t": 40, "b": 100},
+        margin={"l": 85, "r": 20, "t": 40, "b": 100},
     )
     return fig
 
@@ -1936,35 +2013,37 @@ def rewards_scatter_figure(
     truth = np.asarray(truth, dtype=np.float64)
     fitted = np.asarray(fitted, dtype=np.float64)
     _check_1d(truth, ("fitted", fitted))
-    fig = go.Figure()
     lo, hi = float(truth.min()), float(truth.max())
     pad = 0.05 * max(hi - lo, 1e-9)
     xs = np.array([lo - pad, hi + pad])
     sign = "+" if intercept >= 0 else "−"
-    fig.add_trace(
-        go.Scatter(
-            x=f32(xs),
-            y=f32(slope * xs + intercept),
-            mode="lines",
-            name=f"least squares: r̂ = {slope:.2f} r {sign} {abs(intercept):.2f}",
-            line={"color": MARKER_COLOUR, "width": 2, "dash": "dash"},
-            hoverinfo="skip",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=f32(truth),
-            y=f32(fitted),
-            mode="markers",
-            name=f"items ({truth.size})",
-            text=[f"item {i}" for i in range(truth.size)],
-            marker={"size": 10, "color": PALETTE[0], "line": {"width": 1, "color": "#ffffff"}},
-            hovertemplate="%{text}<br>true r = %{x:.3f}<br>fitted r̂ = %{y:.3f}<extra></extra>",
-        )
-    )
-    fig.update_xaxes(title_text="true latent reward r")
-    fig.update_yaxes(title_text="fitted reward r̂")
-    return _finish(fig, title=title, height=height, uirevision=uirevision)
+    data = [
+        {
+            "type": "scatter",
+            "x": f32(xs),
+            "y": f32(slope * xs + intercept),
+            "mode": "lines",
+            "name": f"least squares: r̂ = {slope:.2f} r {sign} {abs(intercept):.2f}",
+            "line": {"color": MARKER_COLOUR, "width": 2, "dash": "dash"},
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "x": f32(truth),
+            "y": f32(fitted),
+            "mode": "markers",
+            "name": f"items ({truth.size})",
+            "text": [f"item {i}" for i in range(truth.size)],
+            "marker": {"size": 10, "color": PALETTE[0], "line": {"width": 1, "color": "#ffffff"}},
+            "hovertemplate": "%{text}<br>true r = %{x:.3f}<br>fitted r̂ = %{y:.3f}<extra></extra>",
+        },
+    ]
+    layout = {
+        "xaxis": {**_GRID, "title": {"text": "true latent reward r"}},
+        "yaxis": {**_GRID, "title": {"text": "fitted reward r̂"}},
+        "hovermode": "closest",
+    }
+    return _figure(data, layout, title=title, height=height, uirevision=uirevision)
 
 
 def preference_loss_figure(
@@ -1990,61 +2069,50 @@ def preference_loss_figure(
     x = np.asarray(x, dtype=np.float64)
     for name, loss, _, _ in curves:
         _check_1d(x, (name, np.asarray(loss)))
-    fig = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.06, row_heights=[0.6, 0.4]
-    )
-    for name, loss, colour, dash in curves:
-        fig.add_trace(
-            go.Scatter(
-                x=f32(x),
-                y=f32(loss),
-                name=name,
-                line={"color": colour, "width": 3, "dash": dash},
-                hovertemplate="Δr = %{x:.2f}: %{y:.3f} nats<extra>" + name + "</extra>",
-            ),
-            row=1,
-            col=1,
-        )
+    xs = _axis_values(x)
+    data: list[dict] = [
+        {
+            "type": "scatter",
+            **xs,
+            "y": f32(loss),
+            "name": name,
+            "line": {"color": colour, "width": 3, "dash": dash},
+            "hovertemplate": "Δr = %{x:.2f}: %{y:.3f} nats<extra>" + name + "</extra>",
+            "xaxis": "x",
+            "yaxis": "y",
+        }
+        for name, loss, colour, dash in curves
+    ]
     edges = np.linspace(float(x[0]), float(x[-1]), bins + 1)
     centres = 0.5 * (edges[1:] + edges[:-1])
     for name, vals, colour in hists:
         v = np.asarray(vals, dtype=np.float64)
         counts, _ = np.histogram(np.clip(v, edges[0], edges[-1]), bins=edges)
-        fig.add_trace(
-            go.Bar(
-                x=f32(centres),
-                y=counts.astype(np.float32),
-                width=float(edges[1] - edges[0]),
-                name=name,
-                marker={"color": colour, "line": {"width": 0}},
-                opacity=0.8,
-                hovertemplate="Δr ≈ %{x:.2f}: %{y} pairs<extra>" + name + "</extra>",
-            ),
-            row=2,
-            col=1,
+        data.append(
+            {
+                "type": "bar",
+                "x": f32(centres),
+                "y": counts.astype(np.float32),
+                "width": float(edges[1] - edges[0]),
+                "name": name,
+                "marker": {"color": colour, "line": {"width": 0}},
+                "opacity": 0.8,
+                "hovertemplate": "Δr ≈ %{x:.2f}: %{y} pairs<extra>" + name + "</extra>",
+                "xaxis": "x2",
+                "yaxis": "y2",
+            }
         )
-    fig.update_layout(barmode="stack", bargap=0)
-    for mx, label in markers:
-        if x[0] <= mx <= x[-1]:
-            for row in (1, 2):
-                fig.add_vline(
-                    x=mx, line={"color": MARKER_COLOUR, "dash": "dot", "width": 1.5}, row=row, col=1
-                )
-            fig.add_annotation(
-                x=mx,
-                y=1.0,
-                yref="y domain",
-                text=label,
-                showarrow=False,
-                yanchor="bottom",
-                font={"size": 12},
-                row=1,
-                col=1,
-            )
-    fig.update_yaxes(title_text="loss (nats)", rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(title_text="pairs", row=2, col=1)
-    fig.update_xaxes(title_text="Δr = r̂(chosen) − r̂(rejected)", row=2, col=1)
-    return _finish(fig, title=title, height=height, uirevision=uirevision, hovermode=None)
+    layout = _stacked_rows((0.6, 0.4), 0.06, "Δr = r̂(chosen) − r̂(rejected)")
+    layout["yaxis"].update(title={"text": "loss (nats)"}, rangemode="tozero")
+    layout["yaxis2"]["title"] = {"text": "pairs"}
+    shown = [(mx, label) for mx, label in markers if x[0] <= mx <= x[-1]]
+    layout.update(
+        barmode="stack",
+        bargap=0,
+        shapes=[_row_vline(mx, row) for mx, _ in shown for row in (1, 2)],
+        annotations=[_row_label(mx, label) for mx, label in shown],
+    )
+    return _figure(data, layout, title=title, height=height, uirevision=uirevision)
 
 
 def margin_sweep_figure(
@@ -2067,38 +2135,33 @@ def margin_sweep_figure(
     m = np.asarray(margins, dtype=np.float64)
     for name, vals, *_ in rows:
         _check_1d(m, (name, np.asarray(vals)))
-    fig = make_subplots(rows=len(rows), cols=1, shared_xaxes=True, vertical_spacing=0.07)
+    layout = _stacked_rows([1.0] * len(rows), 0.07, "margin m")
+    data = []
     for i, (name, vals, colour, yrange, tickformat) in enumerate(rows, start=1):
-        fig.add_trace(
-            go.Scatter(
-                x=f32(m),
-                y=f32(vals),
-                mode="lines+markers",
-                name=name,
-                line={"color": colour, "width": 2.5},
-                marker={"size": 6},
-                hovertemplate="m = %{x:.2f}: %{y:" + (tickformat or ".3f") + "}<extra></extra>",
-                showlegend=False,
-            ),
-            row=i,
-            col=1,
+        k = "" if i == 1 else str(i)
+        data.append(
+            {
+                "type": "scatter",
+                "x": f32(m),
+                "y": f32(vals),
+                "mode": "lines+markers",
+                "name": name,
+                "line": {"color": colour, "width": 2.5},
+                "marker": {"size": 6},
+                "hovertemplate": "m = %{x:.2f}: %{y:" + (tickformat or ".3f") + "}<extra></extra>",
+                "showlegend": False,
+                "xaxis": f"x{k}",
+                "yaxis": f"y{k}",
+            }
         )
-        fig.add_vline(
-            x=current, line={"color": MARKER_COLOUR, "dash": "dot", "width": 1.5}, row=i, col=1
-        )
-        fig.update_yaxes(title_text=name, range=yrange, tickformat=tickformat or None, row=i, col=1)
-    fig.add_annotation(
-        x=current,
-        y=1.0,
-        yref="y domain",
-        text=f"m = {current:.1f}",
-        showarrow=False,
-        yanchor="bottom",
-        font={"size": 12},
+        layout[f"yaxis{k}"]["title"] = {"text": name}
+        if yrange is not None:
+            layout[f"yaxis{k}"]["range"] = list(yrange)
+        if tickformat:
+            layout[f"yaxis{k}"]["tickformat"] = tickformat
+    layout.update(
+        shapes=[_row_vline(current, i) for i in range(1, len(rows) + 1)],
+        annotations=[_row_label(current, f"m = {current:.1f}")],
+        margin={"t": 60},
     )
-    fig.update_xaxes(title_text="margin m", row=len(rows), col=1)
-    if title:
-        fig.update_layout(title=_title(title))
-    fig = base_layout(fig, height=height, uirevision=uirevision)
-    fig.update_layout(margin={"l": 70, "r": 20, "t": 60, "b": 50})
-    return fig
+    return _figure(data, layout, title=title, height=height, uirevision=uirevision)

@@ -510,3 +510,17 @@ def test_gaussian_kl_known_values():
     assert float(gaussian_kl(0.0, 1.0, 0.0, 1.0)) == 0.0
     assert float(gaussian_kl(0.0, 1.0, 1.0, 1.0)) == pytest.approx(0.5)
     assert float(gaussian_kl(0.0, 1.0, 0.0, 2.0)) == pytest.approx(math.log(2) + 1 / 8 - 0.5)
+
+
+@pytest.mark.parametrize("spec", [s for s in SPECS if s.surface.y_param], ids=lambda s: s.key)
+def test_a_surface_does_not_depend_on_the_parameter_on_its_y_axis(spec):
+    # The Explore page leaves that parameter out of the surface's inputs, so that moving
+    # its slider keeps the figure (views/level_line.py moves the "current" line instead).
+    s = spec.surface
+    x, y = np.meshgrid(np.linspace(*s.x_range, 7), np.linspace(*s.y_range, 5))
+    params = defaults(spec)
+    without = {k: v for k, v in params.items() if k != s.y_param}
+    z = s.evaluate(x, y, without)
+    p = next(p for p in spec.params if p.name == s.y_param)
+    for v in (p.min, p.max):
+        np.testing.assert_array_equal(s.evaluate(x, y, {**params, s.y_param: v}), z)

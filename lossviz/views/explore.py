@@ -14,6 +14,7 @@ from lossviz import figures
 from lossviz.registry import REGISTRY, LossSpec, Param
 from lossviz.views.camera import keep_3d_camera
 from lossviz.views.controls import UrlState, fmt
+from lossviz.views.level_line import show_level
 
 CURVE_POINTS = 801
 SURFACE_POINTS = 160  # ≤ 200×200 (DESIGN.md); 160² float32 keeps a move < 200 KB
@@ -98,9 +99,11 @@ def surface_arrays(key: str, values: tuple, n: int = SURFACE_POINTS):
     return x, y, np.asarray(s.evaluate(X, Y, dict(values)), dtype=np.float64)
 
 
-def _param_line(spec: LossSpec, values: dict) -> str:
+def _param_line(spec: LossSpec, values: dict, skip: str | None = None) -> str:
     parts = []
     for p in _all_params(spec):
+        if p.name == skip:
+            continue
         v = values[p.name]
         parts.append(f"{p.symbol} = {fmt(v, p.step)}" if v is not None else f"{p.symbol}: off")
     return " · ".join(parts)
@@ -267,9 +270,15 @@ def render() -> None:
         _probe_readout(x, branches, x0, x_label)
     with right:
         st.subheader("Surface")
-        sx, sy, sz = surface_arrays(key, frozen)
+        # The surface does not depend on the parameter that is its y axis: leave that
+        # parameter out of its inputs and title so that moving it leaves the figure as
+        # it is (no new chart in the browser), and mark its value with show_level.
         s = spec.surface
+        on_map = {k: v for k, v in values.items() if k != s.y_param}
+        sx, sy, sz = surface_arrays(key, _frozen(on_map))
         zmax = _robust_zmax(sz)
+        others = _param_line(spec, on_map, skip=s.y_param)
+        revision = f"{key}.surface"
         fig = figures.surface_figure(
             sx,
             sy,
@@ -279,13 +288,15 @@ def render() -> None:
             z_label="loss",
             three_d=three_d,
             zmax=zmax,
-            hline=_hline(spec, values),
-            title=f"{spec.title} surface — {_param_line(spec, values) or 'no hyperparameters'}",
-            uirevision=f"{key}.surface",
+            title=f"{spec.title} surface" + (f" — {others}" if others else ""),
+            uirevision=revision,
         )
         st.plotly_chart(fig, key="explore.surface", config={"displaylogo": False})
+        level = _hline(spec, values)
         if three_d:
             keep_3d_camera()
+        elif level is not None:
+            show_level(revision, *level)
         if not np.isfinite(sz).all():
             st.info(
                 "Part of this surface is +∞: there the loss is infinite by definition "

@@ -89,31 +89,32 @@ def test_3d_camera_survives_a_slider_move(app_page):
 
 def test_moving_the_surface_y_parameter_moves_its_line_not_the_map(app_page):
     # Huber's surface is over (r, δ): a δ move must leave the map's chart in place (no new
-    # chart, no new data) and move only the dashed "current δ" line (views/level_line.py).
+    # chart, no new data) and move only the dashed "current δ" line drawn over it
+    # (views/level_line.py), to where the map's own y axis puts δ.
     page = app_page.page
     app_page.goto("/?loss=huber&delta=1.00")
-    app_page.plots().nth(1).wait_for()
-    page.wait_for_function(
-        "() => { const gd = document.querySelectorAll('.js-plotly-plot')[1];"
-        " return gd.layout.shapes && gd.layout.shapes.length === 1 }"
+    line = (
+        "(() => { const gd = document.querySelectorAll('.js-plotly-plot')[1];"
+        " return gd && gd.querySelector('.lossviz-level'); })()"
     )
+    page.wait_for_function(f"() => {line} && {line}.dataset.y === '1'")
     page.evaluate(
         "() => { const gd = document.querySelectorAll('.js-plotly-plot')[1];"
-        " gd.__tag = 'map'; gd.__z = gd.data[0].z; }"
+        " gd.__tag = 'map'; gd.__z = gd.data[0].z; gd.__full = gd._fullData; }"
     )
     slider = page.get_by_role("slider").first
     slider.focus()
     slider.press("ArrowRight")
     app_page.wait_idle()
     page.wait_for_function("() => new URL(location.href).searchParams.get('delta') === '1.05'")
-    page.wait_for_function(
-        "() => document.querySelectorAll('.js-plotly-plot')[1].layout.shapes[0].y0 === 1.05",
-        timeout=10_000,
-    )
+    page.wait_for_function(f"() => {line}.dataset.y === '1.05'", timeout=10_000)
     kept = page.evaluate(
-        "() => { const gd = document.querySelectorAll('.js-plotly-plot')[1];"
-        " return [gd.__tag, gd.data[0].z === gd.__z, gd.layout.annotations[0].text,"
-        " gd.layout.shapes[0].y1]; }"
+        """() => { const gd = document.querySelectorAll('.js-plotly-plot')[1];
+        const el = gd.querySelector('.lossviz-level'), ya = gd._fullLayout.yaxis;
+        return [gd.__tag, gd.data[0].z === gd.__z, gd._fullData === gd.__full,
+                el.textContent, el.style.display,
+                Math.abs(parseFloat(el.style.top) + 1 - (ya._offset + ya.l2p(1.05)))]; }"""
     )
-    assert kept == ["map", True, "current δ = 1.05", 1.05]
+    assert kept[:5] == ["map", True, True, "current δ = 1.05", "block"], kept
+    assert kept[5] < 0.5, kept  # the line is where the axis maps δ = 1.05
     assert app_page.exceptions().count() == 0

@@ -4,16 +4,20 @@ On the Explore page some surfaces have a hyperparameter as their y axis (Huber
 over (r, δ), focal over (p_t, γ), contrastive over (d, m)): the map itself does
 not depend on that slider, only the dashed line marking its current value does.
 If the line were part of the figure, every move of the slider would change the
-figure, and Streamlit would mount a new chart and draw the whole map again
-(about half the browser's time per move). Instead the figure stays the same
-(Streamlit sends a cache reference and keeps the chart), and
-:func:`show_level` moves the line in the browser with ``Plotly.relayout``, which
-redraws only the line and its label.
+figure, and Streamlit would mount a new chart and draw the whole map again.
+Moving a Plotly shape is no cheaper: ``Plotly.relayout`` of a shape's position
+replots the whole figure (~40 ms for a 160² contour map, measured in Chromium).
 
-The JavaScript is a script-only ``st.components.v2`` component, like
-:mod:`lossviz.views.camera`: it finds the plot by its ``layout.uirevision`` and
-re-applies the line after any redraw of that plot. Nothing is sent back to the
-server.
+So the figure stays the same (Streamlit sends a cache reference and keeps the
+chart), and :func:`show_level` draws the line as a small HTML element over the
+plot, placed with the plot's own axis mapping (``_fullLayout.yaxis.l2p``) and
+re-placed after every redraw, zoom or pan of that plot. It is not part of the
+figure, so Plotly's "download as PNG" leaves it out.
+
+The JavaScript is a script-only ``st.components.v2`` module, like
+:mod:`lossviz.views.camera`: it finds the plot by its ``layout.uirevision``. The
+label is set with ``textContent`` (never parsed as HTML). Nothing is sent back to
+the server.
 """
 
 from __future__ import annotations
@@ -23,43 +27,56 @@ import streamlit as st
 _JS = """
 export default function ({ data }) {
   const w = window;
+  const doc = w.document;
   const levels = (w.__lossvizLevels = w.__lossvizLevels || {});
   if (!data || !data.revision) return;
   levels[data.revision] = data;
-  const update = (gd) => {
+  const place = (gd) => {
     const want = gd.layout && levels[gd.layout.uirevision];
-    if (!want || !gd._fullLayout || !w.Plotly) return;
-    const shape = {
-      type: "line", xref: "x domain", x0: 0, x1: 1, yref: "y", y0: want.y, y1: want.y,
-      line: { color: "#ffffff", dash: "dash", width: 2 },
-    };
-    const note = {
-      xref: "x domain", x: 0, xanchor: "left", yref: "y", y: want.y, yanchor: "bottom",
-      text: want.label, showarrow: false, font: { color: "#ffffff", size: 13 },
-    };
-    const shown = (gd.layout.shapes || [])[0];
-    const label = (gd.layout.annotations || [])[0];
-    if (shown && label) {  // move the line: redraws only that shape and its label
-      if (shown.y0 === want.y && label.text === want.label) return;
-      w.Plotly.relayout(gd, {
-        "shapes[0].y0": want.y, "shapes[0].y1": want.y,
-        "annotations[0].y": want.y, "annotations[0].text": want.label,
-      });
-    } else {
-      w.Plotly.relayout(gd, { shapes: [shape], annotations: [note] });
+    const fl = gd._fullLayout;
+    let line = gd.querySelector(":scope > .lossviz-level");
+    if (!want || !fl || !fl.xaxis || !fl.yaxis || fl.scene) {
+      if (line) line.remove();
+      return;
     }
+    if (!line) {
+      line = doc.createElement("div");
+      line.className = "lossviz-level";
+      line.style.cssText =
+        "position:absolute;height:0;border-top:2px dashed #ffffff;pointer-events:none;z-index:1";
+      const label = doc.createElement("span");
+      label.style.cssText =
+        "position:absolute;left:2px;bottom:2px;color:#ffffff;font-size:13px;white-space:nowrap";
+      line.appendChild(label);
+      if (w.getComputedStyle(gd).position === "static") gd.style.position = "relative";
+      gd.appendChild(line);
+    }
+    const xa = fl.xaxis;
+    const ya = fl.yaxis;
+    const top = ya._offset + ya.l2p(want.y);
+    const inside = top >= ya._offset - 0.5 && top <= ya._offset + ya._length + 0.5;
+    line.style.display = inside ? "block" : "none";
+    line.style.left = xa._offset + "px";
+    line.style.width = xa._length + "px";
+    line.style.top = top - 1 + "px";
+    line.dataset.y = String(want.y);
+    const label = line.firstChild;
+    label.style.fontFamily = (fl.font && fl.font.family) || "sans-serif";
+    // Only on change: a new text node is a DOM mutation, which would wake scan() again.
+    if (label.textContent !== want.label) label.textContent = want.label;
   };
   const hook = (gd) => {
     if (!gd.__lossvizLevel && typeof gd.on === "function") {
       gd.__lossvizLevel = true;
-      gd.on("plotly_afterplot", () => update(gd));
+      gd.on("plotly_afterplot", () => place(gd));
+      gd.on("plotly_relayout", () => place(gd));
     }
-    update(gd);
+    if (gd._fullLayout) place(gd);
   };
-  const scan = () => w.document.querySelectorAll(".js-plotly-plot").forEach(hook);
+  const scan = () => doc.querySelectorAll(".js-plotly-plot").forEach(hook);
   if (!w.__lossvizLevelObserver) {
     w.__lossvizLevelObserver = new w.MutationObserver(scan);
-    w.__lossvizLevelObserver.observe(w.document.body, { childList: true, subtree: true });
+    w.__lossvizLevelObserver.observe(doc.body, { childList: true, subtree: true });
   }
   scan();
 }

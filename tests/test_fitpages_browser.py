@@ -6,7 +6,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-PAGES = {"imbalance": 5, "preferences": 3}  # url path: plots on the page
+PAGES = {"imbalance": 5, "preferences": 1}  # url path: plots on the page (one tab open)
 
 
 def _trace_x(app_page, plot: int = 0, trace: int = 0):
@@ -97,4 +97,27 @@ def test_garbage_url_shows_warning_not_traceback(app_page, url, names):
     for name in names:
         assert name in text
     assert app_page.page.locator("script:text('alert(1)')").count() == 0
+    assert app_page.exceptions().count() == 0
+
+
+def test_preferences_tabs_draw_one_view_at_a_time_and_follow_the_url(app_page):
+    app_page.goto("/preferences")
+    app_page.plots().first.wait_for()
+    assert app_page.plots().count() == 1
+    app_page.page.get_by_role("tab", name="What the margin does").click()
+    app_page.wait_idle()
+    app_page.page.wait_for_function(
+        "() => new URL(location.href).searchParams.get('view') === 'sweep'", timeout=15_000
+    )
+    app_page.page.wait_for_function(
+        "() => { const gd = document.querySelector('.js-plotly-plot');"
+        " return gd && gd._fullData && gd._fullData.some(t => t.name === 'Spearman ρ'); }",
+        timeout=15_000,
+    )
+    assert app_page.plots().count() == 1
+    # a shared link opens the same tab
+    app_page.goto("/preferences?view=loss")
+    app_page.plots().first.wait_for()
+    selected = app_page.page.get_by_role("tab", selected=True).inner_text()
+    assert selected == "The loss against Δr"
     assert app_page.exceptions().count() == 0

@@ -14,7 +14,7 @@ from lossviz.fit import fit_bradley_terry
 
 pytestmark = pytest.mark.app
 
-N_CHARTS = 3  # rewards scatter, loss over Δr, margin sweep
+VIEWS = ("rewards", "loss", "sweep")  # the tabs: one chart each, only the open one is drawn
 
 
 def _app(**query) -> AppTest:
@@ -23,7 +23,7 @@ def _app(**query) -> AppTest:
 
 def _ok(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
-    assert len(at.get("plotly_chart")) == N_CHARTS
+    assert len(at.get("plotly_chart")) == 1
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
@@ -64,10 +64,12 @@ def test_default_page_numbers_equal_the_pure_computation():
         {"items": "3", "pairs": "10", "temp": "0.1", "flip": "0.5", "margin": "0.0"},
     ],
 )  # fmt: skip
-def test_sliders_at_their_extremes_render_without_error(query):
-    at = _app(**query)
+@pytest.mark.parametrize("view", VIEWS)
+def test_sliders_at_their_extremes_render_without_error(query, view):
+    at = _app(**query, view=view)
     _ok(at)
     assert not at.warning, [w.value for w in at.warning]
+    assert at.query_params["view"] == view
     for name, raw in query.items():
         assert _slider(at, name).value == pytest.approx(float(raw))
         assert float(at.query_params[name]) == pytest.approx(float(raw))
@@ -76,14 +78,14 @@ def test_sliders_at_their_extremes_render_without_error(query):
 
 
 def test_margin_moves_the_curve_legend_and_url():
-    at = _app(margin="1.5")
+    at = _app(margin="1.5", view="loss")
     _ok(at)
-    names = _trace_names(at, 1)
+    names = _trace_names(at, 0)
     assert "−log σ(Δr − m), m = 1.5" in names and "m = 0" in names
     _slider(at, "margin").set_value(-0.5)
     at.run()
     _ok(at)
-    assert "−log σ(Δr − m), m = -0.5" in _trace_names(at, 1)
+    assert "−log σ(Δr − m), m = -0.5" in _trace_names(at, 0)
     assert at.query_params["margin"] == "-0.5"
     header = at.markdown[0].value
     assert "margin m = -0.5" in header
@@ -96,6 +98,7 @@ def test_margin_moves_the_curve_legend_and_url():
         ({"pairs": "NaN", "temp": "0"}, ["pairs", "temp"]),
         ({"flip": "0.9", "margin": "inf", "seed": "-1"}, ["flip", "margin", "seed"]),
         ({"margin": "<script>x</script>", "items": "1e400"}, ["margin", "items"]),
+        ({"view": "everything"}, ["view"]),
     ],
 )
 def test_garbage_in_the_url_warns_by_name_and_falls_back(query, names):
@@ -106,3 +109,24 @@ def test_garbage_in_the_url_warns_by_name_and_falls_back(query, names):
     for name in names:
         assert f"`{name}`" in text
     assert "using" in text
+
+
+def _kept_training_labels() -> int:
+    d = preference_data(10, 500, temperature=1.0, flip_rate=0.1, seed=0)
+    train, _ = metrics.split_pairs(500, test_fraction=0.2, seed=0)
+    return int((~d.flipped[train]).sum())
+
+
+@pytest.mark.parametrize(
+    ("view", "trace"),
+    [
+        ("rewards", lambda: "items (10)"),
+        ("loss", lambda: f"label kept ({_kept_training_labels()})"),
+        ("sweep", lambda: "Spearman ρ"),
+    ],
+)
+def test_the_view_in_the_url_opens_its_tab_and_draws_only_that_chart(view, trace):
+    at = _app(view=view)
+    _ok(at)
+    assert trace() in _trace_names(at, 0)
+    assert at.query_params["view"] == view

@@ -287,6 +287,44 @@ class UrlState:
         self.values[name] = "1" if value else "0"
         return bool(value)
 
+    def tabs(
+        self,
+        name: str,
+        tabs: Sequence[tuple[str, str]],
+        *,
+        default: str,
+        scope: str = "",
+    ) -> str:
+        """Lazy tabs bound to ``name``; returns the open tab's id, under which the view
+        is drawn (``with state.tab_container(id)``).
+
+        Only the open tab's content is built and sent (Streamlit's ``on_change="rerun"``
+        tabs): a slider move then redraws one chart, not every chart of the page (each
+        new chart costs the browser ~40 ms; see benchmarks/). ``tabs`` are
+        ``(URL id, label)`` pairs; the URL holds the id.
+        """
+        key = self._key(scope, name)
+        ids = [i for i, _ in tabs]
+        labels = [label for _, label in tabs]
+
+        def parse(raw: str) -> str:
+            if raw not in ids:
+                raise ValueError(f"not one of {', '.join(ids)}; using '{default}' instead")
+            return labels[ids.index(raw)]
+
+        self._initial(key, name, parse, labels[ids.index(default)])
+        if st.session_state.get(key) not in labels:  # e.g. a label renamed since
+            st.session_state[key] = labels[ids.index(default)]
+        containers = st.tabs(labels, key=key, on_change="rerun")
+        active = ids[labels.index(st.session_state[key])]
+        self._tabs = dict(zip(ids, containers, strict=True))
+        self.values[name] = active
+        return active
+
+    def tab_container(self, tab_id: str) -> Any:
+        """The container of tab ``tab_id`` made by :meth:`tabs`."""
+        return self._tabs[tab_id]
+
     # --- end of run ------------------------------------------------------------------
 
     def report(self) -> None:

@@ -159,64 +159,85 @@ def render() -> None:
         "that noise leaves: no reward model can beat it on average."
     )
 
-    left, right = st.columns(2, gap="medium")
-    with left:
-        st.subheader("Fitted rewards against the truth")
-        if np.std(fit.rewards) > 0:
-            slope, intercept = np.polyfit(d.rewards, fit.rewards, 1)
+    # One view at a time (lazy tabs): a slider move redraws one chart, and the margin
+    # sweep (13 refits) runs only while its tab is open.
+    view = state.tabs(
+        "view",
+        [
+            ("rewards", "Fitted rewards against the truth"),
+            ("loss", "The loss against Δr"),
+            ("sweep", "What the margin does"),
+        ],
+        default="rewards",
+    )
+    with state.tab_container(view):
+        if view == "rewards":
+            _rewards_view(d, fit, v)
+        elif view == "loss":
+            _loss_view(d, fit, v, train, m)
         else:
-            slope, intercept = 0.0, float(fit.rewards.mean())
-        fig = figures.rewards_scatter_figure(
-            d.rewards,
-            fit.rewards,
-            slope=float(slope),
-            intercept=float(intercept),
-            title=f"Spearman ρ = {_corr(fit.spearman)}, Pearson r = {_corr(fit.pearson)}",
-            uirevision="preferences.rewards",
-        )
-        st.plotly_chart(fig, key="preferences.rewards", config={"displaylogo": False})
-        st.caption(
-            f"Rewards are identified only up to a common shift (the fit centres them) and are "
-            f"learned on the annotator's scale r/T: the ideal slope is 1/T = "
-            f"{1 / v['temp']:.2f}. Flipped labels shrink it and a margin stretches it (here "
-            f"{slope:.2f}). Spearman asks only for the right order."
-        )
-    with right:
-        st.subheader("The loss against Δr")
-        dr = fit.rewards[d.chosen[train]] - fit.rewards[d.rejected[train]]
-        half = float(np.clip(max(DR_HALF_WIDTH, 1.2 * np.max(np.abs(dr)), abs(m) + 2), 0, 30))
-        x = np.linspace(-half, half, 601)
-        curves = [(f"−log σ(Δr − m), m = {fmt(m, 0.1)}", losses.bradley_terry(x, 0.0, margin=m),
-                   figures.PALETTE[0], "solid")]  # fmt: skip
-        if m != 0.0:
-            curves.append(("m = 0", losses.bradley_terry(x, 0.0), figures.MARKER_COLOUR, "dash"))
-        flip = d.flipped[train]
-        hists = [
-            (f"label kept ({int((~flip).sum())})", dr[~flip], figures.CLEAN_COLOUR),
-            (f"label flipped ({int(flip.sum())})", dr[flip], figures.FLIPPED_COLOUR),
-        ]
-        fig = figures.preference_loss_figure(
-            x,
-            curves,
-            hists,
-            markers=[(m, f"Δr = m = {fmt(m, 0.1)}")] if m != 0.0 else [],
-            title="Training pairs by the fitted Δr = r̂(chosen) − r̂(rejected)",
-            uirevision="preferences.loss",
-        )
-        st.plotly_chart(fig, key="preferences.loss", config={"displaylogo": False})
-        neg = dr < 0
-        n_neg = int(neg.sum())
-        of_flipped = int((neg & flip).sum())
-        st.caption(
-            f"Each training pair sits at its fitted Δr; its loss is the curve above it. "
-            f"{100 * n_neg / max(dr.size, 1):.1f} % of the training pairs have Δr < 0 (the "
-            f"model disagrees with the label): {of_flipped} of those {n_neg} are flipped "
-            f"labels, the rest the annotator's own Bradley–Terry randomness at "
-            f"T = {fmt(v['temp'], 0.1)}. They sit on the steep left branch, where the gradient "
-            "magnitude σ(m − Δr) approaches its bound 1: they keep pulling on the rewards."
-        )
+            _sweep_view(key, m)
+    state.sync_url()
 
-    st.subheader("What the margin does")
+
+def _rewards_view(d, fit: Fit, v: dict) -> None:
+    if np.std(fit.rewards) > 0:
+        slope, intercept = np.polyfit(d.rewards, fit.rewards, 1)
+    else:
+        slope, intercept = 0.0, float(fit.rewards.mean())
+    fig = figures.rewards_scatter_figure(
+        d.rewards,
+        fit.rewards,
+        slope=float(slope),
+        intercept=float(intercept),
+        title=f"Spearman ρ = {_corr(fit.spearman)}, Pearson r = {_corr(fit.pearson)}",
+        uirevision="preferences.rewards",
+    )
+    st.plotly_chart(fig, key="preferences.rewards", config={"displaylogo": False})
+    st.caption(
+        f"Rewards are identified only up to a common shift (the fit centres them) and are "
+        f"learned on the annotator's scale r/T: the ideal slope is 1/T = "
+        f"{1 / v['temp']:.2f}. Flipped labels shrink it and a margin stretches it (here "
+        f"{slope:.2f}). Spearman asks only for the right order."
+    )
+
+
+def _loss_view(d, fit: Fit, v: dict, train: np.ndarray, m: float) -> None:
+    dr = fit.rewards[d.chosen[train]] - fit.rewards[d.rejected[train]]
+    half = float(np.clip(max(DR_HALF_WIDTH, 1.2 * np.max(np.abs(dr)), abs(m) + 2), 0, 30))
+    x = np.linspace(-half, half, 601)
+    curves = [(f"−log σ(Δr − m), m = {fmt(m, 0.1)}", losses.bradley_terry(x, 0.0, margin=m),
+               figures.PALETTE[0], "solid")]  # fmt: skip
+    if m != 0.0:
+        curves.append(("m = 0", losses.bradley_terry(x, 0.0), figures.MARKER_COLOUR, "dash"))
+    flip = d.flipped[train]
+    hists = [
+        (f"label kept ({int((~flip).sum())})", dr[~flip], figures.CLEAN_COLOUR),
+        (f"label flipped ({int(flip.sum())})", dr[flip], figures.FLIPPED_COLOUR),
+    ]
+    fig = figures.preference_loss_figure(
+        x,
+        curves,
+        hists,
+        markers=[(m, f"Δr = m = {fmt(m, 0.1)}")] if m != 0.0 else [],
+        title="Training pairs by the fitted Δr = r̂(chosen) − r̂(rejected)",
+        uirevision="preferences.loss",
+    )
+    st.plotly_chart(fig, key="preferences.loss", config={"displaylogo": False})
+    neg = dr < 0
+    n_neg = int(neg.sum())
+    of_flipped = int((neg & flip).sum())
+    st.caption(
+        f"Each training pair sits at its fitted Δr; its loss is the curve above it. "
+        f"{100 * n_neg / max(dr.size, 1):.1f} % of the training pairs have Δr < 0 (the "
+        f"model disagrees with the label): {of_flipped} of those {n_neg} are flipped "
+        f"labels, the rest the annotator's own Bradley–Terry randomness at "
+        f"T = {fmt(v['temp'], 0.1)}. They sit on the steep left branch, where the gradient "
+        "magnitude σ(m − Δr) approaches its bound 1: they keep pulling on the rewards."
+    )
+
+
+def _sweep_view(key: DataKey, m: float) -> None:
     sweep = make_sweep(key)
     fig = figures.margin_sweep_figure(
         SWEEP,
@@ -240,4 +261,3 @@ def render() -> None:
         f"{100 * sweep['test_accuracy'][-1]:.1f} %. Llama 2 uses a margin per pair, larger "
         "when the annotator rated the preference as clear; that does change the ranking."
     )
-    state.sync_url()

@@ -16,6 +16,26 @@ def _contrastive_args(labels, distance, margin):
     return y, d, margin
 
 
+def contrastive_terms(y: np.ndarray, d: np.ndarray, m: float) -> tuple[np.ndarray, np.ndarray]:
+    """Contrastive loss and ∂ℓ/∂d for inputs already checked (float64, broadcast, m >= 0).
+
+    The one formula behind :func:`contrastive` and :func:`contrastive_grad`; the
+    embedding trainer calls it directly on its own arrays once per step, instead of
+    paying both functions' validation each step.
+    """
+    hinge = np.maximum(0.0, m - d)
+    return y * d * d + (1.0 - y) * hinge * hinge, 2.0 * y * d - 2.0 * (1.0 - y) * hinge
+
+
+def triplet_terms(dp: np.ndarray, dn: np.ndarray, m: float) -> tuple[np.ndarray, np.ndarray]:
+    """Triplet loss and where its hinge is active (1.0 or 0.0), for inputs already checked.
+
+    ``(∂ℓ/∂d_pos, ∂ℓ/∂d_neg) = (active, −active)``; see :func:`contrastive_terms`.
+    """
+    slack = dp - dn + m
+    return np.maximum(0.0, slack), (slack > 0).astype(np.float64)
+
+
 @_checks.float64_result
 def contrastive(labels: ArrayLike, distance: ArrayLike, *, margin: float = 1.0) -> np.ndarray:
     r"""Contrastive loss, elementwise: :math:`y\,d^2 + (1-y)\max(0, m-d)^2`.
@@ -40,9 +60,7 @@ def contrastive(labels: ArrayLike, distance: ArrayLike, *, margin: float = 1.0) 
       >>> contrastive([1, 0, 0], [0.5, 0.5, 2.0], margin=1.0).tolist()
       [0.25, 0.25, 0.0]
     """
-    y, d, m = _contrastive_args(labels, distance, margin)
-    hinge = np.maximum(0.0, m - d)
-    return y * d * d + (1.0 - y) * hinge * hinge
+    return contrastive_terms(*_contrastive_args(labels, distance, margin))[0]
 
 
 @_checks.float64_result
@@ -53,8 +71,7 @@ def contrastive_grad(labels: ArrayLike, distance: ArrayLike, *, margin: float = 
       >>> contrastive_grad([1, 0], [0.5, 0.5], margin=1.0).tolist()
       [1.0, -1.0]
     """
-    y, d, m = _contrastive_args(labels, distance, margin)
-    return 2.0 * y * d - 2.0 * (1.0 - y) * np.maximum(0.0, m - d)
+    return contrastive_terms(*_contrastive_args(labels, distance, margin))[1]
 
 
 def _triplet_args(d_pos, d_neg, margin):
@@ -88,8 +105,7 @@ def triplet(d_pos: ArrayLike, d_neg: ArrayLike, *, margin: float = 1.0) -> np.nd
       >>> triplet([1.0, 1.0], [1.5, 3.0], margin=1.0).tolist()
       [0.5, 0.0]
     """
-    dp, dn, m = _triplet_args(d_pos, d_neg, margin)
-    return np.maximum(0.0, dp - dn + m)
+    return triplet_terms(*_triplet_args(d_pos, d_neg, margin))[0]
 
 
 @_checks.float64_result
@@ -104,6 +120,5 @@ def triplet_grad(
       >>> [g.tolist() for g in triplet_grad([1.0, 1.0], [1.5, 3.0])]
       [[1.0, 0.0], [-1.0, -0.0]]
     """
-    dp, dn, m = _triplet_args(d_pos, d_neg, margin)
-    active = (dp - dn + m > 0).astype(np.float64)
+    active = triplet_terms(*_triplet_args(d_pos, d_neg, margin))[1]
     return active, -active

@@ -22,7 +22,7 @@ def _wait_param(app_page, name: str, value: str) -> None:
     )
 
 
-@pytest.mark.parametrize(("path", "plots"), [("/kl-fit", 2), ("/metric", 3)])
+@pytest.mark.parametrize(("path", "plots"), [("/kl-fit", 2), ("/metric", 1)])
 def test_page_loads_with_plots_and_no_exception(app_page, path, plots):
     app_page.goto(path)
     app_page.plots().first.wait_for()

@@ -35,11 +35,20 @@ def _names(at: AppTest, index: int) -> list[str]:
     return [t.get("name", "") for t in json.loads(at.get("plotly_chart")[index].proto.spec)["data"]]
 
 
-def test_default_page_draws_embeddings_histograms_and_curves():
+VIEWS = ("embedding", "distances", "training")  # lazy tabs: only the open one is drawn
+CHARTS = {"embedding": 1, "distances": 1, "training": 1}  # contrastive; triplet adds the slack
+
+
+def _charts(loss: str, view: str) -> int:
+    return CHARTS[view] + (loss == "triplet" and view == "distances")
+
+
+def test_default_page_draws_the_embeddings_and_each_view_from_the_live_values():
     at = _app()
     _no_exception(at)
     assert not at.warning
-    assert len(at.get("plotly_chart")) == 3
+    assert len(at.get("plotly_chart")) == 1
+    assert at.query_params["view"] == "embedding"
     X, labels = clustered_points(10, 3, 0)
     trace = train_embedding(X, labels, "contrastive", margin=1.0, lr=0.05, steps=200, seed=0)
     m = _metrics(at)
@@ -47,8 +56,13 @@ def test_default_page_draws_embeddings_histograms_and_curves():
     assert m["active pairs at step 200"] == f"{100 * trace.active[200]:.1f}%"
     # Legends and labels come from the live values.
     assert any("margin m = 1.00" in t.get("text", [""])[-1] for t in _spec(at, 0)["data"])
-    assert "mean contrastive loss (m = 1.00)" in _names(at, 2)
     assert at.query_params["t"] == "200" and at.query_params["loss"] == "contrastive"
+    at = _app(view="training")
+    assert len(at.get("plotly_chart")) == 1
+    assert "mean contrastive loss (m = 1.00)" in _names(at, 0)
+    at = _app(view="distances")
+    assert len(at.get("plotly_chart")) == 1
+    assert "positive pairs, same class (135)" in _names(at, 0)  # 3 classes × C(10, 2)
 
 
 def _spec(at: AppTest, index: int) -> dict:
@@ -56,11 +70,11 @@ def _spec(at: AppTest, index: int) -> dict:
 
 
 def test_triplet_adds_the_slack_histogram():
-    at = _app(loss="triplet", margin="0.5")
+    at = _app(loss="triplet", margin="0.5", view="distances")
     _no_exception(at)
-    assert len(at.get("plotly_chart")) == 4
+    assert len(at.get("plotly_chart")) == 2
     assert "active triplets at step 200" in _metrics(at)
-    annotations = [a["text"] for a in _spec(at, 2)["layout"]["annotations"]]
+    annotations = [a["text"] for a in _spec(at, 1)["layout"]["annotations"]]
     assert "margin m = 0.50" in annotations
 
 
@@ -89,17 +103,18 @@ def test_the_step_slider_scrubs_through_training():
     ],
 )
 @pytest.mark.parametrize("loss", ["contrastive", "triplet"])
-def test_sliders_at_their_extremes(loss, settings):
+@pytest.mark.parametrize("view", VIEWS)
+def test_sliders_at_their_extremes(loss, settings, view):
     # Every slider at one end via the link (one training run), then the step slider
     # dragged to the other end of training.
-    at = _app(loss=loss, **{k: str(v) for k, v in settings.items()})
+    at = _app(loss=loss, view=view, **{k: str(v) for k, v in settings.items()})
     _no_exception(at)
     for name, value in settings.items():
         assert _slider(at, name).value == pytest.approx(value)
     _slider(at, "t").set_value(settings["steps"] - settings["t"])
     at.run()
     _no_exception(at)
-    assert len(at.get("plotly_chart")) == (3 if loss == "contrastive" else 4)
+    assert len(at.get("plotly_chart")) == _charts(loss, view)
     # Only a divergence (η = 1 can blow up) may warn, and it says so in words.
     for w in at.warning:
         assert "diverged" in w.value
@@ -109,7 +124,7 @@ def test_divergence_is_reported_not_raised():
     at = _app(loss="contrastive", margin="3", lr="1.0")
     _no_exception(at)
     assert len(at.warning) == 1 and "diverged at step" in at.warning[0].value
-    assert len(at.get("plotly_chart")) == 3
+    assert len(at.get("plotly_chart")) == 1
 
 
 @pytest.mark.parametrize(
@@ -120,6 +135,7 @@ def test_divergence_is_reported_not_raised():
         ({"steps": "100", "t": "150"}, ["t"]),
         ({"opt": "<script>", "lr": "-1", "seed": "x"}, ["opt", "lr", "seed"]),
         ({"n": "", "t": "inf"}, ["n", "t"]),
+        ({"view": "all"}, ["view"]),
     ],
 )
 def test_garbage_in_the_url_warns_by_name_and_falls_back(query, names):
@@ -130,4 +146,4 @@ def test_garbage_in_the_url_warns_by_name_and_falls_back(query, names):
     for name in names:
         assert f"`{name}`" in text
     assert "using" in text
-    assert len(at.get("plotly_chart")) >= 3
+    assert len(at.get("plotly_chart")) >= 1

@@ -146,22 +146,58 @@ def render() -> None:
     E0 = embedding.embed(X, trace.maps[0])
     Ek = embedding.embed(X, trace.maps[k])
 
-    # --- embeddings -----------------------------------------------------------------------
-    st.subheader("The embedding, before and during training")
-    fig = figures.embeddings_figure(
-        [("before training (step 0)", E0), (f"step {k} of {steps}", Ek)],
-        labels,
-        margin=margin,
-        margin_label=f"margin {m_text}",
-        class_names=[f"class {c}" for c in range(n_classes)],
-        uirevision=f"metric.emb.{loss}.{n_classes}.{n_per_class}.{seed}",
-    )
-    st.plotly_chart(fig, key="metric.embeddings", config={"displaylogo": False})
-
     d_pos, d_neg = embedding.pair_distances(Ek, labels)
     d0_pos, d0_neg = embedding.pair_distances(E0, labels)
-    a, b, c = st.columns(3)
     unit = "pairs" if loss == "contrastive" else "triplets"
+    _readouts(trace, k, loss, unit, (d_pos, d_neg), (d0_pos, d0_neg))
+
+    # One view at a time (lazy tabs): a slider move redraws one chart, not four.
+    view = state.tabs(
+        "view",
+        [
+            ("embedding", "The embedding, before and during training"),
+            ("distances", "Distances against the margin"),
+            ("training", "Loss and active share over training"),
+        ],
+        default="embedding",
+    )
+    with state.tab_container(view):
+        if view == "embedding":
+            fig = figures.embeddings_figure(
+                [("before training (step 0)", E0), (f"step {k} of {steps}", Ek)],
+                labels,
+                margin=margin,
+                margin_label=f"margin {m_text}",
+                class_names=[f"class {c}" for c in range(n_classes)],
+                uirevision=f"metric.emb.{loss}.{n_classes}.{n_per_class}.{seed}",
+            )
+            st.plotly_chart(fig, key="metric.embeddings", config={"displaylogo": False})
+        elif view == "distances":
+            _distances_view(loss, margin, m_text, k, Ek, labels, d_pos, d_neg)
+        else:
+            n_items = d_pos.size + d_neg.size if loss == "contrastive" else n_triplets(labels)
+            fig = figures.training_curves_figure(
+                np.arange(last + 1),
+                trace.loss,
+                trace.active,
+                current=k,
+                loss_label=f"mean {loss} loss ({m_text})",
+                active_label=f"active {unit}",
+                uirevision=f"metric.curves.{loss}",
+            )
+            st.plotly_chart(fig, key="metric.curves", config={"displaylogo": False})
+            st.caption(
+                f"{OPT_TITLES[optimizer]}, η = {fmt(lr, 0.01)}, {steps} steps on the mean "
+                f"loss over all {n_items} {unit}. An inactive "
+                f"{unit[:-1]} contributes no gradient: as training succeeds, fewer and fewer "
+                f"{unit} drive it (hard-negative mining exists because of this)."
+            )
+    state.sync_url()
+
+
+def _readouts(trace, k: int, loss: str, unit: str, at_k: tuple, at_0: tuple) -> None:
+    (d_pos, d_neg), (d0_pos, d0_neg) = at_k, at_0
+    a, b, c = st.columns(3)
     a.metric(
         f"mean {loss} loss at step {k}",
         f"{trace.loss[k]:.4f}",
@@ -183,72 +219,52 @@ def render() -> None:
         delta_arrow="off",
     )
 
-    # --- histograms and curves ------------------------------------------------------------
-    left, right = st.columns(2, gap="medium")
+
+def _distances_view(loss, margin, m_text, k, Ek, labels, d_pos, d_neg) -> None:
+    """Pair distances (and, for triplet loss, the triplets' slack) against the margin."""
     hi = max(float(max(d_pos.max(), d_neg.max())), margin) * 1.05
     edges, (h_pos, h_neg) = embedding.shared_histogram([d_pos, d_neg], bins=BINS, lo=0.0, hi=hi)
-    with left:
-        st.subheader(f"Pair distances at step {k}")
-        fig = figures.distance_histogram_figure(
-            edges,
-            [
-                (f"positive pairs, same class ({d_pos.size})", h_pos, POS_COLOUR),
-                (f"negative pairs, different classes ({d_neg.size})", h_neg, NEG_COLOUR),
-            ],
-            margin=margin,
-            margin_label=f"margin {m_text}",
-            x_label="distance d in the embedding",
-            y_label="share of its pairs",
-        )
+    fig = figures.distance_histogram_figure(
+        edges,
+        [
+            (f"positive pairs, same class ({d_pos.size})", h_pos, POS_COLOUR),
+            (f"negative pairs, different classes ({d_neg.size})", h_neg, NEG_COLOUR),
+        ],
+        margin=margin,
+        margin_label=f"margin {m_text}",
+        x_label="distance d in the embedding",
+        y_label="share of its pairs",
+        title=f"Pair distances at step {k}",
+    )
+    if loss == "contrastive":
         st.plotly_chart(fig, key="metric.pairs", config={"displaylogo": False})
-        if loss == "contrastive":
-            inside = float(np.mean(d_neg < margin)) if d_neg.size else 0.0
-            st.caption(
-                f"Contrastive loss: every positive pair with d > 0 is active (it keeps "
-                f"pulling), so at least {_pct(d_pos.size / (d_pos.size + d_neg.size))} of "
-                f"pairs are always active; a negative pair is active only while d < m. Here "
-                f"{_pct(inside)} of the negative pairs are inside the margin."
-            )
-        else:
-            slack = embedding.triplet_slack(Ek, labels)
-            s_lo = min(float(slack.min()), 0.0)
-            s_hi = max(float(slack.max()), margin) * 1.05
-            s_edges, (h_slack,) = embedding.shared_histogram([slack], bins=BINS, lo=s_lo, hi=s_hi)
-            fig = figures.distance_histogram_figure(
-                s_edges,
-                [(f"triplets ({slack.size})", h_slack, figures.PALETTE[0])],
-                margin=margin,
-                margin_label=f"margin {m_text}",
-                x_label="slack d(a, −) − d(a, +)",
-                y_label="share of triplets",
-                title=f"Triplet slack at step {k}",
-                height=300,
-            )
-            st.plotly_chart(fig, key="metric.slack", config={"displaylogo": False})
-            st.caption(
-                f"Triplet loss looks at differences, not distances: a triplet is active while "
-                f"its negative is less than m further from the anchor than its positive "
-                f"(slack < m, left of the line). Here {_pct(float(np.mean(slack < margin)))} "
-                "are."
-            )
-    n_items = d_pos.size + d_neg.size if loss == "contrastive" else n_triplets(labels)
-    with right:
-        st.subheader("Loss and active share over training")
-        steps_axis = np.arange(last + 1)
-        fig = figures.training_curves_figure(
-            steps_axis,
-            trace.loss,
-            trace.active,
-            current=k,
-            loss_label=f"mean {loss} loss ({m_text})",
-            active_label=f"active {unit}",
-            uirevision=f"metric.curves.{loss}",
-        )
-        st.plotly_chart(fig, key="metric.curves", config={"displaylogo": False})
+        inside = float(np.mean(d_neg < margin)) if d_neg.size else 0.0
         st.caption(
-            f"{OPT_TITLES[optimizer]}, η = {fmt(lr, 0.01)}, {steps} steps on the mean "
-            f"loss over all {n_items} {unit}. An inactive "
-            f"{unit[:-1]} contributes no gradient: as training succeeds, fewer and fewer "
-            f"{unit} drive it (hard-negative mining exists because of this)."
+            f"Contrastive loss: every positive pair with d > 0 is active (it keeps "
+            f"pulling), so at least {_pct(d_pos.size / (d_pos.size + d_neg.size))} of "
+            f"pairs are always active; a negative pair is active only while d < m. Here "
+            f"{_pct(inside)} of the negative pairs are inside the margin."
         )
-    state.sync_url()
+        return
+    left, right = st.columns(2, gap="medium")
+    left.plotly_chart(fig, key="metric.pairs", config={"displaylogo": False})
+    slack = embedding.triplet_slack(Ek, labels)
+    s_lo = min(float(slack.min()), 0.0)
+    s_hi = max(float(slack.max()), margin) * 1.05
+    s_edges, (h_slack,) = embedding.shared_histogram([slack], bins=BINS, lo=s_lo, hi=s_hi)
+    fig = figures.distance_histogram_figure(
+        s_edges,
+        [(f"triplets ({slack.size})", h_slack, figures.PALETTE[0])],
+        margin=margin,
+        margin_label=f"margin {m_text}",
+        x_label="slack d(a, −) − d(a, +)",
+        y_label="share of triplets",
+        title=f"Triplet slack at step {k}",
+    )
+    right.plotly_chart(fig, key="metric.slack", config={"displaylogo": False})
+    st.caption(
+        f"Triplet loss looks at differences, not distances: a triplet is active while "
+        f"its negative is less than m further from the anchor than its positive "
+        f"(slack < m, left of the line). Here {_pct(float(np.mean(slack < margin)))} "
+        "are."
+    )

@@ -25,17 +25,29 @@ def run(query: dict[str, str] | None = None) -> AppTest:
     return at
 
 
+VIEWS = ("overlay", "ratio", "panels", "surfaces")  # lazy tabs: one is drawn at a time
+
+
 def charts(at: AppTest) -> dict:
-    """Plotly specs by role, in the page's order: the overlay, the ratio, then one panel
-    and one surface per entry (lists)."""
-    specs = [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
-    n = (len(specs) - 2) // 2
-    assert len(specs) == 2 + 2 * n
+    """Plotly specs by view: the overlay, the ratio, one panel and one surface per entry.
+
+    Each view is a lazy tab, drawn only while open, so the page is run once per view
+    with ``at``'s live URL, which holds every control (the URL round trip is tested).
+    """
+    q = query(at)
+    specs = {}
+    for view in VIEWS:
+        other = run({**q, "view": view})
+        assert not other.exception, other.exception
+        assert query(other) == {**q, "view": view}
+        specs[view] = [json.loads(e.proto.spec) for e in other.get("plotly_chart")]
+    n = int(q["n"])
+    assert [len(specs[v]) for v in VIEWS] == [1, 1, n, n]
     return {
-        "overlay": specs[0],
-        "ratio": specs[1],
-        "panels": specs[2 : 2 + n],
-        "surfaces": specs[2 + n :],
+        "overlay": specs["overlay"][0],
+        "ratio": specs["ratio"][0],
+        "panels": specs["panels"],
+        "surfaces": specs["surfaces"],
     }
 
 
@@ -143,8 +155,10 @@ def test_focal_preset_ratio_trace_is_focal_over_cross_entropy_from_the_core():
     z = np.log(x / (1 - x))
     want = losses.focal(1.0, z, gamma=2.0, alpha=None) / losses.binary_cross_entropy(1.0, z)
     np.testing.assert_allclose(y, want, rtol=1e-4)
-    # The exact readout at Lin et al.'s points, and the table at the probe p_t = 0.9.
-    body = "\n".join(m.value for m in at.markdown)
+    # The exact readout at Lin et al.'s points (under the ratio), and the table at the
+    # probe p_t = 0.9 (under every view).
+    ratio_view = run({**query(at), "view": "ratio"})
+    body = "\n".join(m.value for m in ratio_view.markdown)
     assert "C ÷ A = 0.01 (100× smaller)" in body
     assert "C ÷ A = 0.00102 (977× smaller)" in body
     assert "| **ratio to A at x₀** | 1 | 1 | 0.01 | 1e-05 |" in table(at)
@@ -295,27 +309,33 @@ def test_a_loss_that_is_zero_at_the_reference_is_said_not_drawn():
         ({"domain": "binary", "x": "p"}, "`x`"),
         ({"n": "2", "base": "D"}, "`base`"),
         ({"domain": "distance", "e1": "triplet_neg", "d_pos": "-3"}, "`d_pos`"),
+        ({"view": "<img src=x>"}, "`view`"),
     ],
 )
 def test_bad_url_values_warn_naming_the_parameter_never_a_traceback(q, named):
     at = run(q)
     assert not at.exception, at.exception
     assert named in warnings(at)
-    assert len(at.get("plotly_chart")) == 2 + 2 * int(query(at)["n"])
+    assert len(at.get("plotly_chart")) == 1  # the open view: the overlay
 
 
-def test_a_slider_of_one_entry_resends_only_that_entrys_panel_and_surface():
-    """Streamlit sends an unchanged chart as a reference to the browser's copy: moving
-    Huber's δ must leave MSE's and MAE's panel and surface specs identical."""
-    at = run()
+@pytest.mark.parametrize(
+    ("view", "changed"),
+    [("overlay", [0]), ("ratio", [0]), ("panels", [2]), ("surfaces", [2])],
+)
+def test_a_slider_of_one_entry_resends_only_that_entrys_charts(view, changed):
+    """Only the open view is drawn, and Streamlit sends an unchanged chart as a reference
+    to the browser's copy: moving Huber's δ must leave MSE's and MAE's panel and surface
+    specs identical."""
+    at = run({"view": view})
     before = raw_specs(at)
     at.slider(key="compare.regression.huber.e2.delta").set_value(1.5).run()
     assert not at.exception
     after = raw_specs(at)
-    assert len(before) == len(after) == 8  # overlay, ratio, 3 panels, 3 surfaces
-    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
-    assert changed == [0, 1, 4, 7]  # overlay, ratio, C's panel, C's surface
-    assert json.loads(after[7])["layout"]["annotations"][0]["text"] == "C: Huber δ = 1.50"
+    assert len(before) == len(after) == (1 if view in ("overlay", "ratio") else 3)
+    assert [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b] == changed
+    if view in ("panels", "surfaces"):
+        assert json.loads(after[2])["layout"]["annotations"][0]["text"] == "C: Huber δ = 1.50"
 
 
 def test_curves_send_x0_dx_not_an_x_array():

@@ -6,8 +6,8 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-OVERLAY = 0  # the page's first plot: losses (even traces) and gradients (odd traces)
-RATIO = 1  # then one panel and one surface per entry
+OVERLAY = 0  # the overlay view's plot: losses (even traces) and gradients (odd traces)
+RATIO = 0  # the ratio view's plot (each view is a tab, drawn only while open)
 
 
 def _names(app_page, plot: int = OVERLAY) -> list[str]:
@@ -35,12 +35,34 @@ def _wait_for_query(app_page, name: str, value: str) -> None:
 
 def test_compare_loads_with_plots_and_no_exception(app_page):
     app_page.goto("/compare")
-    app_page.plots().nth(7).wait_for()
-    assert app_page.plots().count() == 8  # overlay, ratio, a panel and a surface per entry
+    app_page.plots().first.wait_for()
+    assert app_page.plots().count() == 1  # the open view: the overlay
     assert app_page.exceptions().count() == 0
     assert _names(app_page)[::2] == ["A: MSE", "B: MAE", "C: Huber δ = 1.00"]
     q = app_page.query()
-    assert q["domain"] == "regression" and q["n"] == "3"
+    assert q["domain"] == "regression" and q["n"] == "3" and q["view"] == "overlay"
+
+
+@pytest.mark.parametrize(
+    ("tab", "view", "plots"),
+    [
+        ("Ratio to a baseline", "ratio", 1),
+        ("Side by side", "panels", 3),
+        ("Surfaces", "surfaces", 3),
+    ],
+)
+def test_each_view_is_a_tab_drawn_when_opened(app_page, tab, view, plots):
+    app_page.goto("/compare")
+    app_page.plots().first.wait_for()
+    app_page.page.get_by_role("tab", name=tab).click()
+    app_page.wait_idle()
+    _wait_for_query(app_page, "view", view)
+    app_page.page.wait_for_function(
+        f"() => document.querySelectorAll('.js-plotly-plot').length === {plots}"
+        " && Array.from(document.querySelectorAll('.js-plotly-plot')).every(g => g._fullData)",
+        timeout=20_000,
+    )
+    assert app_page.exceptions().count() == 0
 
 
 def test_adding_an_entry_adds_a_trace(app_page):
@@ -83,8 +105,10 @@ def test_a_shared_url_restores_the_comparison(app_page):
         "&base=A&x0=0.900"
     )
     app_page.goto(url)
-    app_page.plots().nth(3).wait_for()
+    app_page.plots().first.wait_for()
     assert _names(app_page)[::2] == ["A: BCE", "B: Focal γ = 2.0, α off", "C: Focal γ = 5.0, α off"]
+    app_page.goto(url + "&view=ratio")
+    app_page.plots().first.wait_for()
     # The ratio curve of B at the grid point nearest p_t = 0.9 is (1 − p_t)² = 0.01.
     x, y = _trace(app_page, RATIO, 0)
     i = min(range(len(x)), key=lambda k: abs(x[k] - 0.9))

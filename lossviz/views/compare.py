@@ -301,78 +301,118 @@ def render() -> None:
     for opt, vals in entries:
         sh = _frozen({k: shared[k] for k in opt.uses})
         curves.append(entry_curve(domain, axis_key, opt.id, _frozen(vals), sh))
-    x = curves[0][0]
     probe_marker = (x0, f"x₀ = {fmt(x0, ax.step)}")
 
-    # --- overlay + ratio ----------------------------------------------------------------
-    left, right = st.columns([3, 2], gap="medium")
-    with left:
-        overlay = []
-        skipped = []
-        markers = [probe_marker]
-        for i, ((opt, vals), (_, loss, grad)) in enumerate(zip(entries, curves, strict=True)):
-            if norm:
-                ref_value, _ = compare.value_at(domain, opt.id, x_ref, vals, shared, axis_key)
-                scaled = compare.normalise(loss, grad, ref_value)
-                if scaled is None:
-                    skipped.append(labels[i])
-                    continue
-                loss, grad = scaled
-            overlay.append((i, labels[i], loss, grad))
-        if norm:
-            st.subheader(f"Normalised at x_ref: {ax.symbol} = {fmt(x_ref, ax.step)}")
-            markers.append((x_ref, f"x_ref = {fmt(x_ref, ax.step)}"))
-            ref_text = f"ℓ({ax.symbol} = {fmt(x_ref, ax.step)})"
-            loss_label, grad_label = f"ℓ / {ref_text}", f"{dom.grad_label} / {ref_text}"
+    # One view at a time (lazy tabs): a slider move redraws the open view's chart(s)
+    # only, not all of them (each new chart costs the browser ~40 ms; see benchmarks/).
+    view = state.tabs(
+        "view",
+        [
+            ("overlay", "Overlay: losses and gradients"),
+            ("ratio", "Ratio to a baseline"),
+            ("panels", "Side by side"),
+            ("surfaces", "Surfaces"),
+        ],
+        default="overlay",
+    )
+    with state.tab_container(view):
+        if view == "overlay":
+            _overlay_view(domain, axis_key, ax, dom, entries, curves, labels, shared, norm, x_ref,
+                          probe_marker)  # fmt: skip
+        elif view == "ratio":
+            _ratio_view(domain, axis_key, ax, entries, curves, labels, base, letters,
+                        log_ratio, probe_marker, shared)  # fmt: skip
+        elif view == "panels":
+            _panels_view(domain, axis_key, ax, dom, curves, labels, probe_marker)
         else:
-            st.subheader("Overlay: losses and gradients")
-            loss_label, grad_label = "loss", dom.grad_label
-        fig = figures.compare_overlay_figure(
-            x,
-            overlay,
-            x_label=ax.label,
-            grad_label=grad_label,
-            loss_label=loss_label,
-            markers=markers,
-            uirevision=f"{domain}.{axis_key}.overlay",
-        )
-        st.plotly_chart(fig, key=f"{PAGE}.overlay", config=PLOT_CONFIG)
-        if norm:
-            st.caption(
-                f"Normalised mode: each loss and its gradient are divided by the loss at "
-                f"x_ref: {ax.label} = {fmt(x_ref, ax.step)}, so every curve passes 1 there."
-            )
-        if skipped:
-            st.warning(
-                f"Not drawn: {', '.join(skipped)}: the loss is 0 at x_ref = "
-                f"{fmt(x_ref, ax.step)}, so it cannot be scaled to 1 there. Move x_ref.",
-                icon="ℹ️",
-            )
-    with right:
-        st.subheader(f"Ratio to {letters[base]}")
-        base_loss = curves[base][1]
-        ratios = [
-            (i, labels[i], compare.ratio(curves[i][1], base_loss)) for i in range(n) if i != base
-        ]
-        fig = figures.compare_ratio_figure(
-            x,
-            ratios,
-            x_label=ax.label,
-            baseline_label=labels[base],
-            log_y=log_ratio,
-            markers=[*ax.markers, probe_marker],
-            uirevision=f"{domain}.{axis_key}.ratio.{log_ratio}",
-        )
-        st.plotly_chart(fig, key=f"{PAGE}.ratio", config=PLOT_CONFIG)
-        st.caption(
-            f"Each entry's loss divided by {labels[base]}'s at the same x; gaps where the "
-            "baseline is 0 (the ratio is undefined)."
-        )
-        _marker_readout(domain, axis_key, ax, entries, labels, base, shared)
+            _surfaces_view(domain, dom, entries, labels, shared, three_d, n)
 
-    # --- side by side -------------------------------------------------------------------
+    # --- table --------------------------------------------------------------------------
+    st.subheader(f"At the probe x₀: {ax.symbol} = {fmt(x0, ax.step)}")
+    st.markdown(
+        _table(domain, axis_key, dom, entries, labels, base, shared, x0, x_ref if norm else None)
+    )
+    state.sync_url()
+
+
+# --------------------------------------------------------------------------- views
+
+
+def _overlay_view(domain, axis_key, ax, dom, entries, curves, labels, shared, norm, x_ref,
+                  probe_marker) -> None:  # fmt: skip
+    x = curves[0][0]
+    overlay = []
+    skipped = []
+    markers = [probe_marker]
+    for i, ((opt, vals), (_, loss, grad)) in enumerate(zip(entries, curves, strict=True)):
+        if norm:
+            ref_value, _ = compare.value_at(domain, opt.id, x_ref, vals, shared, axis_key)
+            scaled = compare.normalise(loss, grad, ref_value)
+            if scaled is None:
+                skipped.append(labels[i])
+                continue
+            loss, grad = scaled
+        overlay.append((i, labels[i], loss, grad))
+    if norm:
+        st.subheader(f"Normalised at x_ref: {ax.symbol} = {fmt(x_ref, ax.step)}")
+        markers.append((x_ref, f"x_ref = {fmt(x_ref, ax.step)}"))
+        ref_text = f"ℓ({ax.symbol} = {fmt(x_ref, ax.step)})"
+        loss_label, grad_label = f"ℓ / {ref_text}", f"{dom.grad_label} / {ref_text}"
+    else:
+        loss_label, grad_label = "loss", dom.grad_label
+    fig = figures.compare_overlay_figure(
+        x,
+        overlay,
+        x_label=ax.label,
+        grad_label=grad_label,
+        loss_label=loss_label,
+        markers=markers,
+        uirevision=f"{domain}.{axis_key}.overlay",
+    )
+    st.plotly_chart(fig, key=f"{PAGE}.overlay", config=PLOT_CONFIG)
+    if norm:
+        st.caption(
+            f"Normalised mode: each loss and its gradient are divided by the loss at "
+            f"x_ref: {ax.label} = {fmt(x_ref, ax.step)}, so every curve passes 1 there."
+        )
+    if skipped:
+        st.warning(
+            f"Not drawn: {', '.join(skipped)}: the loss is 0 at x_ref = "
+            f"{fmt(x_ref, ax.step)}, so it cannot be scaled to 1 there. Move x_ref.",
+            icon="ℹ️",
+        )
+
+
+def _ratio_view(domain, axis_key, ax, entries, curves, labels, base, letters, log_ratio,
+                probe_marker, shared) -> None:  # fmt: skip
+    x = curves[0][0]
+    base_loss = curves[base][1]
+    ratios = [
+        (i, labels[i], compare.ratio(curves[i][1], base_loss))
+        for i in range(len(curves))
+        if i != base
+    ]
+    fig = figures.compare_ratio_figure(
+        x,
+        ratios,
+        x_label=ax.label,
+        baseline_label=labels[base],
+        log_y=log_ratio,
+        markers=[*ax.markers, probe_marker],
+        title=f"Ratio to {letters[base]}",
+        uirevision=f"{domain}.{axis_key}.ratio.{log_ratio}",
+    )
+    st.plotly_chart(fig, key=f"{PAGE}.ratio", config=PLOT_CONFIG)
+    st.caption(
+        f"Each entry's loss divided by {labels[base]}'s at the same x; gaps where the "
+        "baseline is 0 (the ratio is undefined)."
+    )
+    _marker_readout(domain, axis_key, ax, entries, labels, base, shared)
+
+
+def _panels_view(domain, axis_key, ax, dom, curves, labels, probe_marker) -> None:
     # One chart per entry on shared y ranges: a slider of one entry redraws one panel.
-    st.subheader("Side by side (shared axes)")
+    x = curves[0][0]
     y_ranges = figures.compare_panel_ranges([(c[1], c[2]) for c in curves])
     figs = [
         figures.compare_panel_figure(
@@ -393,11 +433,12 @@ def render() -> None:
     cols = st.columns(_column_widths(figs), gap="small")
     for i, (col, fig) in enumerate(zip(cols, figs, strict=True)):
         col.plotly_chart(fig, key=f"{PAGE}.panel.{i}", config=PLOT_CONFIG)
+    st.caption("Shared axes: the panels' y ranges are the same, so heights compare directly.")
 
-    # --- surfaces -----------------------------------------------------------------------
+
+def _surfaces_view(domain, dom, entries, labels, shared, three_d, n) -> None:
     # One chart per entry, on one colour scale: a slider of one entry rebuilds and resends
     # only that entry's surface (the others are cached figures, sent as references).
-    st.subheader("Surfaces (one colour scale)")
     st.caption(dom.surface_note)
     keys = [
         (opt.id, _frozen(vals), _frozen({k: shared[k] for k in opt.uses})) for opt, vals in entries
@@ -423,13 +464,6 @@ def render() -> None:
             f"x: {x_name} · y: {y_name} · z: loss. All panels start from the same camera; "
             "each keeps its own rotation afterwards."
         )
-
-    # --- table --------------------------------------------------------------------------
-    st.subheader(f"At the probe x₀: {ax.symbol} = {fmt(x0, ax.step)}")
-    st.markdown(
-        _table(domain, axis_key, dom, entries, labels, base, shared, x0, x_ref if norm else None)
-    )
-    state.sync_url()
 
 
 # --------------------------------------------------------------------------- helpers

@@ -72,6 +72,7 @@ TARGETS: list[Target] = [
     Target("Explore · focal γ, contour", "/?loss=focal", 0, "surface"),
     Target("Explore · focal γ, 3-D surface", "/?loss=focal&3d=1", 0, "surface3d"),
     Target("Compare · δ", "/compare", "δ (delta)", "curve"),
+    Target("Compare · δ, surfaces view", "/compare?view=surfaces", "δ (delta)", "surface"),
     Target("Outliers · Huber δ", "/outliers", "Huber δ (delta)", "surface"),
     Target("Class imbalance · separation", "/imbalance", "class separation", "surface"),
     Target("Preferences · comparisons N", "/preferences", "comparisons N", "curve"),

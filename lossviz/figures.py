@@ -1512,8 +1512,8 @@ def embeddings_figure(
     panels: Sequence[tuple[str, np.ndarray]],
     labels: np.ndarray,
     *,
-    margin: float,
-    margin_label: str,
+    margin: float | None,
+    margin_label: str = "",
     class_names: Sequence[str] | None = None,
     height: int = 440,
     uirevision: str | None = None,
@@ -1526,7 +1526,8 @@ def embeddings_figure(
     Args:
       panels: ``(title, E)`` with E of shape ``(n, 2)``.
       labels: integer classes ``(n,)``; class c is drawn in ``PALETTE[c]``.
-      margin: the margin m, drawn as a scale bar of that length in every panel.
+      margin: the margin m, drawn as a scale bar of that length in every panel (None:
+        no bar).
       margin_label: the bar's text (e.g. ``"m = 1.00"``).
     """
     lab = np.asarray(labels)
@@ -1565,7 +1566,8 @@ def embeddings_figure(
                     "yaxis": f"y{k}",
                 }
             )
-        data.append(_scale_bar(e, margin, margin_label, k))
+        if margin is not None:
+            data.append(_scale_bar(e, margin, margin_label, k))
         lo = (col - 1) * (width + gap)
         layout[f"xaxis{k}"] = {
             **_GRID,

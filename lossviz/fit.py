@@ -983,11 +983,10 @@ def train_embedding(
         e = delta @ A.T  # (P, 2)
         return np.sqrt(np.einsum("pk,pk->p", e, e))
 
-    def per_item(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def per_item(dist: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Loss of every pair/triplet, and the per-pair weights c = Σ g/d."""
         # The losses' own formulas, without re-validating these arrays every step (the
         # public functions check them: ~half of a step's time at 30 points).
-        dist = distances(A)
         if loss == "contrastive":
             vals, c = contrastive_terms(ysim, dist, margin)
         else:
@@ -1001,9 +1000,10 @@ def train_embedding(
     def objective_and_grad(theta: np.ndarray) -> tuple[float, np.ndarray]:
         A = theta.reshape(2, dim)
         with np.errstate(over="ignore", invalid="ignore"):
-            if not np.all(np.isfinite(distances(A))):
+            dist = distances(A)
+            if not np.all(np.isfinite(dist)):
                 return math.inf, np.full(theta.size, np.nan)
-            vals, c = per_item(A)
+            vals, c = per_item(dist)
             grad = A @ (delta.T * c) @ delta / vals.size
         return float(np.mean(vals)), grad.ravel()
 

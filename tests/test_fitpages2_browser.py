@@ -22,7 +22,7 @@ def _wait_param(app_page, name: str, value: str) -> None:
     )
 
 
-@pytest.mark.parametrize(("path", "plots"), [("/kl-fit", 2), ("/metric", 1)])
+@pytest.mark.parametrize(("path", "plots"), [("/kl-fit", 2), ("/metric", 2)])
 def test_page_loads_with_plots_and_no_exception(app_page, path, plots):
     app_page.goto(path)
     app_page.plots().first.wait_for()
@@ -46,15 +46,15 @@ def test_kl_keyboard_slider_move_changes_the_fit(app_page):
 
 def test_metric_step_slider_scrubs_the_embedding(app_page):
     app_page.goto("/metric?steps=100&t=100")
-    app_page.plots().first.wait_for()
-    before = _trace(app_page, 0, 4, "x")  # class 0 in the "step t" panel
+    app_page.plots().nth(1).wait_for()
+    before = _trace(app_page, 1, 0, "x")  # class 0 in the "step t" chart
     slider = app_page.page.get_by_role("slider").last  # show step
     slider.focus()
     slider.press("Home")
     app_page.wait_idle()
     _wait_param(app_page, "t", "0")
     app_page.wait_idle()
-    assert _trace(app_page, 0, 4, "x") != before
+    assert _trace(app_page, 1, 0, "x") != before
     assert "step 0 of 100" in app_page.page.locator("[data-testid='stMain']").inner_text()
 
 

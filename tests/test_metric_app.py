@@ -36,7 +36,7 @@ def _names(at: AppTest, index: int) -> list[str]:
 
 
 VIEWS = ("embedding", "distances", "training")  # lazy tabs: only the open one is drawn
-CHARTS = {"embedding": 1, "distances": 1, "training": 1}  # contrastive; triplet adds the slack
+CHARTS = {"embedding": 2, "distances": 1, "training": 1}  # contrastive; triplet adds the slack
 
 
 def _charts(loss: str, view: str) -> int:
@@ -47,7 +47,7 @@ def test_default_page_draws_the_embeddings_and_each_view_from_the_live_values():
     at = _app()
     _no_exception(at)
     assert not at.warning
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("plotly_chart")) == 2  # before training, and at step t
     assert at.query_params["view"] == "embedding"
     X, labels = clustered_points(10, 3, 0)
     trace = train_embedding(X, labels, "contrastive", margin=1.0, lr=0.05, steps=200, seed=0)
@@ -55,7 +55,8 @@ def test_default_page_draws_the_embeddings_and_each_view_from_the_live_values():
     assert m["mean contrastive loss at step 200"] == f"{trace.loss[200]:.4f}"
     assert m["active pairs at step 200"] == f"{100 * trace.active[200]:.1f}%"
     # Legends and labels come from the live values.
-    assert any("margin m = 1.00" in t.get("text", [""])[-1] for t in _spec(at, 0)["data"])
+    assert not any("margin" in str(t.get("text", "")) for t in _spec(at, 0)["data"])
+    assert any("margin m = 1.00" in t.get("text", [""])[-1] for t in _spec(at, 1)["data"])
     assert at.query_params["t"] == "200" and at.query_params["loss"] == "contrastive"
     at = _app(view="training")
     assert len(at.get("plotly_chart")) == 1
@@ -124,7 +125,7 @@ def test_divergence_is_reported_not_raised():
     at = _app(loss="contrastive", margin="3", lr="1.0")
     _no_exception(at)
     assert len(at.warning) == 1 and "diverged at step" in at.warning[0].value
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("plotly_chart")) == 2
 
 
 @pytest.mark.parametrize(
@@ -147,3 +148,13 @@ def test_garbage_in_the_url_warns_by_name_and_falls_back(query, names):
         assert f"`{name}`" in text
     assert "using" in text
     assert len(at.get("plotly_chart")) >= 1
+
+
+def test_a_margin_move_leaves_the_embedding_before_training_as_it_is():
+    # Unchanged specs are sent as cache references and not redrawn by the browser.
+    at = _app()
+    before = [e.proto.spec for e in at.get("plotly_chart")]
+    _slider(at, "margin").set_value(1.5).run()
+    _no_exception(at)
+    after = [e.proto.spec for e in at.get("plotly_chart")]
+    assert before[0] == after[0] and before[1] != after[1]

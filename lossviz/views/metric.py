@@ -163,15 +163,26 @@ def render() -> None:
     )
     with state.tab_container(view):
         if view == "embedding":
+            # Two charts: the one before training does not depend on the loss settings, so
+            # a margin, rate or step move leaves it as it is (sent as a cache reference,
+            # not redrawn); the margin's scale bar is drawn where it acts, at step t.
+            names = [f"class {c}" for c in range(n_classes)]
+            rev = f"metric.emb.{n_classes}.{n_per_class}.{seed}"
+            before, during = st.columns(2, gap="small")
             fig = figures.embeddings_figure(
-                [("before training (step 0)", E0), (f"step {k} of {steps}", Ek)],
+                [("before training (step 0)", E0)], labels, margin=None, class_names=names,
+                uirevision=f"{rev}.before",
+            )  # fmt: skip
+            before.plotly_chart(fig, key="metric.embedding0", config={"displaylogo": False})
+            fig = figures.embeddings_figure(
+                [(f"step {k} of {steps}", Ek)],
                 labels,
                 margin=margin,
                 margin_label=f"margin {m_text}",
-                class_names=[f"class {c}" for c in range(n_classes)],
-                uirevision=f"metric.emb.{loss}.{n_classes}.{n_per_class}.{seed}",
+                class_names=names,
+                uirevision=f"{rev}.{loss}",
             )
-            st.plotly_chart(fig, key="metric.embeddings", config={"displaylogo": False})
+            during.plotly_chart(fig, key="metric.embedding", config={"displaylogo": False})
         elif view == "distances":
             _distances_view(loss, margin, m_text, k, Ek, labels, d_pos, d_neg)
         else:

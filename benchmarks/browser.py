@@ -98,13 +98,24 @@ _PROBE = """
   const lv = (window.__lv = { key: null, state: null, states: [], plots: [], which: [] });
   const seen = new WeakMap();
   const hooked = new WeakSet();
-  const checkState = () => {
-    const app = document.querySelector("[data-testid='stApp']");
-    const s = app ? app.getAttribute("data-test-script-state") : null;
+  const note = (s) => {
     if (s !== lv.state) {
       lv.state = s;
       lv.states.push([performance.now(), s]);
     }
+  };
+  const checkState = () => {
+    const app = document.querySelector("[data-testid='stApp']");
+    note(app ? app.getAttribute("data-test-script-state") : null);
+  };
+  // Every value the attribute took, from the records: a fast rerun can flip it to
+  // "running" and back before the observer's callback runs, and reading only the
+  // current value would miss the rerun.
+  const onRecords = (records) => {
+    records.forEach((r, i) => {
+      const next = records[i + 1];
+      note(next ? next.oldValue : r.target.getAttribute(r.attributeName));
+    });
   };
   const tick = () => {
     checkState();
@@ -121,8 +132,9 @@ _PROBE = """
     });
     requestAnimationFrame(tick);
   };
-  new MutationObserver(checkState).observe(document, {
+  new MutationObserver(onRecords).observe(document, {
     attributes: true, subtree: true, attributeFilter: ["data-test-script-state"],
+    attributeOldValue: true,
   });
   document.addEventListener("keydown", () => { lv.key = performance.now(); }, true);
   requestAnimationFrame(tick);

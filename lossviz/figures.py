@@ -315,7 +315,6 @@ def surface_figure(
     three_d: bool = False,
     title: str | None = None,
     point: tuple[float, float, str] | None = None,
-    hline: tuple[float, str] | None = None,
     zmax: float | None = None,
     height: int = 520,
     uirevision: str | None = None,
@@ -325,8 +324,6 @@ def surface_figure(
     Args:
       x, y: 1-D axes; z has shape ``(len(y), len(x))``.
       point: optional ``(x, y, label)`` marked on the map (e.g. the current setting).
-      hline: optional ``(y, label)``: a dashed horizontal line on the map, e.g. the
-        current value of a hyperparameter that is the y axis.
       zmax: cap of the colour scale (values above are drawn at the top colour,
         and hover still shows the true value).
       uirevision: keeps the user's zoom and 3-D camera across reruns while it stays
@@ -405,39 +402,10 @@ def surface_figure(
                     },
                 }
             )
-        grid = {"gridcolor": "rgba(128,128,128,0.25)", "zerolinecolor": "rgba(128,128,128,0.25)"}
-        # Fixed ranges (the grid's, which autorange would pick too): a line moved on
-        # the map later (views.level_line) then redraws only itself, not the map.
-        layout["xaxis"] = {**grid, "title": {"text": x_label}, "range": [x[0], x[-1]]}
-        layout["yaxis"] = {**grid, "title": {"text": y_label}, "range": [y[0], y[-1]]}
-        if hline is not None:
-            hy, hlabel = hline
-            white = "#ffffff"
-            layout["shapes"] = [
-                {
-                    "type": "line",
-                    "xref": "x domain",
-                    "x0": 0,
-                    "x1": 1,
-                    "yref": "y",
-                    "y0": hy,
-                    "y1": hy,
-                    "line": {"color": white, "dash": "dash", "width": 2},
-                }
-            ]
-            layout["annotations"] = [
-                {
-                    "xref": "x domain",
-                    "x": 0,
-                    "xanchor": "left",
-                    "yref": "y",
-                    "y": hy,
-                    "yanchor": "bottom",
-                    "text": hlabel,
-                    "showarrow": False,
-                    "font": {"color": white, "size": 13},
-                }
-            ]
+        # The grid's extent, as autorange picks it for a contour map, stated so that the
+        # axis mapping a line over the map uses (views.level_line) is known up front.
+        layout["xaxis"] = {**_GRID, "title": {"text": x_label}, "range": [x[0], x[-1]]}
+        layout["yaxis"] = {**_GRID, "title": {"text": y_label}, "range": [y[0], y[-1]]}
     return _figure(data, layout, title=title, height=height, uirevision=uirevision)
 
 

@@ -71,15 +71,12 @@ def test_builders_reject_mismatched_shapes_and_non_finite_become_gaps():
     assert out.dtype == np.float32 and np.isnan(out[1:]).all()
 
 
-def test_surface_marks_the_current_hyperparameter_on_its_y_axis():
+def test_the_current_hyperparameter_on_the_surface_y_axis_is_marked_by_a_line():
+    # Drawn over the map in the browser (views/level_line.py, tested in
+    # test_explore_browser.py); here: its value and label come from the live values.
     from lossviz.views.explore import _hline
 
     spec = REGISTRY["huber"]
     assert spec.surface.y_param == "delta"
-    line = _hline(spec, {"delta": 0.7})
-    assert line == (0.7, "current δ = 0.70")
-    x = np.linspace(-1, 1, 5)
-    fig = figures.surface_figure(x, x, np.zeros((5, 5)), x_label="r", y_label="δ", hline=line)
-    assert fig.layout.shapes[0].y0 == 0.7
-    assert fig.layout.annotations[0].text == "current δ = 0.70"
+    assert _hline(spec, {"delta": 0.7}) == (0.7, "current δ = 0.70")
     assert _hline(REGISTRY["mse"], {}) is None

@@ -234,7 +234,10 @@ def _settle(page, frames: _Frames, *, first: bool = False) -> tuple[float, bool,
         page.wait_for_timeout(30)  # lets Playwright deliver the CDP events meanwhile
         snap = page.evaluate(_SNAPSHOT)
         elapsed = time.monotonic() - start
-        ran = any(s == "running" for _, s in snap["states"])
+        # A rerun shows as the "running" state, or, when the browser is busy and React
+        # renders the script's start and end in one commit (the attribute then never
+        # changes), as the server's messages arriving after the press.
+        ran = any(s == "running" for _, s in snap["states"]) or (not first and frames.received > 0)
         idle_at = [t for t, s in snap["states"] if s == "notRunning"]
         events = [t for t, _ in snap["states"]] + snap["plots"] + [snap["key"] or 0.0]
         quiet = (

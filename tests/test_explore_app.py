@@ -148,3 +148,18 @@ def test_no_nan_or_inf_reaches_a_figure_at_any_slider_extreme(key):
                 assert ok.all(), (key, values, mode, name)
         _, _, z = surface_arrays(key, frozen, SURFACE_POINTS)
         assert np.isfinite(z).all(), (key, values)
+
+
+@pytest.mark.parametrize(("key", "name", "value"), [("huber", "delta", 2.0),
+                                                    ("focal", "gamma", 0.5),
+                                                    ("contrastive", "margin", 2.0)])  # fmt: skip
+def test_moving_the_surface_y_parameter_leaves_the_surface_figure_as_it_is(key, name, value):
+    # The surface is over (x, that parameter): its figure must not change, so Streamlit
+    # sends a cache reference and the browser keeps the chart (the line over it moves).
+    at = _app(loss=key)
+    before = [e.proto.spec for e in at.get("plotly_chart")]
+    _slider(at, name, key).set_value(value).run()
+    assert_no_exception(at)
+    after = [e.proto.spec for e in at.get("plotly_chart")]
+    assert before[1] == after[1]  # the surface
+    assert before[0] != after[0]  # the curve follows the parameter

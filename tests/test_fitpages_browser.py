@@ -6,7 +6,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-PAGES = {"imbalance": 5, "preferences": 1}  # url path: plots on the page (one tab open)
+PAGES = {"imbalance": 1, "preferences": 1}  # url path: plots on the page (one tab open)
 
 
 def _trace_x(app_page, plot: int = 0, trace: int = 0):

@@ -15,7 +15,9 @@ from lossviz.fit import fit_logistic
 
 pytestmark = pytest.mark.app
 
-N_CHARTS = 5  # scatter, histograms, three landscape slices
+# Lazy tabs, one open at a time: the scatter with the boundaries, the histograms, or the
+# three landscape slices.
+CHARTS = {"boundaries": 1, "probabilities": 1, "objective": 3}
 
 
 def _app(**query) -> AppTest:
@@ -24,7 +26,7 @@ def _app(**query) -> AppTest:
 
 def _ok(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
-    assert len(at.get("plotly_chart")) == N_CHARTS
+    assert len(at.get("plotly_chart")) == CHARTS[at.query_params["view"]]
 
 
 def _figure(at: AppTest, index: int = 0) -> dict:
@@ -66,8 +68,9 @@ def test_each_ratio_renders_and_states_the_number_of_positives(ratio):
         {"ratio": "500", "alpha_on": "0", "gamma": "5.0", "sep": "5.0", "hist_x": "logit"},
     ],
 )  # fmt: skip
-def test_controls_at_their_extremes_render_without_error(query):
-    at = _app(**query)
+@pytest.mark.parametrize("view", list(CHARTS))
+def test_controls_at_their_extremes_render_without_error(query, view):
+    at = _app(**query, view=view)
     _ok(at)
     assert not at.warning, [w.value for w in at.warning]
     for name in ("n", "sep", "gamma"):
@@ -152,6 +155,7 @@ def test_focal_point_sizes_are_the_focal_weights():
         ({"n": "1e9", "gamma": "inf", "hist_x": "zz"}, ["n", "gamma", "hist_x"]),
         ({"bal_auto": "maybe", "alpha_on": "<b>x</b>"}, ["bal_auto", "alpha_on"]),
         ({"seed": "", "alpha": "2"}, ["seed", "alpha"]),
+        ({"view": "all"}, ["view"]),
     ],
 )
 def test_garbage_in_the_url_warns_by_name_and_falls_back(query, names):
@@ -170,3 +174,14 @@ def test_slice_grid_adapts_to_n_within_bounds():
     assert slice_grid(200) == 61
     assert slice_grid(20000) == 25
     assert all(25 <= slice_grid(n) <= 61 for n in range(200, 20001, 200))
+
+
+def test_the_other_views_open_from_the_url():
+    at = _app(view="probabilities")
+    _ok(at)
+    names = set(_trace_names(at))
+    assert {"negatives (y = 0)", "positives (y = 1)"} <= names
+    at = _app(view="objective")
+    _ok(at)
+    titles = [_figure(at, i)["layout"]["title"]["text"] for i in range(3)]
+    assert titles[0].startswith("BCE · b = ") and titles[2].startswith("focal γ = 2.0")

@@ -25,13 +25,22 @@ PAGES = [
     "/?loss=triplet",
     "/?loss=bradley_terry",
     "/compare",
-    "/compare?3d=1",
+    "/compare?view=ratio",
+    "/compare?view=panels",
+    "/compare?view=surfaces",
+    "/compare?view=surfaces&3d=1",
     "/outliers",
     "/outliers?3d=1",
     "/imbalance",
+    "/imbalance?view=probabilities",
+    "/imbalance?view=objective",
     "/preferences",
+    "/preferences?view=loss",
+    "/preferences?view=sweep",
     "/kl-fit",
     "/metric",
+    "/metric?view=distances&loss=triplet",
+    "/metric?view=training",
 ]
 
 _MARGINS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map((gd, i) => {

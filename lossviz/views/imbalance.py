@@ -265,8 +265,39 @@ def render() -> None:
             "model just predicts one class everywhere."
         )
 
-    # --- scatter and boundaries ---------------------------------------------------------
-    st.subheader("Decision boundaries")
+    # --- metrics ------------------------------------------------------------------------
+    st.subheader("Per-class metrics")
+    st.markdown(_metrics_table(models, names))
+    st.caption(
+        "On the training data; an example is predicted positive when p ≥ the threshold. "
+        "⁺ = the rare positive class, ⁻ = the negatives. Balanced accuracy is the mean of the "
+        "two recalls. — = undefined (0/0): no example was predicted in that class. "
+        "t* is the threshold that maximises F1⁺: moving the threshold can do much of what "
+        "re-weighting the loss does."
+    )
+
+    # One view at a time (lazy tabs): a slider move refits the three models and redraws
+    # the open view only; the three exact landscape slices run only while theirs is open.
+    view = state.tabs(
+        "view",
+        [
+            ("boundaries", "Decision boundaries"),
+            ("probabilities", "Predicted probability per class"),
+            ("objective", "The objective over (w₁, w₂)"),
+        ],
+        default="boundaries",
+    )
+    with state.tab_container(view):
+        if view == "boundaries":
+            _boundaries_view(v, key, d, models, names, n_pos, n_neg)
+        elif view == "probabilities":
+            _histograms_view(v, d, models, short)
+        else:
+            _slices_view(key, d, models, params, short)
+    state.sync_url()
+
+
+def _boundaries_view(v: dict, key: DataKey, d, models, names, n_pos: int, n_neg: int) -> None:
     idx = shown_indices(key)
     focal_w = metrics.focal_weight(d.labels, models["focal"].logits, gamma=v["gamma"])
     panels = [
@@ -317,19 +348,8 @@ def render() -> None:
             "own it pushes the boundary towards the positives; compare α = 0.75 or α off."
         )
 
-    # --- metrics ------------------------------------------------------------------------
-    st.subheader("Per-class metrics")
-    st.markdown(_metrics_table(models, names))
-    st.caption(
-        "On the training data; an example is predicted positive when p ≥ the threshold. "
-        "⁺ = the rare positive class, ⁻ = the negatives. Balanced accuracy is the mean of the "
-        "two recalls. — = undefined (0/0): no example was predicted in that class. "
-        "t* is the threshold that maximises F1⁺: moving the threshold can do much of what "
-        "re-weighting the loss does."
-    )
 
-    # --- histograms ---------------------------------------------------------------------
-    st.subheader("Predicted probability per class")
+def _histograms_view(v: dict, d, models, short) -> None:
     hist_x = v["hist_x"]
     hist_panels = []
     for k in MODELS:
@@ -353,8 +373,8 @@ def render() -> None:
         "is no longer calibrated, and its p is not the frequency of positives."
     )
 
-    # --- landscape slices ---------------------------------------------------------------
-    st.subheader("The objective over (w₁, w₂) at each model's optimal bias")
+
+def _slices_view(key: DataKey, d, models, params, short) -> None:
     window = slice_window(models)
     grid = slice_grid(d.labels.size)
     cols = st.columns(3, gap="small")
@@ -384,4 +404,3 @@ def render() -> None:
         "basin keeps its detail (hover shows the true value). The focal objective is much "
         "flatter: most examples are easy and contribute almost nothing."
     )
-    state.sync_url()

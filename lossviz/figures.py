@@ -36,6 +36,8 @@ FONT = {"size": 14}
 # for at most l = 85, b = 67 on any page), and for a colour bar right of the plot.
 MARGIN = {"l": 85, "r": 20, "t": 90, "b": 70}
 COLOUR_BAR_MARGIN = 135
+GRID_COLOUR = "rgba(128,128,128,0.25)"
+_GRID = {"gridcolor": GRID_COLOUR, "zerolinecolor": GRID_COLOUR}  # every cartesian axis
 
 
 def f32(a) -> np.ndarray:
@@ -68,9 +70,8 @@ def base_layout(fig: go.Figure, *, height: int = 460, uirevision: str | None = N
         hovermode="x unified",
         uirevision=uirevision,
     )
-    grid = "rgba(128,128,128,0.25)"
-    fig.update_xaxes(gridcolor=grid, zerolinecolor=grid)
-    fig.update_yaxes(gridcolor=grid, zerolinecolor=grid)
+    fig.update_xaxes(_GRID)
+    fig.update_yaxes(_GRID)
     return fig
 
 
@@ -139,9 +140,6 @@ def _axis_values(x: np.ndarray) -> dict:
         if np.allclose(d, d[0], rtol=1e-9, atol=0.0):
             return {"x0": float(x[0]), "dx": float(d[0])}
     return {"x": f32(x)}
-
-
-_GRID = {"gridcolor": "rgba(128,128,128,0.25)", "zerolinecolor": "rgba(128,128,128,0.25)"}
 
 
 def _stacked_rows(heights: Sequence[float], gap: float, x_title: str) -> dict:
@@ -286,18 +284,17 @@ def curve_figure(
                 "font": {"size": 12},
             }
         )
-    grid = {"gridcolor": "rgba(128,128,128,0.25)", "zerolinecolor": "rgba(128,128,128,0.25)"}
     layout = {
         "xaxis": {
-            **grid,
+            **_GRID,
             "anchor": "y",
             "matches": "x2",
             "showticklabels": False,
             "domain": [0.0, 1.0],
         },
-        "xaxis2": {**grid, "anchor": "y2", "title": {"text": x_label}, "domain": [0.0, 1.0]},
-        "yaxis": {**grid, "anchor": "x", "domain": [0.43, 1.0], "title": {"text": loss_label}},
-        "yaxis2": {**grid, "anchor": "x2", "domain": [0.0, 0.35], "title": {"text": grad_label}},
+        "xaxis2": {**_GRID, "anchor": "y2", "title": {"text": x_label}, "domain": [0.0, 1.0]},
+        "yaxis": {**_GRID, "anchor": "x", "domain": [0.43, 1.0], "title": {"text": loss_label}},
+        "yaxis2": {**_GRID, "anchor": "x2", "domain": [0.0, 0.35], "title": {"text": grad_label}},
         "shapes": shapes,
         "annotations": annotations,
     }
@@ -809,7 +806,6 @@ def descent_gap_figure(
 # Entries are told apart by colour *and* dash, so two entries that coincide (focal γ = 0
 # and cross-entropy; Bradley–Terry m = 0 and BCE on Δr) stay visible on top of each other.
 COMPARE_DASHES = ("solid", "dash", "dot", "dashdot")
-_COMPARE_GRID = "rgba(128,128,128,0.25)"
 _COMPARE_VLINE = {"color": MARKER_COLOUR, "dash": "dot", "width": 1.5}
 # Margins that already hold what Streamlit's theme (axes with automargin) pushes them to:
 # tick labels and axis titles, the colour bar. Plotly draws a new figure a second time
@@ -837,7 +833,7 @@ def compare_x(x: np.ndarray) -> dict:
 
 
 def _compare_axis(**props) -> dict:
-    return {"gridcolor": _COMPARE_GRID, "zerolinecolor": _COMPARE_GRID, **props}
+    return {**_GRID, **props}
 
 
 def _vline(mx: float, xref: str = "x", yref: str = "y") -> dict:

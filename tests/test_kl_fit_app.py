@@ -142,3 +142,69 @@ def test_grid_local_minima_finds_interior_minima_best_first():
     assert kl_fit.grid_local_minima(z) == [(4, 8), (4, 2)]
     z[4, 8] = np.inf
     assert (4, 8) not in kl_fit.grid_local_minima(z)
+
+
+@pytest.mark.parametrize(
+    ("sep", "w"), [(6.0, 0.4), (8.0, 0.5), (8.0, 0.2), (3.0, 0.75), (5.0, 0.1), (0.0, 0.5)]
+)
+def test_forward_fit_shows_the_moments_of_p(sep, w):
+    # Minimising KL(P‖Q) over Gaussians Q is moment matching: μ = E_P[x], σ² = Var_P.
+    # For P = w·N(−s/2, 1) + (1 − w)·N(s/2, 1) by hand: E_P[x] = (1 − 2w)·s/2 and
+    # Var_P = 1 + E[(±s/2)²] − E_P[x]² = 1 + s²/4 − (1 − 2w)²s²/4 = 1 + s²·w(1 − w).
+    # (6, 0.4): μ = 0.6, σ = √9.64 = 3.1048; (8, 0.5): μ = 0, σ = √17 = 4.1231.
+    mean = (1 - 2 * w) * sep / 2
+    std = math.sqrt(1 + sep**2 * w * (1 - w))
+    shown = f"μ = {mean + 0.0:.2f}, σ = {std:.2f}"
+    at = _app(sep=f"{sep:.1f}", w=f"{w:.2f}")
+    _no_exception(at)
+    forward = next(m for m in at.metric if m.label == "Forward fit: KL(P‖Q)")
+    assert forward.proto.delta == shown
+    legend = [t["name"] for t in _traces(at, 0)]
+    assert f"forward fit, min KL(P‖Q): Q = N({mean + 0.0:.2f}, {std:.2f}²)" in legend
+    star = next(
+        t for t in _traces(at, 1) if t.get("marker", {}).get("symbol") == "star"
+    )  # the forward panel's ★
+    assert star["name"] == f"forward optimum ({shown})"
+
+
+def _decode(a) -> np.ndarray:
+    """A plotly array as sent to the browser: a list, or a base64 typed array."""
+    if isinstance(a, dict):
+        import base64
+
+        return np.frombuffer(base64.b64decode(a["bdata"]), dtype=a["dtype"]).astype(float)
+    return np.asarray(a, dtype=float)
+
+
+def _continuous_kl(mu: float, sigma: float, sep: float, w: float, direction: str) -> float:
+    """KL between N(μ, σ²) and P = w·N(−s/2, 1) + (1 − w)·N(s/2, 1) as an integral: a
+    Riemann sum in log space over ±100 with dx = 0.01, independent of the page's grid."""
+    x = np.linspace(-100.0, 100.0, 20_001)
+
+    def log_normal(m: float, s: float) -> np.ndarray:
+        return -0.5 * ((x - m) / s) ** 2 - math.log(s * math.sqrt(2 * math.pi))
+
+    log_p = np.logaddexp(
+        math.log(w) + log_normal(-sep / 2, 1.0), math.log(1 - w) + log_normal(sep / 2, 1.0)
+    )
+    log_q = log_normal(mu, sigma)
+    a, la, lb = (
+        (np.exp(log_p), log_p, log_q) if direction == "forward" else (np.exp(log_q), log_q, log_p)
+    )
+    return float(np.sum(a * (la - lb)) * 0.01)
+
+
+@pytest.mark.parametrize(("sep", "w"), [(6.0, 0.4), (8.0, 0.5)])
+def test_landscapes_are_the_kl_of_the_gaussian_everywhere_drawn(sep, w):
+    # The hover shows 4 significant digits of each cell; a wide Q must not be cut off at
+    # the grid's edge (on ±10, KL(Q‖P) at μ = 0, σ = 5 read 2.08 nats instead of 3.61).
+    at = _app(sep=f"{sep:.1f}", w=f"{w:.2f}")
+    _no_exception(at)
+    contours = [t for t in _traces(at, 1) if t["type"] == "contour"]
+    for direction, trace in zip(("forward", "reverse"), contours, strict=True):
+        mu, log_sigma, z = _decode(trace["x"]), _decode(trace["y"]), _decode(trace["z"])
+        z = z.reshape(log_sigma.size, mu.size)
+        for i in np.linspace(0, log_sigma.size - 1, 5).astype(int):
+            for j in np.linspace(0, mu.size - 1, 5).astype(int):
+                ref = _continuous_kl(mu[j], math.exp(log_sigma[i]), sep, w, direction)
+                assert z[i, j] == pytest.approx(ref, rel=1e-4), (direction, mu[j], log_sigma[i])

@@ -25,11 +25,23 @@ from lossviz.fit import fit_gaussian_kl
 from lossviz.landscape import kl_landscape
 from lossviz.views.controls import UrlState, fmt
 
-GRID = np.linspace(-10.0, 10.0, 321)  # the support of P and Q: dx = 0.0625
+#: The support of P and Q, dx = 0.125. Q is normalised over these points, so the grid
+#: must hold Q's tails or the fit is no longer the fit of a Gaussian: on ±10 the forward
+#: fit at s = 6, w = 0.4 came out σ = 3.13, not P's 3.10. On ±30 every forward fit the
+#: sliders reach (|μ| ≤ 4, σ ≤ √17 = 4.12) has under 4e-13 of its mass outside, so it
+#: equals moment matching to round-off; and P never underflows (its farthest point is 34
+#: from a mode: e^(−34²/2) ≈ 1e-251 is still a normal float). dx = 0.125 is at most half
+#: of every σ used (the landscapes reach σ = 0.25), so a Gaussian's sum over the grid
+#: equals its integral to e^(−2π²(σ/dx)²) ≤ e^(−79) (Poisson summation).
+GRID = np.linspace(-30.0, 30.0, 481)
 DX = float(GRID[1] - GRID[0])
 COMPONENT_SIGMA = 1.0
+#: The plot of the fits shows x within this many σ of every drawn component's mean.
+SHOWN_SIGMAS = 3.5
 MU_AXIS = np.linspace(-6.0, 6.0, 97)
-LOG_SIGMA_AXIS = np.linspace(math.log(0.25), math.log(6.0), 73)
+#: σ up to 5: the widest Q drawn, N(±6, 5²), has < 1e-6 of its mass beyond ±30, so every
+#: landscape value is the KL of that Gaussian to better than the 4 digits hover shows.
+LOG_SIGMA_AXIS = np.linspace(math.log(0.25), math.log(5.0), 73)
 SEP = {"min_value": 0.0, "max_value": 8.0, "default": 6.0, "step": 0.1}
 WEIGHT = {"min_value": 0.0, "max_value": 1.0, "default": 0.4, "step": 0.05}
 DIRECTION_TITLES = {"forward": "KL(P‖Q), forward", "reverse": "KL(Q‖P), reverse"}
@@ -95,6 +107,18 @@ def refine(p: np.ndarray, mu: float, log_sigma: float, direction: str, rounds: i
         mu, log_sigma, best = float(m[k]), float(s[j]), float(z[j, k])
         hm, hs = hm / 5, hs / 5
     return Optimum(mu, math.exp(log_sigma), best)
+
+
+def shown(sep: float, weight: float, qs: list[Optimum]) -> np.ndarray:
+    """The grid points the plot of the fits shows: a symmetric window, in whole units, that
+    holds ``SHOWN_SIGMAS`` σ around every drawn Gaussian (P's components and each Q)."""
+    parts = [(o.mu, o.sigma) for o in qs]
+    if weight > 0:
+        parts.append((-sep / 2, COMPONENT_SIGMA))
+    if weight < 1:
+        parts.append((sep / 2, COMPONENT_SIGMA))
+    half = max(abs(m) + SHOWN_SIGMAS * s for m, s in parts)
+    return np.abs(GRID) <= min(math.ceil(half), float(GRID[-1]))
 
 
 # --------------------------------------------------------------------------- cached compute
@@ -221,10 +245,11 @@ def render() -> None:
         )
         for o in others
     ]
+    window = shown(sep, weight, [fwd, rev, *others])
     fig = figures.kl_fit_figure(
-        GRID,
-        p / DX,
-        curves,
+        GRID[window],
+        p[window] / DX,
+        [(label, q[window], colour, dash) for label, q, colour, dash in curves],
         p_label=p_label,
         title=f"s = {fmt(sep, 0.1)}, w = {fmt(weight, 0.05)}",
         uirevision="kl_fit.fits",
@@ -253,6 +278,14 @@ def render() -> None:
         f"KL(Q‖P) = **{_nats(rev.kl)}**. Measured the other way round, the forward fit has "
         f"KL(Q‖P) = {_nats(cross_fwd)} and the reverse fit has KL(P‖Q) = "
         f"{_nats(cross_rev)}: each fit is best only in its own direction."
+    )
+    p_mean = float(p @ GRID)
+    p_std = math.sqrt(float(p @ (GRID - p_mean) ** 2))
+    st.caption(
+        f"Over Gaussians Q, minimising KL(P‖Q) is moment matching: P has mean {_num(p_mean)} "
+        f"and standard deviation {_num(p_std)}, and so has the forward fit. Q is normalised "
+        f"over x from {GRID[0]:.0f} to {GRID[-1]:.0f} (the plot shows the middle), wide "
+        "enough that no fit loses mass off the edge."
     )
 
     # --- the landscapes -----------------------------------------------------------------

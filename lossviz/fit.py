@@ -3,7 +3,8 @@ r"""Exact fits and gradient-descent paths on the lossviz data sets.
 * :func:`fit_regression` — the exact minimiser of the mean MSE, MAE or Huber
   loss of a line :math:`\hat y = w x + b`.
 * :func:`gradient_descent` — the path of plain GD, heavy-ball momentum or Adam
-  on the same objective, with divergence detected and reported.
+  on the same objective, with divergence detected and reported;
+  :func:`stable_learning_rate` — where GD and momentum start to diverge on MSE.
 * :func:`fit_logistic` (BCE, focal, class-balanced BCE), :func:`fit_bradley_terry`
   and :func:`fit_gaussian_kl` — damped Newton to a tight first-order condition.
 * :func:`train_embedding` — a linear metric-learning map trained by contrastive
@@ -26,7 +27,7 @@ import numpy as np
 
 from . import _validate as _v
 from . import losses
-from .landscape import _regression_params, _xy
+from .landscape import _regression_params, _vector, _xy
 from .losses.metric import contrastive_terms, triplet_terms
 
 __all__ = [
@@ -42,6 +43,8 @@ __all__ = [
     "fit_logistic",
     "fit_regression",
     "gradient_descent",
+    "mse_curvature",
+    "stable_learning_rate",
     "train_embedding",
 ]
 
@@ -328,6 +331,62 @@ def fit_regression(x: Any, y: Any, loss: str, **params: Any) -> RegressionFit:
         return RegressionFit(w, b, _mean_loss(xv, yv, w, b, loss, kw), its, True)
     w, b, its, ok = _huber_newton(xv, yv, kw["delta"])
     return RegressionFit(w, b, _mean_loss(xv, yv, w, b, loss, kw), its, ok)
+
+
+def mse_curvature(x: Any) -> float:
+    r"""L: the largest curvature of the mean MSE of a line over these x.
+
+    :math:`f(w, b) = \frac1n\sum_i (y_i - w x_i - b)^2` is quadratic, with the same
+    Hessian :math:`H = 2\,\mathrm{mean}(z z^\top)`, :math:`z = (x, 1)`, everywhere and
+    whatever y is. With :math:`a = \overline{x^2}`
+    and :math:`c = \bar x`, its eigenvalues are
+    :math:`(a + 1) \pm \sqrt{(a - 1)^2 + 4c^2}`; L is the larger. Points far out in x
+    (leverage) make a, and so L, large. Huber's Hessian
+    :math:`\frac1n\sum_{|r_i|\le\delta} z_i z_i^\top` is at most H/2.
+
+    Args:
+      x: 1-D finite array, n >= 1.
+
+    Returns:
+      L > 0, in units of loss per (parameter unit)². O(n).
+
+    Example: x = (−1, 1) gives H = 2I, so L = 2.
+    """
+    xv = _vector("x", x)
+    a, c = float(np.mean(xv * xv)), float(np.mean(xv))
+    return (a + 1.0) + math.hypot(a - 1.0, 2.0 * c)
+
+
+def stable_learning_rate(x: Any, optimizer: str = "gd", *, momentum: float = 0.9) -> float:
+    r"""The learning rate beyond which ``optimizer`` diverges on the mean MSE of a line over x.
+
+    On a quadratic with largest curvature L (:func:`mse_curvature`) the error along
+    the top eigenvector is multiplied each step by :math:`1 - \eta L` under gradient
+    descent, so GD converges from every start iff :math:`\eta < 2/L`. Heavy-ball
+    momentum (:func:`gradient_descent`'s ``"momentum"``) multiplies it by the roots of
+    :math:`z^2 - (1 + \mu - \eta L) z + \mu`, inside the unit circle iff
+    :math:`\eta L < 2(1 + \mu)`. For Huber, whose curvature is at most L/2, these
+    bounds doubled still guarantee convergence; MAE and Adam have no such bound (their
+    steps are bounded, they bounce rather than blow up), so only ``"gd"`` and
+    ``"momentum"`` are accepted.
+
+    Args:
+      x: 1-D finite array, n >= 1.
+      optimizer: ``"gd"`` or ``"momentum"``.
+      momentum: μ in [0, 1).
+
+    Returns:
+      :math:`2/L` or :math:`2(1 + μ)/L` (the supremum: η equal to it does not converge).
+
+    Example: x = (−1, 1): L = 2, so GD is stable for η < 1 and momentum 0.9 for η < 1.9.
+    """
+    if optimizer not in ("gd", "momentum"):
+        raise ValueError(
+            f"optimizer must be 'gd' or 'momentum' (Adam has no such bound); got {optimizer!r}"
+        )
+    mu = _v.unit_open("momentum", momentum)
+    lipschitz = mse_curvature(x)
+    return 2.0 / lipschitz if optimizer == "gd" else 2.0 * (1.0 + mu) / lipschitz
 
 
 # --------------------------------------------------------------------------- LAD

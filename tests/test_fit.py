@@ -25,6 +25,8 @@ from lossviz.fit import (
     fit_logistic,
     fit_regression,
     gradient_descent,
+    mse_curvature,
+    stable_learning_rate,
     train_embedding,
 )
 from lossviz.landscape import kl_landscape, regression_landscape
@@ -188,6 +190,47 @@ def test_large_lr_diverges_and_is_reported(lr: float) -> None:
     assert p.w.shape == p.b.shape == p.loss.shape == (p.diverged_at,)
     assert np.all(np.isfinite(p.loss)) and np.all(p.loss <= 1e6 * p.loss[0])
     assert (p.optimizer, p.lr) == ("gd", lr)
+
+
+@pytest.mark.parametrize(
+    ("x", "curvature"),
+    [
+        # H = 2·mean(z zᵀ), z = (x, 1). By hand: x = (−1, 1): mean x² = 1, mean x = 0,
+        # H = 2I, L = 2. x = (0, 2): mean x² = 2, mean x = 1, H = 2·[[2, 1], [1, 1]] with
+        # eigenvalues 2·(3 ± √5)/2, L = 3 + √5. x = (3, 3, 3): H = 2·[[9, 3], [3, 1]],
+        # eigenvalues 0 and 2·10 (z = (3, 1) always), L = 20.
+        ([-1.0, 1.0], 2.0),
+        ([0.0, 2.0], 3.0 + np.sqrt(5.0)),
+        ([3.0, 3.0, 3.0], 20.0),
+    ],
+)
+def test_mse_curvature_by_hand(x, curvature) -> None:
+    assert mse_curvature(x) == pytest.approx(curvature, rel=1e-14)
+    assert stable_learning_rate(x) == pytest.approx(2.0 / curvature, rel=1e-14)
+    assert stable_learning_rate(x, "momentum", momentum=0.5) == pytest.approx(
+        3.0 / curvature, rel=1e-14
+    )
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "momentum"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_mse_diverges_just_above_the_stable_learning_rate(optimizer, kind) -> None:
+    d = regression_data(80, outlier_fraction=0.1, outlier_kind=kind, seed=3)
+    eta = stable_learning_rate(d.x, optimizer)
+    f = fit_regression(d.x, d.y, "mse")
+    below = gradient_descent(d.x, d.y, "mse", optimizer=optimizer, lr=0.98 * eta, steps=3000)
+    above = gradient_descent(d.x, d.y, "mse", optimizer=optimizer, lr=1.02 * eta, steps=3000)
+    assert not below.diverged and below.loss[-1] - f.objective < 1e-9 * f.objective
+    assert above.diverged
+
+
+def test_stable_learning_rate_validation() -> None:
+    with pytest.raises(ValueError, match=r"optimizer must be 'gd' or 'momentum'.*'adam'"):
+        stable_learning_rate([0.0, 1.0], "adam")
+    with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\), got 1.0"):
+        stable_learning_rate([0.0, 1.0], "momentum", momentum=1.0)
+    with pytest.raises(ValueError, match=r"x must be finite, got nan"):
+        mse_curvature([0.0, float("nan")])
 
 
 def test_zero_steps_is_just_the_start() -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lossviz.data import regression_data
 from lossviz.views import outliers
 
 pytestmark = pytest.mark.app
@@ -15,11 +17,11 @@ SCRIPT = "from lossviz.views import outliers; outliers.render()"
 
 MINIMA = {
     "n": "10", "noise": "0.0", "outliers": "0", "magnitude": "0.0", "seed": "0",
-    "delta": "0.1", "lr": "0.001", "steps": "1", "step": "0", "grid": "20",
+    "delta": "0.1", "steps": "1", "step": "0", "grid": "20",
 }  # fmt: skip
 MAXIMA = {
     "n": "1000", "noise": "3.0", "outliers": "50", "magnitude": "30.0", "seed": "99",
-    "delta": "5.0", "lr": "1.000", "steps": "500", "step": "500", "grid": "400",
+    "delta": "5.0", "steps": "500", "step": "500", "grid": "400",
 }  # fmt: skip
 
 
@@ -50,7 +52,10 @@ def test_default_view_loads_and_writes_its_url():
     assert not at.warning
     q = dict(at.query_params)
     assert q["n"] == "100" and q["outliers"] == "10" and q["kind"] == "vertical"
-    assert q["delta"] == "1.0" and q["opt"] == "gd" and q["steps"] == "100" and q["step"] == "100"
+    assert q["delta"] == "1.0" and q["opt"] == "gd" and q["steps"] == "300" and q["step"] == "300"
+    # η starts at 1/L of these data, rounded down to the slider's step 0.001 (its top is 1).
+    lipschitz, _ = _mse_hessian_bound("vertical")
+    assert q["lr"] == f"{np.floor(1000 / lipschitz) / 1000:.3f}"
     assert q["grid"] == "200" and q["3d"] == "0"
     body = text_of(at)
     assert "| MSE |" in body and "| MAE |" in body and "| Huber |" in body
@@ -65,6 +70,23 @@ def test_every_slider_at_its_bounds(bound, kind):
     assert not at.warning, [w.value for w in at.warning]
     for k, v in bound.items():
         assert at.query_params[k] == v, k
+
+
+@pytest.mark.parametrize("bound", [MINIMA, MAXIMA], ids=["min", "max"])
+@pytest.mark.parametrize("kind", ["vertical", "leverage"])
+@pytest.mark.parametrize("opt", ["gd", "adam"])
+@pytest.mark.parametrize("end", ["min", "max"])
+def test_learning_rate_at_the_ends_of_its_range(bound, kind, opt, end):
+    # The η slider's range follows the data (gd, momentum) or is fixed (Adam); both ends
+    # are reachable from a link and draw without an exception or an error box.
+    at = run({**bound, "kind": kind, "opt": opt})
+    slider = next(s for s in at.slider if s.key.endswith(".lr"))
+    value = slider.min if end == "min" else slider.max
+    shown = f"{value:.{outliers.decimals(slider.step)}f}"
+    at = run({**bound, "kind": kind, "opt": opt, "lr": shown})
+    assert_ok(at)
+    assert not at.warning and not at.error
+    assert at.query_params["lr"] == shown
 
 
 @pytest.mark.parametrize(
@@ -139,13 +161,90 @@ def test_a_slider_change_changes_the_fit_and_the_url():
     assert at.query_params["delta"] == "3.0"
 
 
-def test_divergence_is_said_in_words():
-    # Leverage points make MSE's curvature ~27: plain GD with η = 0.1 blows up.
-    at = run({"kind": "leverage", "outliers": "10", "opt": "gd", "lr": "0.100"})
+def _table_fits(at: AppTest) -> dict[str, tuple[float, float]]:
+    """(ŵ, b̂) of each row of the fits table, as shown."""
+    rows = [r for m in at.markdown for r in str(m.value).splitlines() if r.startswith("| ")]
+    out = {}
+    for r in rows:
+        cells = [c.strip() for c in r.strip("|").split("|")]
+        if cells[0] in ("truth", "MSE", "MAE", "Huber"):
+            out[cells[0]] = (float(cells[1]), float(cells[2]))
+    return out
+
+
+def _departure(fit: tuple[float, float], truth: tuple[float, float]) -> float:
+    """Largest vertical distance between a line and the true line over the inliers' x ∈ [−3, 3]."""
+    return max(abs((fit[0] - truth[0]) * x + fit[1] - truth[1]) for x in (-3.0, 3.0))
+
+
+def test_default_view_shows_mse_pulled_away_and_the_robust_fits_on_the_truth():
+    # Issue 11.6: with outliers of random sign the three lines overlapped (slopes 1.476,
+    # 1.476, 1.496). On first load MSE's line must be visibly off: over the inliers' x
+    # range it departs from the truth by more than twice the noise σ (0.5) and by four
+    # times as much as MAE's or Huber's, which stay within the noise.
+    at = run()
     assert_ok(at)
-    errors = [e.value for e in at.error]
-    assert len(errors) == 1
-    assert "Diverged at step" in errors[0] and "learning rate too large" in errors[0]
+    fits = _table_fits(at)
+    truth = fits["truth"]
+    mse = _departure(fits["MSE"], truth)
+    assert mse > 1.0
+    for robust in ("MAE", "Huber"):
+        assert _departure(fits[robust], truth) < 0.5
+        assert mse > 4 * _departure(fits[robust], truth)
+
+
+def _mse_hessian_bound(kind: str) -> tuple[float, float]:
+    """(L, 2/L) for MSE on the page's default data of this kind, by eigvalsh of the Hessian."""
+    d = regression_data(100, noise=0.5, outlier_fraction=0.1, outlier_magnitude=10.0,
+                        outlier_kind=kind, seed=0)  # fmt: skip
+    z = np.stack([d.x, np.ones_like(d.x)])
+    lipschitz = float(np.linalg.eigvalsh(2 * z @ z.T / d.n)[-1])
+    return lipschitz, 2 / lipschitz
+
+
+@pytest.mark.parametrize("kind", ["vertical", "leverage"])
+@pytest.mark.parametrize("opt", ["gd", "momentum", "adam"])
+def test_default_learning_rate_converges_for_every_loss(kind, opt):
+    # Issue 11.6: with leverage points MSE's gradient descent diverged at the default
+    # η = 0.1 and the page showed a red error. The default η now follows the data.
+    at = run({"kind": kind, "opt": opt})
+    assert_ok(at)
+    assert not at.error and not at.warning
+    body = text_of(at)
+    assert "diverged" not in body.lower()
+    status = [c.value for c in at.caption if c.value.startswith("step ")]
+    assert len(status) == 3  # one per landscape: MSE, MAE, Huber
+    for line in status:
+        gap = line.split("f − f* ")[1].split(" ")[1]
+        assert line.split("f − f* ")[1].startswith("≈ 0") or float(gap) < 0.05, line
+
+
+def test_leverage_default_learning_rate_is_one_over_the_curvature():
+    lipschitz, _ = _mse_hessian_bound("leverage")
+    at = run({"kind": "leverage"})
+    lr = float(at.query_params["lr"])
+    step = 1e-4  # the slider's step for these data: its top is 0.2 (≥ 5/L = 0.15)
+    assert lr == pytest.approx(np.floor(1 / lipschitz / step) * step, abs=1e-12)
+    assert 0.5 / lipschitz < lr <= 1 / lipschitz
+
+
+def test_divergence_is_said_in_words_with_the_stable_learning_rate():
+    # η = 0.1 on the leverage data is above MSE's 2/L ≈ 0.06: plain GD blows up. The page
+    # says what diverged, where, and up to which η it would not; no error box.
+    lipschitz, bound = _mse_hessian_bound("leverage")
+    at = run({"kind": "leverage", "outliers": "10", "opt": "gd", "lr": "0.1000"})
+    assert_ok(at)
+    assert not at.error and not at.warning
+    said = [m.value for m in at.markdown if "diverged" in str(m.value)]
+    assert len(said) == 1, said
+    text = said[0]
+    assert "MSE" in text and "diverged at step" in text
+    assert f"2/L = {bound:.3g}" in text and f"L = {lipschitz:.3g}" in text
+    # Momentum has its own bound, 2(1 + μ)/L with μ = 0.9.
+    at = run({"kind": "leverage", "opt": "momentum", "lr": "0.2000"})
+    assert_ok(at)
+    said = [m.value for m in at.markdown if "diverged" in str(m.value)]
+    assert len(said) == 1 and f"2(1 + μ)/L = {3.8 / lipschitz:.3g}" in said[0]
 
 
 class _Counter:
@@ -185,7 +284,7 @@ def test_caching_recomputes_only_what_a_control_changed(monkeypatch):
     at.toggle(key="outliers.3d").set_value(True).run()
     assert_ok(at)
     assert changed() == {}  # figures only
-    at.slider(key="outliers.lr").set_value(0.2).run()
+    at.slider(key="outliers.upto1.lr").set_value(0.2).run()
     assert changed() == {"gradient_descent": 3}
     base = calls()
     at.slider(key="outliers.grid").set_value(60).run()

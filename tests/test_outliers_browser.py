@@ -35,7 +35,7 @@ def test_outliers_loads_with_plots_and_no_exception(app_page):
     _wait_plots(app_page)
     assert app_page.exceptions().count() == 0
     q = app_page.query()
-    assert q["outliers"] == "10" and q["grid"] == "200" and q["step"] == "100"
+    assert q["outliers"] == "10" and q["grid"] == "200" and q["step"] == "300"
     # The scatter's Huber line is the exact fit of the same seeded data.
     d = regression_data(100, noise=0.5, outlier_fraction=0.1, outlier_magnitude=10.0, seed=0)
     fit = fit_regression(d.x, d.y, "huber", delta=1.0)
@@ -47,6 +47,47 @@ def test_outliers_loads_with_plots_and_no_exception(app_page):
         "() => document.querySelectorAll('.js-plotly-plot')[1]._fullData[0].z.length"
     )
     assert z == 200
+
+
+def _drawn_lines(app_page) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The scatter's lines as the browser drew them, by the first word of their legend."""
+    traces = app_page.page.evaluate(
+        "() => document.querySelectorAll('.js-plotly-plot')[0]._fullData"
+        ".filter(t => t.mode === 'lines').map(t => [t.name, Array.from(t.x), Array.from(t.y)])"
+    )
+    return {name.split(":")[0]: (np.array(x), np.array(y)) for name, x, y in traces}
+
+
+def test_first_load_draws_mse_pulled_away_from_the_robust_lines(app_page):
+    # Issue 11.6: the default view drew three overlapping lines. Over the inliers'
+    # x ∈ [−3, 3] MSE's drawn line must now leave the true line by more than twice the
+    # noise σ = 0.5, and MAE's and Huber's stay within it.
+    app_page.goto("/outliers")
+    _wait_plots(app_page)
+    lines = _drawn_lines(app_page)
+    tx, ty = lines["truth"]
+    slope, intercept = np.polyfit(tx, ty, 1)
+
+    def departure(name: str) -> float:
+        x, y = lines[name]
+        w, b = np.polyfit(x, y, 1)
+        return max(abs((w - slope) * e + b - intercept) for e in (-3.0, 3.0))
+
+    assert departure("MSE") > 1.0
+    assert departure("MAE") < 0.5 and departure("Huber") < 0.5
+
+
+def test_leverage_first_load_has_no_error_box_and_divergence_is_in_words(app_page):
+    app_page.goto("/outliers?kind=leverage")
+    _wait_plots(app_page)
+    main = app_page.page.locator("[data-testid='stMain']")
+    assert app_page.page.locator("[data-testid='stAlert']").count() == 0
+    assert "diverged" not in main.inner_text()
+    app_page.goto("/outliers?kind=leverage&lr=0.1000")
+    _wait_plots(app_page)
+    assert app_page.page.locator("[data-testid='stAlert']").count() == 0
+    assert app_page.exceptions().count() == 0
+    assert "MSE diverged at step" in main.inner_text()
 
 
 def test_a_slider_change_changes_the_plot_and_the_url(app_page):

@@ -21,18 +21,27 @@ import streamlit as st
 
 from lossviz import figures, losses
 from lossviz.data import OUTLIER_KINDS, RegressionData, regression_data
-from lossviz.fit import OPTIMIZERS, DescentPath, fit_regression, gradient_descent
+from lossviz.fit import (
+    OPTIMIZERS,
+    DescentPath,
+    fit_regression,
+    gradient_descent,
+    mse_curvature,
+    stable_learning_rate,
+)
 from lossviz.landscape import regression_landscape
-from lossviz.views.controls import UrlState, fmt
+from lossviz.views.controls import UrlState, decimals, fmt
 
 LOSSES = ("mse", "mae", "huber")
 TITLES = {"mse": "MSE", "mae": "MAE", "huber": "Huber"}
 COLOURS = {"mse": figures.PALETTE[0], "mae": figures.PALETTE[1], "huber": figures.PALETTE[2]}
-OPT_TITLES = {"gd": "gradient descent", "momentum": "momentum (μ = 0.9)", "adam": "Adam"}
-KIND_TITLES = {"vertical": "vertical (y shifted)", "leverage": "leverage (far-right x)"}
+MOMENTUM = 0.9  # heavy-ball μ of every momentum run (and of its stability bound)
+OPT_TITLES = {"gd": "gradient descent", "momentum": f"momentum (μ = {MOMENTUM})", "adam": "Adam"}
+KIND_TITLES = {"vertical": "vertical (y shifted up)", "leverage": "leverage (far-right x)"}
 #: Every optimiser starts here, away from all optima, so the paths have somewhere to go.
 START = (-1.0, 3.0)
 GRID_DEFAULT = 200  # DESIGN.md: surfaces default to ≤ 200×200, float32 to the browser
+STEPS_DEFAULT = 300  # enough for GD at η = 1/L to reach every optimum on the default data
 WINDOW_SNAP = 0.25  # landscape window edges are multiples of this (stable under small moves)
 
 DataKey = tuple[int, float, int, float, str, int]  # n, noise, outliers %, magnitude, kind, seed
@@ -135,10 +144,57 @@ def make_paths(
             lr=lr,
             steps=steps,
             start=START,
+            momentum=MOMENTUM,
             **_kw(loss, delta),
         )
         for loss in LOSSES
     }
+
+
+@dataclass(frozen=True)
+class LrRange:
+    """The learning-rate slider: its range, step and default for the data and optimiser."""
+
+    min_value: float
+    max_value: float
+    default: float
+    step: float
+    scope: str  # the slider's key changes with its range (a kept value could fall outside)
+
+
+#: Adam moves each of w, b by about η per step whatever the curvature: a fixed range.
+ADAM_LR = LrRange(0.001, 1.0, 0.1, 0.001, "adam")
+
+
+def _nice_ceil(v: float) -> float:
+    """The smallest 1, 2 or 5 × 10^k that is >= v > 0."""
+    e = math.floor(math.log10(v))
+    for m in (1, 2, 5, 10):
+        top = round(m * 10.0**e, 12 - e)
+        if top >= v * (1 - 1e-12):
+            return top
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def lr_range(key: DataKey, optimizer: str) -> LrRange:
+    """The η slider for these data: gradient descent and momentum follow MSE's curvature.
+
+    GD diverges on MSE beyond 2/L, momentum beyond 2(1 + μ)/L, with L the largest
+    curvature of MSE's mean loss (:func:`lossviz.fit.mse_curvature`), which leverage
+    points make large (L ≈ 6.9 for the default vertical data, 33 with leverage). The
+    slider runs up to 5/L rounded up to 1, 2 or 5 × 10^k (past both bounds and past
+    Huber's safe 4/L), in steps of a thousandth of that decade, and starts at 1/L
+    rounded down to a step: the textbook step for an L-smooth loss, at which every path
+    of the default data reaches its optimum. Adam gets :data:`ADAM_LR`.
+    """
+    if optimizer == "adam":
+        return ADAM_LR
+    lipschitz = mse_curvature(make_data(key).x)
+    top = _nice_ceil(5.0 / lipschitz)
+    step = 10.0 ** (math.floor(math.log10(top)) - 3)
+    nd = decimals(step)
+    default = max(step, round(math.floor(1.0 / lipschitz / step + 1e-9) * step, nd))
+    return LrRange(step, top, default, step, f"upto{top:g}")
 
 
 def influence(d: RegressionData, fit: Fit, loss: str, delta: float) -> np.ndarray:
@@ -173,8 +229,9 @@ def _controls(state: UrlState) -> dict:
     v["kind"] = state.select(
         "kind", "outlier kind", OUTLIER_KINDS, default="vertical", format_func=KIND_TITLES.get,
         radio=True,
-        help="Vertical: y shifted by ±M. Leverage: x moved far right and y placed below the "
-        "line there; such points tilt every convex M-estimator, Huber and MAE included.",
+        help="Vertical: y shifted up by M·u, u ∈ [0.5, 1.5]: they raise the mean, not the "
+        "median. Leverage: x moved far right and y placed below the line there; such points "
+        "tilt every convex M-estimator, Huber and MAE included.",
     )  # fmt: skip
     v["seed"] = state.slider(
         "seed", "seed", min_value=0, max_value=99, default=0, step=1, integer=True,
@@ -195,12 +252,20 @@ def _controls(state: UrlState) -> dict:
         "opt", "optimiser", OPTIMIZERS, default="gd", format_func=OPT_TITLES.get,
         help=f"Every run starts at (w, b) = {START}.",
     )  # fmt: skip
+    key: DataKey = (v["n"], v["noise"], v["pct"], v["magnitude"], v["kind"], v["seed"])
+    lr = lr_range(key, v["opt"])
+    v["lr_step"] = lr.step
     v["lr"] = state.slider(
-        "lr", "learning rate η", min_value=0.001, max_value=1.0, default=0.1, step=0.001,
-        help="Too large and plain gradient descent diverges (the page says so).",
+        "lr", "learning rate η", min_value=lr.min_value, max_value=lr.max_value,
+        default=lr.default, step=lr.step, scope=lr.scope,
+        help="Adam moves w and b by about η per step." if v["opt"] == "adam" else
+        "The range follows the data: gradient descent on MSE diverges beyond 2/L and "
+        "momentum beyond 2(1 + μ)/L, where L is the largest curvature of MSE's mean loss "
+        "(large with leverage points). It starts at 1/L; the page says when a path diverges.",
     )  # fmt: skip
     v["steps"] = state.slider(
-        "steps", "steps", min_value=1, max_value=500, default=100, step=1, integer=True,
+        "steps", "steps", min_value=1, max_value=500, default=STEPS_DEFAULT, step=1,
+        integer=True,
     )  # fmt: skip
     sb.markdown("**View**")
     v["grid"] = state.slider(
@@ -310,9 +375,11 @@ def render() -> None:
         integer=True, scope=f"s{steps}", container=st,
         help="Drag to replay the optimiser; the rest of its path is dotted.",
     )  # fmt: skip
+    eta = fmt(lr, v["lr_step"])
     st.caption(
-        f"{OPT_TITLES[opt]}, η = {fmt(lr, 0.001)}, {steps} steps from (w, b) = {START}. "
-        "★ = optimum of that loss, ✕ = true parameters, ● = the iterate at the chosen step."
+        f"{OPT_TITLES[opt]}, η = {eta}, {steps} steps from (w, b) = {START}. "
+        "★ = optimum of that loss, ✕ = true parameters, ● = the iterate at the chosen step. "
+        + _stability_note(d, opt)
     )
     cols = st.columns(3, gap="small")
     for col, loss in zip(cols, LOSSES, strict=True):
@@ -335,7 +402,7 @@ def render() -> None:
                 uirevision=f"outliers.land.{loss}.{'3d' if v['three_d'] else '2d'}",
             )
             st.plotly_chart(fig, key=f"outliers.land.{loss}", config={"displaylogo": False})
-            _path_status(p, f, step, w_axis, b_axis)
+            _path_status(p, f, step, w_axis, b_axis, loss, d, opt, eta)
 
     runs = [(TITLES[k], paths[k].loss, fits[k].objective, COLOURS[k]) for k in LOSSES]
     fig = figures.descent_gap_figure(
@@ -354,12 +421,53 @@ def render() -> None:
     state.sync_url()
 
 
-def _path_status(p: DescentPath, f: Fit, step: int, w: np.ndarray, b: np.ndarray) -> None:
-    if p.diverged:
-        st.error(
-            f"Diverged at step {p.diverged_at}: learning rate too large "
-            f"(η = {fmt(p.lr, 0.001)}). The path is drawn up to step {p.diverged_at - 1}."
+def _stability_note(d: RegressionData, opt: str) -> str:
+    """What bounds η on these data, in numbers (the same ones the η slider is built from)."""
+    if opt == "adam":
+        return "Adam moves w and b by about η per step, whatever the curvature."
+    lipschitz = mse_curvature(d.x)
+    return (
+        f"Here MSE's mean loss has curvature up to L = {lipschitz:.3g}: gradient descent "
+        f"on it is stable for η < 2/L = {stable_learning_rate(d.x, 'gd'):.3g}, momentum for "
+        f"η < 2(1 + μ)/L = {stable_learning_rate(d.x, 'momentum', momentum=MOMENTUM):.3g}; "
+        "the slider starts at 1/L. Huber's curvature is at most L/2, and MAE's bounded "
+        "gradient makes it bounce rather than blow up."
+    )
+
+
+def _divergence(p: DescentPath, loss: str, d: RegressionData, opt: str, eta: str) -> str:
+    """Which run diverged, where, and the largest η that would not have."""
+    k = p.diverged_at
+    drawn = f"The path is drawn up to step {k - 1}."
+    if loss == "mse" and opt in ("gd", "momentum"):
+        lipschitz = mse_curvature(d.x)
+        bound = stable_learning_rate(d.x, opt, momentum=MOMENTUM)
+        formula = "2/L" if opt == "gd" else "2(1 + μ)/L"
+        return (
+            f"**MSE diverged at step {k}**: η = {eta} is above {formula} = {bound:.3g}, the "
+            f"largest stable learning rate of {OPT_TITLES[opt]} on MSE for these data "
+            f"(L = {lipschitz:.3g}, the largest curvature of its mean loss); any η below it "
+            f"converges. {drawn}"
         )
+    return (
+        f"**{TITLES[loss]} diverged at step {k}**: with η = {eta} the loss grew more than a "
+        f"million-fold. {drawn}"
+    )
+
+
+def _path_status(
+    p: DescentPath,
+    f: Fit,
+    step: int,
+    w: np.ndarray,
+    b: np.ndarray,
+    loss: str,
+    d: RegressionData,
+    opt: str,
+    eta: str,
+) -> None:
+    if p.diverged:
+        st.markdown(_divergence(p, loss, d, opt, eta))
     k = min(step, p.w.size - 1)
     outside = (p.w < w[0]) | (p.w > w[-1]) | (p.b < b[0]) | (p.b > b[-1])
     gap = p.loss[k] - f.objective

@@ -25,3 +25,12 @@ def log_softmax(z: np.ndarray) -> np.ndarray:
     """log softmax over the last axis with the max subtracted, so exp never overflows."""
     shifted = z - np.max(z, axis=-1, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+
+
+def hinge_terms(slack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """max(0, s) and its derivative 1[s > 0] (as 1.0/0.0): the one hinge of every margin loss.
+
+    At the kink s = 0 the derivative is 0, the subgradient every hinge here uses
+    (0 lies in the subdifferential [0, 1]).
+    """
+    return np.maximum(0.0, slack), (slack > 0).astype(np.float64)

@@ -2,6 +2,8 @@
 
 Everything is computed from logits in log space, so values and gradients are
 exact and finite for logits anywhere in [-1e4, 1e4] (natural log: nats).
+Hyperparameters are scalars or arrays that broadcast with the inputs (for
+categorical cross-entropy, against the reduced shape).
 """
 
 from __future__ import annotations
@@ -13,29 +15,36 @@ from . import _checks
 from ._stable import log_sigmoid, log_softmax, sigmoid, softplus
 
 
-def _binary_args(labels: ArrayLike, logits: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+def _binary_args(labels: ArrayLike, logits: ArrayLike, *params) -> tuple:
     y = _checks.unit_interval("labels", labels)
     z = _checks.finite("logits", logits)
-    return _checks.broadcast(("labels", y), ("logits", z))
+    return _checks.broadcast(("labels", y), ("logits", z), *params)
 
 
-def _bce(y: np.ndarray, z: np.ndarray) -> np.ndarray:
-    # y·softplus(−z) + (1−y)·softplus(z): each term exact, no log(σ) of a rounded σ,
+def _bce(y: np.ndarray, z: np.ndarray, w=1.0) -> np.ndarray:
+    # w·y·softplus(−z) + (1−y)·softplus(z): each term exact, no log(σ) of a rounded σ,
     # and no 0·inf when a label is exactly 0 or 1 (softplus is finite for finite z).
-    return y * softplus(-z) + (1.0 - y) * softplus(z)
+    # w·y is y exactly for w = 1, so pos_weight = 1 is the unweighted loss bit for bit.
+    return (w * y) * softplus(-z) + (1.0 - y) * softplus(z)
 
 
 @_checks.float64_result
-def binary_cross_entropy(labels: ArrayLike, logits: ArrayLike) -> np.ndarray:
+def binary_cross_entropy(
+    labels: ArrayLike, logits: ArrayLike, *, pos_weight: ArrayLike = 1.0
+) -> np.ndarray:
     r"""Binary cross-entropy from logits, elementwise.
 
     .. math::
-        \ell(y, z) = -\big[y \log\sigma(z) + (1-y)\log(1-\sigma(z))\big]
-                   = y\,\mathrm{softplus}(-z) + (1-y)\,\mathrm{softplus}(z)
+        \ell(y, z) = -\big[w\,y \log\sigma(z) + (1-y)\log(1-\sigma(z))\big]
+                   = w\,y\,\mathrm{softplus}(-z) + (1-y)\,\mathrm{softplus}(z)
+
+    with w = ``pos_weight``, the weight of the positive term, as PyTorch's
+    ``BCEWithLogitsLoss(pos_weight=w)``: w = n_neg/n_pos balances rare positives.
 
     Args:
       labels: targets ``y`` in [0, 1] (soft labels allowed).
       logits: real scores ``z``; ``σ(z)`` is the predicted probability of class 1.
+      pos_weight: w >= 0, a scalar or an array broadcast with the inputs.
 
     Returns:
       float64 array of the broadcast shape, in nats.
@@ -45,72 +54,105 @@ def binary_cross_entropy(labels: ArrayLike, logits: ArrayLike) -> np.ndarray:
     Example:
       >>> round(float(binary_cross_entropy(1.0, 0.0)), 6)  # ln 2
       0.693147
+      >>> round(float(binary_cross_entropy(1.0, 0.0, pos_weight=3.0)), 6)  # 3 ln 2
+      2.079442
     """
-    y, z = _binary_args(labels, logits)
-    return _bce(y, z)
+    w = _checks.nonnegative_param("pos_weight", pos_weight)
+    y, z, w = _binary_args(labels, logits, ("pos_weight", w))
+    return _bce(y, z, w)
 
 
 @_checks.float64_result
-def binary_cross_entropy_grad(labels: ArrayLike, logits: ArrayLike) -> np.ndarray:
-    r""":math:`\partial\ell/\partial z = \sigma(z) - y`.
+def binary_cross_entropy_grad(
+    labels: ArrayLike, logits: ArrayLike, *, pos_weight: ArrayLike = 1.0
+) -> np.ndarray:
+    r""":math:`\partial\ell/\partial z = -w\,y\,\sigma(-z) + (1-y)\,\sigma(z)`.
+
+    For w = 1 it is computed as the familiar ``σ(z) − y``, bit for bit.
 
     Example:
       >>> float(binary_cross_entropy_grad(1.0, 0.0))
       -0.5
     """
-    y, z = _binary_args(labels, logits)
-    return sigmoid(z) - y
+    w = _checks.nonnegative_param("pos_weight", pos_weight)
+    y, z, w = _binary_args(labels, logits, ("pos_weight", w))
+    g = sigmoid(z) - y  # w = 1: the seed's form, bit for bit
+    if isinstance(w, float) and w == 1.0:
+        return g
+    # w ≠ 1: the two terms apart, each with the σ of its own sign (σ(z) − 1 would lose
+    # the digits of a small σ(−z)); elements with w = 1 keep the form above.
+    return np.where(w == 1.0, g, (1.0 - y) * sigmoid(z) - (w * y) * sigmoid(-z))
 
 
-def _class_args(labels: ArrayLike, logits: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+def _class_args(labels: ArrayLike, logits: ArrayLike, label_smoothing) -> tuple:
+    eps = _checks.unit_param("label_smoothing", label_smoothing)
     y = _checks.unit_interval("labels", labels)
     z = _checks.finite("logits", logits)
-    return _checks.with_class_axis(("labels", y), ("logits", z))
+    y, z, eps = _checks.with_class_axis(
+        ("labels", y), ("logits", z), outer=(("label_smoothing", eps),)
+    )
+    # Smoothed targets t = (1 − ε)y + ε/K; for ε = 0 they are y exactly.
+    return (1.0 - eps) * y + eps / z.shape[-1], z
 
 
 @_checks.float64_result
-def categorical_cross_entropy(labels: ArrayLike, logits: ArrayLike) -> np.ndarray:
+def categorical_cross_entropy(
+    labels: ArrayLike, logits: ArrayLike, *, label_smoothing: ArrayLike = 0.0
+) -> np.ndarray:
     r"""Categorical cross-entropy from logits, reduced over the last (class) axis only.
 
     .. math::
-        \ell(y, z) = -\sum_k y_k \log\operatorname{softmax}(z)_k
+        \ell(y, z) = -\sum_k t_k \log\operatorname{softmax}(z)_k, \quad
+        t = (1-\varepsilon)\,y + \varepsilon/K
+
+    ε = ``label_smoothing`` mixes the targets with the uniform distribution over
+    the K classes, as PyTorch's ``CrossEntropyLoss(label_smoothing=ε)``.
 
     Args:
       labels: one-hot or soft targets ``(..., K)`` with entries in [0, 1].
       logits: real scores ``(..., K)``.
+      label_smoothing: ε in [0, 1], a scalar or an array that broadcasts against
+        the reduced shape ``(...)``.
 
     Returns:
       float64 array of shape ``broadcast(labels, logits).shape[:-1]``, in nats.
 
-    Reference: PyTorch ``CrossEntropyLoss`` with probability targets.
+    Reference: PyTorch ``CrossEntropyLoss`` with probability targets; label
+    smoothing: C. Szegedy et al., "Rethinking the Inception Architecture for
+    Computer Vision", CVPR 2016, §7.
 
     Example:
       >>> round(float(categorical_cross_entropy([1, 0, 0], [2.0, 1.0, 0.1])), 6)
       0.41703
     """
-    y, z = _class_args(labels, logits)
-    return -np.sum(y * log_softmax(z), axis=-1)
+    t, z = _class_args(labels, logits, label_smoothing)
+    return -np.sum(t * log_softmax(z), axis=-1)
 
 
 @_checks.float64_result
-def categorical_cross_entropy_grad(labels: ArrayLike, logits: ArrayLike) -> np.ndarray:
-    r""":math:`\partial\ell/\partial z_k = \operatorname{softmax}(z)_k\sum_j y_j - y_k`.
+def categorical_cross_entropy_grad(
+    labels: ArrayLike, logits: ArrayLike, *, label_smoothing: ArrayLike = 0.0
+) -> np.ndarray:
+    r""":math:`\partial\ell/\partial z_k = \operatorname{softmax}(z)_k\sum_j t_j - t_k`.
 
-    For labels that sum to 1 this is the familiar ``softmax(z) − y``.
+    For targets that sum to 1 this is the familiar ``softmax(z) − t``.
 
     Example:
       >>> categorical_cross_entropy_grad([0, 1], [0.0, 0.0]).tolist()
       [0.5, -0.5]
     """
-    y, z = _class_args(labels, logits)
+    t, z = _class_args(labels, logits, label_smoothing)
     p = np.exp(log_softmax(z))
-    return p * np.sum(y, axis=-1, keepdims=True) - y
+    return p * np.sum(t, axis=-1, keepdims=True) - t
 
 
 def _focal_args(labels, logits, gamma, alpha):
     gamma = _checks.nonnegative_param("gamma", gamma)
-    alpha = None if alpha is None else _checks.unit_param("alpha", alpha)
-    y, z = _binary_args(labels, logits)
+    alpha = None if alpha is None else _checks.unit_param("alpha", alpha, or_none=True)
+    if alpha is None:
+        y, z, gamma = _binary_args(labels, logits, ("gamma", gamma))
+    else:
+        y, z, gamma, alpha = _binary_args(labels, logits, ("gamma", gamma), ("alpha", alpha))
     return y, z, gamma, alpha
 
 
@@ -124,13 +166,17 @@ def _log_one_minus_pt(y: np.ndarray, z: np.ndarray) -> np.ndarray:
         return np.logaddexp(np.log(y) + log_sigmoid(-z), np.log1p(-y) + log_sigmoid(z))
 
 
-def _alpha_t(y: np.ndarray, alpha: float | None) -> np.ndarray | float:
+def _alpha_t(y: np.ndarray, alpha) -> np.ndarray | float:
     return 1.0 if alpha is None else alpha * y + (1.0 - alpha) * (1.0 - y)
 
 
 @_checks.float64_result
 def focal(
-    labels: ArrayLike, logits: ArrayLike, *, gamma: float = 2.0, alpha: float | None = 0.25
+    labels: ArrayLike,
+    logits: ArrayLike,
+    *,
+    gamma: ArrayLike = 2.0,
+    alpha: ArrayLike | None = 0.25,
 ) -> np.ndarray:
     r"""Focal loss from logits (torchvision's ``sigmoid_focal_loss``, unreduced).
 
@@ -146,8 +192,8 @@ def focal(
     Args:
       labels: targets ``y`` in [0, 1].
       logits: real scores ``z``.
-      gamma: focusing parameter γ >= 0.
-      alpha: weight of the positive class in [0, 1], or None.
+      gamma: focusing parameter γ >= 0, a scalar or an array broadcast with the inputs.
+      alpha: weight of the positive class in [0, 1] (scalar or array), or None.
 
     Returns:
       float64 array of the broadcast shape, in nats.
@@ -169,7 +215,11 @@ def focal(
 
 @_checks.float64_result
 def focal_grad(
-    labels: ArrayLike, logits: ArrayLike, *, gamma: float = 2.0, alpha: float | None = 0.25
+    labels: ArrayLike,
+    logits: ArrayLike,
+    *,
+    gamma: ArrayLike = 2.0,
+    alpha: ArrayLike | None = 0.25,
 ) -> np.ndarray:
     r"""Gradient of :func:`focal` w.r.t. the logits.
 
@@ -188,10 +238,12 @@ def focal_grad(
     l1m = _log_one_minus_pt(y, z)
     ce = _bce(y, z)
     first = np.exp(gamma * l1m) * (sigmoid(z) - y)
-    if gamma == 0.0:
-        second = 0.0
-    else:
-        # log of γ (1−p_t)^{γ−1} p (1−p); log p + log(1−p) = logσ(z) + logσ(−z).
-        log_mag = np.log(gamma) + (gamma - 1.0) * l1m + log_sigmoid(z) + log_sigmoid(-z)
-        second = (1.0 - 2.0 * y) * np.exp(log_mag) * ce
+    # log of γ (1−p_t)^{γ−1} p (1−p); log p + log(1−p) = logσ(z) + logσ(−z). It is
+    # <= log γ (p(1−p) <= 1 − p_t), so exp never overflows. γ = 0 has no second term:
+    # it is evaluated on the stand-in γ = 1 there (no log 0) and set to 0 exactly, so
+    # γ = 0 is BCE's gradient bit for bit.
+    live = gamma > 0.0
+    g = np.where(live, gamma, 1.0)
+    log_mag = np.log(g) + (g - 1.0) * l1m + log_sigmoid(z) + log_sigmoid(-z)
+    second = np.where(live, (1.0 - 2.0 * y) * np.exp(log_mag) * ce, 0.0)
     return _alpha_t(y, alpha) * (first + second)

@@ -1,4 +1,6 @@
-"""Metric-learning losses on distances: contrastive and triplet (with a margin)."""
+"""Metric-learning losses on distances: contrastive and triplet (with a margin).
+
+Hyperparameters broadcast with the inputs."""
 
 from __future__ import annotations
 
@@ -6,38 +8,37 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _checks
+from ._stable import hinge_terms
 
 
 def _contrastive_args(labels, distance, margin):
     margin = _checks.nonnegative_param("margin", margin)
     y = _checks.unit_interval("labels", labels)
     d = _checks.nonnegative("distance", distance)
-    y, d = _checks.broadcast(("labels", y), ("distance", d))
-    return y, d, margin
+    return _checks.broadcast(("labels", y), ("distance", d), ("margin", margin))
 
 
-def contrastive_terms(y: np.ndarray, d: np.ndarray, m: float) -> tuple[np.ndarray, np.ndarray]:
+def contrastive_terms(y: np.ndarray, d: np.ndarray, m) -> tuple[np.ndarray, np.ndarray]:
     """Contrastive loss and ∂ℓ/∂d for inputs already checked (float64, broadcast, m >= 0).
 
     The one formula behind :func:`contrastive` and :func:`contrastive_grad`; the
     embedding trainer calls it directly on its own arrays once per step, instead of
     paying both functions' validation each step.
     """
-    hinge = np.maximum(0.0, m - d)
+    hinge = hinge_terms(m - d)[0]
     return y * d * d + (1.0 - y) * hinge * hinge, 2.0 * y * d - 2.0 * (1.0 - y) * hinge
 
 
-def triplet_terms(dp: np.ndarray, dn: np.ndarray, m: float) -> tuple[np.ndarray, np.ndarray]:
+def triplet_terms(dp: np.ndarray, dn: np.ndarray, m) -> tuple[np.ndarray, np.ndarray]:
     """Triplet loss and where its hinge is active (1.0 or 0.0), for inputs already checked.
 
     ``(∂ℓ/∂d_pos, ∂ℓ/∂d_neg) = (active, −active)``; see :func:`contrastive_terms`.
     """
-    slack = dp - dn + m
-    return np.maximum(0.0, slack), (slack > 0).astype(np.float64)
+    return hinge_terms(dp - dn + m)
 
 
 @_checks.float64_result
-def contrastive(labels: ArrayLike, distance: ArrayLike, *, margin: float = 1.0) -> np.ndarray:
+def contrastive(labels: ArrayLike, distance: ArrayLike, *, margin: ArrayLike = 1.0) -> np.ndarray:
     r"""Contrastive loss, elementwise: :math:`y\,d^2 + (1-y)\max(0, m-d)^2`.
 
     ``y = 1`` marks a *similar* pair (pulled together), ``y = 0`` a dissimilar one
@@ -48,7 +49,7 @@ def contrastive(labels: ArrayLike, distance: ArrayLike, *, margin: float = 1.0) 
     Args:
       labels: 1 for similar pairs, 0 for dissimilar (values in [0, 1]).
       distance: distances d >= 0 between the two embeddings.
-      margin: m >= 0.
+      margin: m >= 0, a scalar or an array broadcast with the inputs.
 
     Returns:
       float64 array of the broadcast shape.
@@ -64,7 +65,9 @@ def contrastive(labels: ArrayLike, distance: ArrayLike, *, margin: float = 1.0) 
 
 
 @_checks.float64_result
-def contrastive_grad(labels: ArrayLike, distance: ArrayLike, *, margin: float = 1.0) -> np.ndarray:
+def contrastive_grad(
+    labels: ArrayLike, distance: ArrayLike, *, margin: ArrayLike = 1.0
+) -> np.ndarray:
     r""":math:`\partial\ell/\partial d = 2y\,d - 2(1-y)\max(0, m-d)` (continuous, 0 at d = m).
 
     Example:
@@ -78,12 +81,11 @@ def _triplet_args(d_pos, d_neg, margin):
     margin = _checks.nonnegative_param("margin", margin)
     dp = _checks.nonnegative("d_pos", d_pos)
     dn = _checks.nonnegative("d_neg", d_neg)
-    dp, dn = _checks.broadcast(("d_pos", dp), ("d_neg", dn))
-    return dp, dn, margin
+    return _checks.broadcast(("d_pos", dp), ("d_neg", dn), ("margin", margin))
 
 
 @_checks.float64_result
-def triplet(d_pos: ArrayLike, d_neg: ArrayLike, *, margin: float = 1.0) -> np.ndarray:
+def triplet(d_pos: ArrayLike, d_neg: ArrayLike, *, margin: ArrayLike = 1.0) -> np.ndarray:
     r"""Triplet loss, elementwise: :math:`\max(0, d_{pos} - d_{neg} + m)`.
 
     Zero once the negative is at least ``margin`` further from the anchor than
@@ -93,7 +95,7 @@ def triplet(d_pos: ArrayLike, d_neg: ArrayLike, *, margin: float = 1.0) -> np.nd
     Args:
       d_pos: anchor–positive distances >= 0.
       d_neg: anchor–negative distances >= 0.
-      margin: m >= 0.
+      margin: m >= 0, a scalar or an array broadcast with the inputs.
 
     Returns:
       float64 array of the broadcast shape.
@@ -110,7 +112,7 @@ def triplet(d_pos: ArrayLike, d_neg: ArrayLike, *, margin: float = 1.0) -> np.nd
 
 @_checks.float64_result
 def triplet_grad(
-    d_pos: ArrayLike, d_neg: ArrayLike, *, margin: float = 1.0
+    d_pos: ArrayLike, d_neg: ArrayLike, *, margin: ArrayLike = 1.0
 ) -> tuple[np.ndarray, np.ndarray]:
     r"""``(∂ℓ/∂d_pos, ∂ℓ/∂d_neg) = (1, −1)`` where the hinge is active, else (0, 0).
 

@@ -1,4 +1,6 @@
-"""The Bradley–Terry preference loss used to train RLHF reward models."""
+"""The Bradley–Terry preference loss used to train RLHF reward models.
+
+Its margin broadcasts with the inputs."""
 
 from __future__ import annotations
 
@@ -13,13 +15,25 @@ def _bt_args(score_chosen, score_rejected, margin):
     margin = _checks.finite_param("margin", margin)
     rc = _checks.finite("score_chosen", score_chosen)
     rr = _checks.finite("score_rejected", score_rejected)
-    rc, rr = _checks.broadcast(("score_chosen", rc), ("score_rejected", rr))
-    return rc, rr, margin
+    return _checks.broadcast(("score_chosen", rc), ("score_rejected", rr), ("margin", margin))
+
+
+def _neg_log_sigmoid(x: np.ndarray) -> np.ndarray:
+    """−log σ(x), the formula of Bradley–Terry.
+
+    −log σ(x) = softplus(−x), via logaddexp: finite for x up to ±1e4 and beyond.
+    """
+    return softplus(-x)
+
+
+def _neg_log_sigmoid_grad(x: np.ndarray) -> np.ndarray:
+    """d/dx −log σ(x) = −σ(−x)."""
+    return -sigmoid(-x)
 
 
 @_checks.float64_result
 def bradley_terry(
-    score_chosen: ArrayLike, score_rejected: ArrayLike, *, margin: float = 0.0
+    score_chosen: ArrayLike, score_rejected: ArrayLike, *, margin: ArrayLike = 0.0
 ) -> np.ndarray:
     r"""Bradley–Terry loss :math:`-\log\sigma(r_c - r_r - m)`, elementwise.
 
@@ -31,7 +45,7 @@ def bradley_terry(
     Args:
       score_chosen: reward-model scores r_c of the preferred responses.
       score_rejected: scores r_r of the rejected responses.
-      margin: m, any finite number.
+      margin: m, any finite number; a scalar or an array broadcast with the inputs.
 
     Returns:
       float64 array of the broadcast shape, in nats.
@@ -45,13 +59,12 @@ def bradley_terry(
       0.313262
     """
     rc, rr, m = _bt_args(score_chosen, score_rejected, margin)
-    # −log σ(x) = softplus(−x), via logaddexp: finite for scores up to ±1e4 and beyond.
-    return softplus(-(rc - rr - m))
+    return _neg_log_sigmoid(rc - rr - m)
 
 
 @_checks.float64_result
 def bradley_terry_grad(
-    score_chosen: ArrayLike, score_rejected: ArrayLike, *, margin: float = 0.0
+    score_chosen: ArrayLike, score_rejected: ArrayLike, *, margin: ArrayLike = 0.0
 ) -> tuple[np.ndarray, np.ndarray]:
     r"""``(∂ℓ/∂r_c, ∂ℓ/∂r_r) = (−σ(m − Δ), σ(m − Δ))`` with Δ = r_c − r_r.
 
@@ -60,5 +73,5 @@ def bradley_terry_grad(
       [-0.5, 0.5]
     """
     rc, rr, m = _bt_args(score_chosen, score_rejected, margin)
-    s = sigmoid(-(rc - rr - m))
-    return -s, s
+    d = _neg_log_sigmoid_grad(rc - rr - m)
+    return d, -d

@@ -1,7 +1,8 @@
 """Regression losses: MSE, MAE and Huber, with their gradients w.r.t. ``y_pred``.
 
 All functions are elementwise and unreduced: they broadcast ``y_true`` against
-``y_pred`` and return float64 of the broadcast shape; take the mean yourself.
+``y_pred`` *and the hyperparameters* and return float64 of the broadcast shape;
+take the mean yourself.
 """
 
 from __future__ import annotations
@@ -12,15 +13,19 @@ from numpy.typing import ArrayLike
 from . import _checks
 
 
-def _residual(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
+def _residual(y_true: ArrayLike, y_pred: ArrayLike, *params: tuple[str, object]) -> tuple:
+    """``(r, *params)``: r = ŷ − y and the hyperparameters, broadcast together."""
     yt = _checks.as_array("y_true", y_true)
     yp = _checks.as_array("y_pred", y_pred)
-    yt, yp = _checks.broadcast(("y_true", yt), ("y_pred", yp))
+    yt, yp, *ps = _checks.broadcast(("y_true", yt), ("y_pred", yp), *params)
     with np.errstate(invalid="raise"):
         try:
-            return yp - yt
+            return (yp - yt, *ps)
         except FloatingPointError:
             raise ValueError("y_true and y_pred are both infinite with the same sign") from None
+
+
+# --- MSE, MAE ---------------------------------------------------------------------------
 
 
 @_checks.float64_result
@@ -40,7 +45,7 @@ def mse(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
       >>> float(mse(1.0, 3.0))
       4.0
     """
-    r = _residual(y_true, y_pred)
+    (r,) = _residual(y_true, y_pred)
     return r * r
 
 
@@ -52,7 +57,8 @@ def mse_grad(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
       >>> float(mse_grad(1.0, 3.0))
       4.0
     """
-    return 2.0 * _residual(y_true, y_pred)
+    (r,) = _residual(y_true, y_pred)
+    return 2.0 * r
 
 
 @_checks.float64_result
@@ -72,7 +78,8 @@ def mae(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
       >>> float(mae(1.0, -2.0))
       3.0
     """
-    return np.abs(_residual(y_true, y_pred))
+    (r,) = _residual(y_true, y_pred)
+    return np.abs(r)
 
 
 @_checks.float64_result
@@ -83,11 +90,15 @@ def mae_grad(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
       >>> mae_grad([0.0, 0.0, 0.0], [-2.0, 0.0, 5.0]).tolist()
       [-1.0, 0.0, 1.0]
     """
-    return np.sign(_residual(y_true, y_pred))
+    (r,) = _residual(y_true, y_pred)
+    return np.sign(r)
+
+
+# --- Huber, Smooth-L1, pseudo-Huber, log-cosh ------------------------------------------
 
 
 @_checks.float64_result
-def huber(y_true: ArrayLike, y_pred: ArrayLike, *, delta: float = 1.0) -> np.ndarray:
+def huber(y_true: ArrayLike, y_pred: ArrayLike, *, delta: ArrayLike = 1.0) -> np.ndarray:
     r"""Huber loss, quadratic near 0 and linear beyond :math:`\delta`.
 
     .. math::
@@ -101,7 +112,8 @@ def huber(y_true: ArrayLike, y_pred: ArrayLike, *, delta: float = 1.0) -> np.nda
     Args:
       y_true: targets, any shape broadcastable with ``y_pred``.
       y_pred: predictions.
-      delta: the threshold between the quadratic and the linear regime, > 0.
+      delta: the threshold between the quadratic and the linear regime, > 0; a
+        scalar or an array broadcast with the inputs.
 
     Returns:
       float64 array of the broadcast shape.
@@ -114,14 +126,14 @@ def huber(y_true: ArrayLike, y_pred: ArrayLike, *, delta: float = 1.0) -> np.nda
       [0.125, 2.5]
     """
     delta = _checks.positive_param("delta", delta)
-    r = _residual(y_true, y_pred)
+    r, delta = _residual(y_true, y_pred, ("delta", delta))
     a = np.abs(r)
     # Both branches are evaluated on |r| only, so neither can overflow.
     return np.where(a <= delta, 0.5 * r * r, delta * (a - 0.5 * delta))
 
 
 @_checks.float64_result
-def huber_grad(y_true: ArrayLike, y_pred: ArrayLike, *, delta: float = 1.0) -> np.ndarray:
+def huber_grad(y_true: ArrayLike, y_pred: ArrayLike, *, delta: ArrayLike = 1.0) -> np.ndarray:
     r""":math:`\partial\ell/\partial\hat y = \operatorname{clip}(r, -\delta, \delta)`.
 
     Example:
@@ -129,4 +141,5 @@ def huber_grad(y_true: ArrayLike, y_pred: ArrayLike, *, delta: float = 1.0) -> n
       [-1.0, 0.5, 1.0]
     """
     delta = _checks.positive_param("delta", delta)
-    return np.clip(_residual(y_true, y_pred), -delta, delta)
+    r, delta = _residual(y_true, y_pred, ("delta", delta))
+    return np.clip(r, -delta, delta)

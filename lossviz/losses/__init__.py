@@ -1,9 +1,11 @@
-"""The ten seed losses of lossviz and their analytic gradients.
+"""The losses of lossviz (32) and their analytic gradients.
 
-Every function is elementwise (categorical cross-entropy and KL reduce over the
-last axis only), broadcasts its array arguments, returns float64, takes
-hyperparameters keyword-only and leaves reduction to the caller. ``<name>_grad``
-is the gradient w.r.t. the prediction argument(s).
+Every function is elementwise (the losses of the class axis, categorical
+cross-entropy, KL, JS, multiclass hinge, InfoNCE, Dice, Tversky and Jaccard,
+reduce over the last axis only), broadcasts its array arguments *and its
+hyperparameters*, returns float64, takes hyperparameters keyword-only and leaves
+reduction to the caller. ``<name>_grad`` is the gradient w.r.t. the prediction
+argument(s), a tuple where there are several.
 """
 
 from .classification import (
@@ -11,13 +13,72 @@ from .classification import (
     binary_cross_entropy_grad,
     categorical_cross_entropy,
     categorical_cross_entropy_grad,
+    exponential,
+    exponential_grad,
     focal,
     focal_grad,
+    hinge,
+    hinge_grad,
+    modified_huber,
+    modified_huber_grad,
+    multiclass_hinge,
+    multiclass_hinge_grad,
+    squared_hinge,
+    squared_hinge_grad,
 )
-from .divergence import kl_divergence, kl_divergence_grad
-from .metric import contrastive, contrastive_grad, triplet, triplet_grad
-from .preference import bradley_terry, bradley_terry_grad
-from .regression import huber, huber_grad, mae, mae_grad, mse, mse_grad
+from .divergence import js_divergence, js_divergence_grad, kl_divergence, kl_divergence_grad
+from .metric import (
+    contrastive,
+    contrastive_grad,
+    cosine_embedding,
+    cosine_embedding_grad,
+    info_nce,
+    info_nce_grad,
+    triplet,
+    triplet_grad,
+)
+from .overlap import (
+    soft_dice,
+    soft_dice_grad,
+    soft_jaccard,
+    soft_jaccard_grad,
+    tversky,
+    tversky_grad,
+)
+from .preference import (
+    bradley_terry,
+    bradley_terry_grad,
+    dpo,
+    dpo_grad,
+    ipo,
+    ipo_grad,
+    preference_hinge,
+    preference_hinge_grad,
+)
+from .regression import (
+    epsilon_insensitive,
+    epsilon_insensitive_grad,
+    gaussian_nll,
+    gaussian_nll_grad,
+    general_robust,
+    general_robust_grad,
+    huber,
+    huber_grad,
+    log_cosh,
+    log_cosh_grad,
+    mae,
+    mae_grad,
+    mse,
+    mse_grad,
+    poisson_nll,
+    poisson_nll_grad,
+    pseudo_huber,
+    pseudo_huber_grad,
+    quantile,
+    quantile_grad,
+    smooth_l1,
+    smooth_l1_grad,
+)
 
 __all__ = [
     "binary_cross_entropy",
@@ -28,16 +89,60 @@ __all__ = [
     "categorical_cross_entropy_grad",
     "contrastive",
     "contrastive_grad",
+    "cosine_embedding",
+    "cosine_embedding_grad",
+    "dpo",
+    "dpo_grad",
+    "epsilon_insensitive",
+    "epsilon_insensitive_grad",
+    "exponential",
+    "exponential_grad",
     "focal",
     "focal_grad",
+    "gaussian_nll",
+    "gaussian_nll_grad",
+    "general_robust",
+    "general_robust_grad",
+    "hinge",
+    "hinge_grad",
     "huber",
     "huber_grad",
+    "info_nce",
+    "info_nce_grad",
+    "ipo",
+    "ipo_grad",
+    "js_divergence",
+    "js_divergence_grad",
     "kl_divergence",
     "kl_divergence_grad",
+    "log_cosh",
+    "log_cosh_grad",
     "mae",
     "mae_grad",
+    "modified_huber",
+    "modified_huber_grad",
     "mse",
     "mse_grad",
+    "multiclass_hinge",
+    "multiclass_hinge_grad",
+    "poisson_nll",
+    "poisson_nll_grad",
+    "preference_hinge",
+    "preference_hinge_grad",
+    "pseudo_huber",
+    "pseudo_huber_grad",
+    "quantile",
+    "quantile_grad",
+    "smooth_l1",
+    "smooth_l1_grad",
+    "soft_dice",
+    "soft_dice_grad",
+    "soft_jaccard",
+    "soft_jaccard_grad",
+    "squared_hinge",
+    "squared_hinge_grad",
     "triplet",
     "triplet_grad",
+    "tversky",
+    "tversky_grad",
 ]

@@ -1,9 +1,12 @@
-"""Classification losses from logits: binary and categorical cross-entropy, focal loss.
+"""Classification losses from logits and scores.
 
-Everything is computed from logits in log space, so values and gradients are
-exact and finite for logits anywhere in [-1e4, 1e4] (natural log: nats).
-Hyperparameters are scalars or arrays that broadcast with the inputs (for
-categorical cross-entropy, against the reduced shape).
+Binary and categorical cross-entropy and focal loss (probabilistic, from
+logits, in nats), and the margin losses of linear classifiers: hinge, squared
+hinge, modified Huber, exponential (AdaBoost) and the Weston–Watkins multiclass
+hinge. The cross-entropies are computed in log space, so values and gradients
+are exact and finite for logits anywhere in [-1e4, 1e4]. Hyperparameters are
+scalars or arrays that broadcast with the inputs (for the losses reduced over
+the class axis, against the reduced shape).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _checks
-from ._stable import log_sigmoid, log_softmax, sigmoid, softplus
+from ._stable import hinge_terms, log_sigmoid, log_softmax, sigmoid, softplus
 
 
 def _binary_args(labels: ArrayLike, logits: ArrayLike, *params) -> tuple:
@@ -247,3 +250,242 @@ def focal_grad(
     log_mag = np.log(g) + (g - 1.0) * l1m + log_sigmoid(z) + log_sigmoid(-z)
     second = np.where(live, (1.0 - 2.0 * y) * np.exp(log_mag) * ce, 0.0)
     return _alpha_t(y, alpha) * (first + second)
+
+
+# --- margin losses of linear classifiers: labels 0/1, t = 2y − 1 -------------------------
+
+
+def _margin_args(labels: ArrayLike, scores: ArrayLike, *params) -> tuple:
+    y = _checks.binary("labels", labels)
+    z = _checks.finite("scores", scores)
+    y, z, *ps = _checks.broadcast(("labels", y), ("scores", z), *params)
+    return 2.0 * y - 1.0, z, *ps
+
+
+@_checks.float64_result
+def hinge(labels: ArrayLike, scores: ArrayLike, *, margin: ArrayLike = 1.0) -> np.ndarray:
+    r"""Hinge loss of the support-vector machine: :math:`\max(0, m - t z)`, t = 2y − 1.
+
+    Zero once a sample is on the right side with functional margin t·z >= m; it
+    upper-bounds the zero-one loss 1[t·z <= 0] for m = 1.
+
+    Args:
+      labels: class labels, exactly 0 or 1 (t = 2y − 1 = ±1).
+      scores: real scores z (decision values), finite.
+      margin: m >= 0, a scalar or an array broadcast with the inputs.
+
+    Returns:
+      float64 array of the broadcast shape.
+
+    Reference: C. Cortes, V. Vapnik, "Support-Vector Networks", Machine Learning,
+    1995; scikit-learn ``SGDClassifier(loss="hinge")``.
+
+    Example:
+      >>> hinge([1, 1, 0], [2.0, 0.5, 0.5]).tolist()
+      [0.0, 0.5, 1.5]
+    """
+    margin = _checks.nonnegative_param("margin", margin)
+    t, z, m = _margin_args(labels, scores, ("margin", margin))
+    return hinge_terms(m - t * z)[0]
+
+
+@_checks.float64_result
+def hinge_grad(labels: ArrayLike, scores: ArrayLike, *, margin: ArrayLike = 1.0) -> np.ndarray:
+    r""":math:`\partial\ell/\partial z = -t` where t·z < m, else 0.
+
+    At the kink t·z = m the subgradient 0 is used (0 lies in [−1, 0]·t).
+    scikit-learn's ``Hinge.dloss`` takes −t there instead.
+
+    Example:
+      >>> hinge_grad([1, 1, 0], [2.0, 0.5, 0.5]).tolist()
+      [-0.0, -1.0, 1.0]
+    """
+    margin = _checks.nonnegative_param("margin", margin)
+    t, z, m = _margin_args(labels, scores, ("margin", margin))
+    return -t * hinge_terms(m - t * z)[1]
+
+
+@_checks.float64_result
+def squared_hinge(labels: ArrayLike, scores: ArrayLike, *, margin: ArrayLike = 1.0) -> np.ndarray:
+    r"""Squared hinge loss :math:`\max(0, m - t z)^2`, t = 2y − 1: a differentiable hinge.
+
+    Args:
+      labels: class labels, exactly 0 or 1.
+      scores: real scores z, finite.
+      margin: m >= 0, a scalar or an array broadcast with the inputs.
+
+    Returns:
+      float64 array of the broadcast shape.
+
+    Reference: the L2-SVM; scikit-learn ``SGDClassifier(loss="squared_hinge")``;
+    R.-E. Fan et al., "LIBLINEAR", JMLR 2008.
+
+    Example:
+      >>> squared_hinge([1, 0], [0.5, 0.5]).tolist()
+      [0.25, 2.25]
+    """
+    margin = _checks.nonnegative_param("margin", margin)
+    t, z, m = _margin_args(labels, scores, ("margin", margin))
+    h = hinge_terms(m - t * z)[0]
+    return h * h
+
+
+@_checks.float64_result
+def squared_hinge_grad(
+    labels: ArrayLike, scores: ArrayLike, *, margin: ArrayLike = 1.0
+) -> np.ndarray:
+    r""":math:`\partial\ell/\partial z = -2t\max(0, m - t z)` (continuous, 0 at t·z = m).
+
+    Example:
+      >>> squared_hinge_grad([1, 0], [0.5, 0.5]).tolist()
+      [-1.0, 3.0]
+    """
+    margin = _checks.nonnegative_param("margin", margin)
+    t, z, m = _margin_args(labels, scores, ("margin", margin))
+    return -2.0 * t * hinge_terms(m - t * z)[0]
+
+
+@_checks.float64_result
+def modified_huber(labels: ArrayLike, scores: ArrayLike) -> np.ndarray:
+    r"""Modified Huber loss: the squared hinge, made linear below t·z = −1.
+
+    .. math::
+        \ell = \begin{cases} \max(0, 1 - t z)^2 & t z \ge -1 \\ -4 t z & t z < -1 \end{cases}
+
+    Continuous with a continuous gradient at t·z = −1 (both pieces are 4 with
+    slope −4t there), so outliers cost linearly, not quadratically.
+
+    Args:
+      labels: class labels, exactly 0 or 1.
+      scores: real scores z, finite.
+
+    Returns:
+      float64 array of the broadcast shape.
+
+    Reference: T. Zhang, "Solving Large Scale Linear Prediction Problems Using
+    Stochastic Gradient Descent Algorithms", ICML 2004; scikit-learn
+    ``SGDClassifier(loss="modified_huber")``.
+
+    Example:
+      >>> modified_huber([1, 1, 1], [2.0, 0.0, -3.0]).tolist()
+      [0.0, 1.0, 12.0]
+    """
+    t, z = _margin_args(labels, scores)
+    tz = t * z
+    h = hinge_terms(1.0 - tz)[0]
+    return np.where(tz >= -1.0, h * h, -4.0 * tz)
+
+
+@_checks.float64_result
+def modified_huber_grad(labels: ArrayLike, scores: ArrayLike) -> np.ndarray:
+    r""":math:`-2t\max(0, 1 - t z)` for t·z >= −1, else :math:`-4t`.
+
+    Example:
+      >>> modified_huber_grad([1, 1, 1], [2.0, 0.0, -3.0]).tolist()
+      [-0.0, -2.0, -4.0]
+    """
+    t, z = _margin_args(labels, scores)
+    tz = t * z
+    return np.where(tz >= -1.0, -2.0 * t * hinge_terms(1.0 - tz)[0], -4.0 * t)
+
+
+@_checks.float64_result
+def exponential(labels: ArrayLike, scores: ArrayLike) -> np.ndarray:
+    r"""Exponential loss of AdaBoost: :math:`e^{-t z}`, t = 2y − 1.
+
+    It punishes a confident mistake exponentially, hence its sensitivity to label
+    noise. Where −t·z exceeds ≈ 709.78 the value exceeds float64 and is +inf,
+    without a warning (never NaN).
+
+    Args:
+      labels: class labels, exactly 0 or 1.
+      scores: real scores z, finite.
+
+    Returns:
+      float64 array of the broadcast shape, > 0 (or +inf).
+
+    Reference: Y. Freund, R. E. Schapire, "A Decision-Theoretic Generalization of
+    On-Line Learning and an Application to Boosting", 1997; J. Friedman, T. Hastie,
+    R. Tibshirani, "Additive Logistic Regression", Annals of Statistics, 2000.
+
+    Example:
+      >>> round(float(exponential(1, 1.0)), 6)  # e^−1
+      0.367879
+    """
+    t, z = _margin_args(labels, scores)
+    with np.errstate(over="ignore"):  # e^(−tz) = +inf beyond −tz ≈ 709.78: the loss is +inf
+        return np.exp(-t * z)
+
+
+@_checks.float64_result
+def exponential_grad(labels: ArrayLike, scores: ArrayLike) -> np.ndarray:
+    r""":math:`\partial\ell/\partial z = -t\,e^{-t z}` (±inf where e^{−tz} overflows).
+
+    Example:
+      >>> round(float(exponential_grad(0, 0.0)), 6)
+      1.0
+    """
+    t, z = _margin_args(labels, scores)
+    with np.errstate(over="ignore"):
+        return -t * np.exp(-t * z)
+
+
+def _multiclass_args(labels: ArrayLike, scores: ArrayLike, margin) -> tuple:
+    margin = _checks.nonnegative_param("margin", margin)
+    y = _checks.one_hot("labels", labels)
+    s = _checks.finite("scores", scores)
+    y, s, m = _checks.with_class_axis(("labels", y), ("scores", s), outer=(("margin", margin),))
+    # s_c, the labelled class's score: Σ y_k s_k is exact for one-hot y (one product, zeros).
+    s_c = np.sum(y * s, axis=-1, keepdims=True)
+    # Every class k ≠ c: its hinge max(0, m − s_c + s_k); the class c itself is masked out.
+    value, active = hinge_terms(m - s_c + s)
+    return y, (1.0 - y) * value, (1.0 - y) * active
+
+
+@_checks.float64_result
+def multiclass_hinge(
+    labels: ArrayLike, scores: ArrayLike, *, margin: ArrayLike = 1.0
+) -> np.ndarray:
+    r"""Weston–Watkins multiclass hinge loss, reduced over the last (class) axis.
+
+    .. math::
+        \ell(y, s) = \sum_{k \ne c} \max(0, m - s_c + s_k)
+
+    where c is the class marked by the one-hot ``labels``. PyTorch's
+    ``multi_margin_loss`` (p = 1) is this divided by K; Crammer–Singer would take
+    the max over k instead of the sum.
+
+    Args:
+      labels: one-hot labels ``(..., K)``: entries 0 or 1, exactly one 1 per row.
+      scores: real scores ``(..., K)``, finite.
+      margin: m >= 0, a scalar or an array that broadcasts against the reduced
+        shape ``(...)``.
+
+    Returns:
+      float64 array of shape ``broadcast(labels, scores).shape[:-1]``.
+
+    Reference: J. Weston, C. Watkins, "Support Vector Machines for Multi-Class
+    Pattern Recognition", ESANN 1999.
+
+    Example:
+      >>> float(multiclass_hinge([1, 0, 0], [2.0, 1.5, -1.0]))  # max(0, 1 − 0.5) + 0
+      0.5
+    """
+    _, value, _ = _multiclass_args(labels, scores, margin)
+    return np.sum(value, axis=-1)
+
+
+@_checks.float64_result
+def multiclass_hinge_grad(
+    labels: ArrayLike, scores: ArrayLike, *, margin: ArrayLike = 1.0
+) -> np.ndarray:
+    r""":math:`\partial\ell/\partial s_k = a_k` for k ≠ c and :math:`-\sum_{j\ne c} a_j` for c.
+
+    a_k = 1[m − s_c + s_k > 0]; at a kink (= 0) the subgradient 0 is used.
+
+    Example:
+      >>> multiclass_hinge_grad([1, 0, 0], [2.0, 1.5, -1.0]).tolist()
+      [-1.0, 1.0, 0.0]
+    """
+    y, _, active = _multiclass_args(labels, scores, margin)
+    return active - y * np.sum(active, axis=-1, keepdims=True)

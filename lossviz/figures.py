@@ -10,6 +10,7 @@ transparent backgrounds so figures read in Streamlit's light and dark themes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -36,6 +37,7 @@ FONT = {"size": 14}
 # for at most l = 85, b = 67 on any page), and for a colour bar right of the plot.
 MARGIN = {"l": 85, "r": 20, "t": 90, "b": 70}
 COLOUR_BAR_MARGIN = 135
+LEGEND_ROW = 24  # px of one row of a horizontal legend
 GRID_COLOUR = "rgba(128,128,128,0.25)"
 _GRID = {"gridcolor": GRID_COLOUR, "zerolinecolor": GRID_COLOUR}  # every cartesian axis
 
@@ -96,15 +98,26 @@ def _merged(base: dict, extra: dict) -> dict:
     return out
 
 
-def _title(text: str) -> dict:
-    """The figures' title style: left-aligned, at the top, above the legend."""
-    return {"text": text, "x": 0, "y": 0.985, "yanchor": "top", "font": {"size": 15}}
+_TITLE_TOP = 7  # px from the figure's top edge to the title's first line
+_TITLE_LINE = 19  # px per title line at font size 15
+
+
+def _title(text: str, height: int = 460) -> dict:
+    """The figures' title style: left-aligned, at the top, above the legend.
+
+    Plotly anchors a multi-line title ("…<br>…") as if it had one line, so with
+    ``yanchor="top"`` the extra lines push the first one off the top edge: each
+    ``<br>`` moves the anchor down by a line.
+    """
+    lines = text.count("<br>")
+    y = 1.0 - (_TITLE_TOP + _TITLE_LINE * lines) / height
+    return {"text": text, "x": 0, "y": round(y, 4), "yanchor": "top", "font": {"size": 15}}
 
 
 def _figure(data: list[dict], layout: dict, *, title: str | None, height: int, uirevision):
     extra = {"height": height, "uirevision": uirevision, **layout}
     if title:
-        extra["title"] = _title(title)
+        extra["title"] = _title(title, height)
     return go.Figure(data=data, layout=_merged(_shared_layout(), extra))
 
 
@@ -118,7 +131,7 @@ def _finish(
 ) -> go.Figure:
     """Title, the shared look and the hover mode for a figure built with add_trace."""
     if title:
-        fig.update_layout(title=_title(title))
+        fig.update_layout(title=_title(title, height))
     fig = base_layout(fig, height=height, uirevision=uirevision)
     if hovermode:
         fig.update_layout(hovermode=hovermode)
@@ -203,7 +216,9 @@ def curve_figure(
       branches: ``(name, loss, grad)`` per highlighted line, each array shaped like x.
       x_label: the x-axis title.
       markers: ``(x, label)`` of regime changes, drawn as dotted verticals in both rows.
-      background: ``(name, loss, grad)`` lines drawn faintly behind (e.g. a γ family).
+      background: ``(name, loss, grad)`` lines drawn thinner behind (e.g. a γ family),
+        each in its own colour of :data:`FAMILY_COLOURS`, named in the legend and
+        labelled on the curve, so every member can be told apart.
       title: figure title (plain text: plotly cannot render LaTeX in Streamlit).
     """
     x = np.asarray(x, dtype=np.float64)
@@ -211,19 +226,23 @@ def curve_figure(
         _check_1d(x, (f"{name} loss", np.asarray(loss)), (f"{name} gradient", np.asarray(grad)))
     xs = _axis_values(x)
     data: list[dict] = []
-    faint = {"color": "rgba(128,128,128,0.45)", "width": 1.5}
-    for name, loss, grad in background:
+    annotations: list[dict] = []
+    for j, (name, loss, grad) in enumerate(background):
+        thin = {"color": FAMILY_COLOURS[j % len(FAMILY_COLOURS)], "width": 1.5, "dash": "dot"}
         common = {"type": "scatter", "mode": "lines", "name": name, "legendgroup": name, **xs}
-        data.append({**common, "y": f32(loss), "line": faint, "xaxis": "x", "yaxis": "y"})
+        data.append({**common, "y": f32(loss), "line": thin, "xaxis": "x", "yaxis": "y"})
         data.append(
             {
                 **common,
                 "y": f32(grad),
-                "line": faint,
+                "line": thin,
                 "xaxis": "x2",
                 "yaxis": "y2",
                 "showlegend": False,
             }
+        )
+        annotations.append(
+            _family_label(x, np.asarray(loss), name, thin["color"], j, len(background))
         )
     for i, (name, loss, grad) in enumerate(branches):
         colour = PALETTE[i % len(PALETTE)]
@@ -250,12 +269,11 @@ def curve_figure(
             }
         )
     shapes: list[dict] = []
-    annotations: list[dict] = []
     shown = sorted((mx, label) for mx, label in markers if x[0] <= mx <= x[-1])
     span = float(x[-1] - x[0])
-    level = 0
+    ends: list[float] = []  # per stacking level, the x where its last label ends
     line = {"color": MARKER_COLOUR, "dash": "dot", "width": 1.5}
-    for i, (mx, label) in enumerate(shown):
+    for mx, label in shown:
         for xref, yref in (("x", "y domain"), ("x2", "y2 domain")):
             shapes.append(
                 {
@@ -269,8 +287,15 @@ def curve_figure(
                     "line": line,
                 }
             )
-        # Neighbouring labels closer than a fifth of the axis are stacked, not overlapped.
-        level = level + 1 if i and mx - shown[i - 1][0] < 0.2 * span else 0
+        # Inside the top of the loss row, clear of the legend above it, right of its
+        # line (left of it near the right edge); a label that would run into one
+        # before it goes a row lower. Widths are estimated (~6.5 px a character on a
+        # plot ~480 px wide), as the figure is built before the browser lays it out.
+        width = _label_width(label) * span / 480.0
+        left = mx < x[0] + span - width
+        lo, hi = (mx, mx + width) if left else (mx - width, mx)
+        level = next((k for k, end in enumerate(ends) if lo > end), len(ends))
+        ends[level : level + 1] = [hi]
         annotations.append(
             {
                 "x": mx,
@@ -279,8 +304,10 @@ def curve_figure(
                 "yref": "y domain",
                 "text": label,
                 "showarrow": False,
-                "yanchor": "bottom",
-                "yshift": 16 * level,
+                "xanchor": "left" if left else "right",
+                "xshift": 3 if left else -3,
+                "yanchor": "top",
+                "yshift": -16 * level,
                 "font": {"size": 12},
             }
         )
@@ -298,7 +325,39 @@ def curve_figure(
         "shapes": shapes,
         "annotations": annotations,
     }
+    if background:  # the family's legend row goes above the branches' row: room for it
+        layout["margin"] = {**MARGIN, "t": MARGIN["t"] + LEGEND_ROW}
+        height += LEGEND_ROW
     return _figure(data, layout, title=title, height=height, uirevision=uirevision)
+
+
+def _label_width(label: str) -> float:
+    """Estimated width in px of an annotation at font size 12 (tags not counted)."""
+    text = label
+    for tag in ("<sub>", "</sub>", "<sup>", "</sup>"):
+        text = text.replace(tag, "")
+    return 6.5 * len(text) + 8
+
+
+#: Colours of a family's members (the focal γ family), distinct from PALETTE[0:2], which
+#: draw the highlighted branches: Okabe–Ito green, purple, vermillion, sky blue, grey.
+FAMILY_COLOURS = ("#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#999999")
+
+
+def _family_label(x, loss, name, colour, j, n) -> dict:
+    """A family member's name on its curve, at staggered x so the labels do not collide."""
+    i = round((0.06 + 0.5 * (j + 0.5) / max(n, 1)) * (x.size - 1))
+    y = float(loss[i]) if np.isfinite(loss[i]) else 0.0
+    return {
+        "x": float(x[i]),
+        "y": y,
+        "xref": "x",
+        "yref": "y",
+        "text": name,
+        "showarrow": False,
+        "yanchor": "bottom",
+        "font": {"size": 11, "color": colour},
+    }
 
 
 def surface_figure(
@@ -313,6 +372,8 @@ def surface_figure(
     title: str | None = None,
     point: tuple[float, float, str] | None = None,
     zmax: float | None = None,
+    log_colour: bool = False,
+    equal_axes: bool = False,
     height: int = 520,
     uirevision: str | None = None,
 ) -> go.Figure:
@@ -323,6 +384,10 @@ def surface_figure(
       point: optional ``(x, y, label)`` marked on the map (e.g. the current setting).
       zmax: cap of the colour scale (values above are drawn at the top colour,
         and hover still shows the true value).
+      log_colour: draw log₁₀ z (z > 0; other values are gaps), the colour bar
+        labelled in powers of ten, for losses that span orders of magnitude.
+      equal_axes: one unit is as long on y as on x (for two axes of the same
+        quantity, e.g. two residuals), so a round bowl is drawn round.
       uirevision: keeps the user's zoom and 3-D camera across reruns while it stays
         the same (Streamlit issue 8882: the camera resets when the data change).
     """
@@ -331,13 +396,24 @@ def surface_figure(
     z = np.asarray(z, dtype=np.float64)
     if z.shape != (y.size, x.size):
         raise ValueError(f"z must have shape (len(y), len(x)) = {(y.size, x.size)}, got {z.shape}")
+    colorbar: dict = {"title": {"text": z_label, "side": "right"}}
+    if log_colour:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(z > 0, np.log10(np.where(z > 0, z, 1.0)), np.nan)
+        z_label = f"log₁₀ {z_label}"
+        colorbar["title"]["text"] = z_label
     hover = (
         f"{x_label}: %{{x:.3f}}<br>{y_label}: %{{y:.3f}}<br>{z_label}: %{{z:.4g}}<extra></extra>"
     )
     finite = z[np.isfinite(z)]
     cmax = zmax if zmax is not None else (float(finite.max()) if finite.size else 1.0)
     cmin = float(finite.min()) if finite.size else 0.0
-    colorbar = {"title": {"text": z_label, "side": "right"}}
+    if log_colour and finite.size:
+        first, last = math.ceil(cmin), math.floor(cmax)
+        every = max(1, math.ceil((last - first + 1) / 8))  # at most ~8 ticks
+        decades = np.arange(last, first - 1, -every)[::-1]
+        colorbar["tickvals"] = decades.tolist()
+        colorbar["ticktext"] = [_power_of_ten(int(k)) for k in decades]
     # Plain dicts and one go.Figure at the end: ~3× faster than add_trace/update_*.
     if three_d:  # a surface trace takes only explicit coordinates
         axes = {"x": f32(x), "y": f32(y)}
@@ -360,7 +436,7 @@ def surface_figure(
             "camera": {"eye": {"x": 2.0, "y": -2.0, "z": 1.35}},
             "aspectmode": "cube",
         }
-        layout["margin"] = {"l": 0, "r": COLOUR_BAR_MARGIN, "t": 60, "b": 0}
+        layout["margin"] = {"l": 30, "r": COLOUR_BAR_MARGIN, "t": 60, "b": 0}
     else:
         layout["margin"] = {"r": COLOUR_BAR_MARGIN, "b": 75}
         data = [
@@ -403,7 +479,19 @@ def surface_figure(
         # axis mapping a line over the map uses (views.level_line) is known up front.
         layout["xaxis"] = {**_GRID, "title": {"text": x_label}, "range": [x[0], x[-1]]}
         layout["yaxis"] = {**_GRID, "title": {"text": y_label}, "range": [y[0], y[-1]]}
+        if equal_axes:
+            # Shrink the plot area to the aspect of the data, keeping the ranges.
+            layout["xaxis"]["constrain"] = "domain"
+            layout["yaxis"].update(scaleanchor="x", scaleratio=1, constrain="domain")
     return _figure(data, layout, title=title, height=height, uirevision=uirevision)
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _power_of_ten(k: int) -> str:
+    """``10⁻³`` for k = −3: a colour-bar tick of a log scale."""
+    return "1" if k == 0 else ("10" if k == 1 else "10" + str(k).translate(_SUPERSCRIPT))
 
 
 def distributions_figure(

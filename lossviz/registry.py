@@ -30,9 +30,11 @@ from lossviz import losses
 
 __all__ = [
     "KL_GRID",
+    "PROPERTY_ROWS",
     "REGISTRY",
     "Branch",
     "Curve",
+    "Depends",
     "Family",
     "Input",
     "LossSpec",
@@ -91,14 +93,56 @@ class Reference:
 
 
 @dataclass(frozen=True, slots=True)
-class Properties:
-    """Properties of the loss as a function of its prediction argument(s)."""
+class Depends:
+    """A property that holds for some hyperparameter values only.
 
-    convex: bool
-    bounded_gradient: bool
-    robust_to_outliers: bool
-    differentiable_everywhere: bool
+    ``holds(params)`` says whether it holds at those values; ``when`` says in words
+    for which values it does ("γ = 0 only"), so a table can show "no (γ = 0 only)".
+    """
+
+    holds: Callable[[Mapping[str, float | None]], bool]
+    when: str
+
+
+#: The yes/no properties, in the order the tables show them, with their row titles.
+PROPERTY_ROWS: tuple[tuple[str, str], ...] = (
+    ("convex", "convex"),
+    ("bounded_gradient", "bounded gradient"),
+    ("robust_to_outliers", "robust to outliers"),
+    ("differentiable_everywhere", "differentiable everywhere"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Properties:
+    """Properties of the loss as a function of its prediction argument(s).
+
+    Each yes/no property is a bool, or a :class:`Depends` where it holds for some
+    hyperparameter values only; :meth:`at` evaluates them for given values.
+    """
+
+    convex: bool | Depends
+    bounded_gradient: bool | Depends
+    robust_to_outliers: bool | Depends
+    differentiable_everywhere: bool | Depends
     typical_use: str
+
+    def at(self, params: Mapping[str, float | None]) -> dict[str, tuple[bool, str]]:
+        """``{property: (holds at these values, when it holds if that depends on them)}``."""
+        out = {}
+        for name, _ in PROPERTY_ROWS:
+            v = getattr(self, name)
+            out[name] = (bool(v.holds(params)), v.when) if isinstance(v, Depends) else (v, "")
+        return out
+
+    def cells(self, params: Mapping[str, float | None]) -> dict[str, str]:
+        """``{row title: "yes" | "no" | "no (γ = 0 only)"}`` at these values, for tables."""
+        cells = {}
+        for name, title in PROPERTY_ROWS:
+            holds, when = self.at(params)[name]
+            word = "yes" if holds else "no"
+            cells[title] = f"{word} ({when})" if when else word
+        return cells
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # eq on arrays would be ambiguous
@@ -125,6 +169,9 @@ class Curve:
     scene: tuple[Param, ...]
     evaluate: Callable[[np.ndarray, Mapping[str, float]], tuple[Branch, ...]]
     markers: Callable[[Mapping[str, float]], tuple[Marker, ...]]
+    #: What the gradient row plots: the derivative of each branch along x.
+    grad_label: str = "gradient"
+    loss_label: str = "loss"
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +181,21 @@ class Surface:
     x_range: tuple[float, float]
     y_range: tuple[float, float]
     evaluate: Callable[[np.ndarray, np.ndarray, Mapping[str, float]], np.ndarray]
-    #: The hyperparameter on the y axis, if any: the view marks its current value.
+    #: The parameter (hyperparameter or scene slider) on the y axis, if any: the
+    #: surface does not depend on its value, and the view marks its current value.
     y_param: str | None = None
+    #: The parameters the surface reads (None: all but ``y_param``); a view leaves the
+    #: others out of its title and its cache key, so moving them keeps the figure.
+    uses: tuple[str, ...] | None = None
+    z_label: str = "loss"
+    #: Axis titles short enough for a 3-D scene, which clips long ones ("δ", "p_t").
+    x_short: str = ""
+    y_short: str = ""
+    #: Colour by decades (log₁₀ of the loss) where the loss spans orders of magnitude.
+    log_colour: bool = False
+    #: Both axes are the same quantity (two residuals, two distances, two scores):
+    #: draw them to the same scale, so the loss's symmetry shows.
+    equal_axes: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,10 +292,13 @@ def _no_markers(_params: Mapping[str, float]) -> tuple[Marker, ...]:
 
 _R_LABEL = "residual r = ŷ − y"
 _R_RANGE = (-4.0, 4.0)
-# All three regression surfaces use (r, δ), so MSE, MAE and Huber panels share axes
-# and can be compared side by side: Huber moves from MAE-like (small δ) to ½r²
-# (large δ) along the δ axis, while MSE and MAE are visibly constant along it.
+# Huber's surface is over (r, δ): it moves from MAE-like (small δ) to ½r² (large δ)
+# along the δ axis. MSE and MAE have no hyperparameter, so theirs are over two
+# residuals: the mean loss of a prediction with two outputs, where MSE's round
+# bowl and MAE's diamond with its creases at r₁ = 0 and r₂ = 0 show.
 _RD_Y_RANGE = (0.05, 5.0)
+_R1_LABEL = "residual r₁ = ŷ₁ − y₁ (output 1)"
+_R2_LABEL = "residual r₂ = ŷ₂ − y₂ (output 2)"
 
 
 def _regression_curve(key: str) -> Callable:
@@ -255,6 +318,16 @@ def _regression_curve(key: str) -> Callable:
     return evaluate
 
 
+def _two_residuals(key: str) -> Callable:
+    fn = getattr(losses, key)
+
+    def evaluate(r1: np.ndarray, r2: np.ndarray, _params: Mapping[str, float]) -> np.ndarray:
+        # Targets 0, predictions (r₁, r₂): the mean of the two outputs' losses.
+        return 0.5 * (fn(0.0, r1) + fn(0.0, r2))
+
+    return evaluate
+
+
 def _huber_markers(params: Mapping[str, float]) -> tuple[Marker, ...]:
     d = float(params["delta"])
     return (Marker(-d, f"−δ = {_fmt(-d)}"), Marker(d, f"+δ = {_fmt(d)}"))
@@ -264,32 +337,21 @@ def _mae_markers(_params: Mapping[str, float]) -> tuple[Marker, ...]:
     return (Marker(0.0, "subgradient 0 at r = 0"),)
 
 
-def _mse_surface(r: np.ndarray, delta: np.ndarray, _params: Mapping[str, float]) -> np.ndarray:
-    r, _ = np.broadcast_arrays(np.asarray(r, dtype=np.float64), delta)
-    return losses.mse(0.0, r)
-
-
-def _mae_surface(r: np.ndarray, delta: np.ndarray, _params: Mapping[str, float]) -> np.ndarray:
-    r, _ = np.broadcast_arrays(np.asarray(r, dtype=np.float64), delta)
-    return losses.mae(0.0, r)
-
-
 def _huber_surface(r: np.ndarray, delta: np.ndarray, _params: Mapping[str, float]) -> np.ndarray:
-    # delta varies over the grid, and losses.huber takes a scalar delta, so the same
-    # formula is written out here (tests check it against losses.huber row by row).
-    a = np.abs(np.asarray(r, dtype=np.float64))
-    delta = np.asarray(delta, dtype=np.float64)
-    return np.where(a <= delta, 0.5 * a * a, delta * (a - 0.5 * delta))
+    return losses.huber(0.0, r, delta=delta)  # δ broadcasts over the grid like r
 
 
-def _rd_surface(evaluate: Callable, what: str, y_param: str | None = None) -> Surface:
+def _two_residual_surface(key: str) -> Surface:
     return Surface(
-        x_label=_R_LABEL,
-        y_label=what,
+        x_label=_R1_LABEL,
+        y_label=_R2_LABEL,
         x_range=_R_RANGE,
-        y_range=_RD_Y_RANGE,
-        evaluate=evaluate,
-        y_param=y_param,
+        y_range=_R_RANGE,
+        evaluate=_two_residuals(key),
+        z_label="mean loss ½(ℓ(r₁) + ℓ(r₂))",
+        equal_axes=True,
+        x_short="r₁",
+        y_short="r₂",
     )
 
 
@@ -303,20 +365,21 @@ def _half_marker(_params: Mapping[str, float]) -> tuple[Marker, ...]:
     return (Marker(0.0, "z = 0 (p = 0.5)"),)
 
 
-def _bce_curve(x: np.ndarray, _params: Mapping[str, float]) -> tuple[Branch, ...]:
+def _bce_curve(x: np.ndarray, params: Mapping[str, float]) -> tuple[Branch, ...]:
     x = np.asarray(x, dtype=np.float64)
+    w = params.get("pos_weight", 1.0)
     return tuple(
         Branch(
             f"y = {y}",
-            losses.binary_cross_entropy(float(y), x),
-            losses.binary_cross_entropy_grad(float(y), x),
+            losses.binary_cross_entropy(float(y), x, pos_weight=w),
+            losses.binary_cross_entropy_grad(float(y), x, pos_weight=w),
         )
         for y in (1, 0)
     )
 
 
-def _bce_surface(z: np.ndarray, y: np.ndarray, _params: Mapping[str, float]) -> np.ndarray:
-    return losses.binary_cross_entropy(y, z)
+def _bce_surface(z: np.ndarray, y: np.ndarray, params: Mapping[str, float]) -> np.ndarray:
+    return losses.binary_cross_entropy(y, z, pos_weight=params.get("pos_weight", 1.0))
 
 
 def _focal_curve(x: np.ndarray, params: Mapping[str, float]) -> tuple[Branch, ...]:
@@ -328,15 +391,11 @@ def _focal_curve(x: np.ndarray, params: Mapping[str, float]) -> tuple[Branch, ..
     )
 
 
-def _focal_surface(pt: np.ndarray, gamma: np.ndarray, params: Mapping[str, float]) -> np.ndarray:
-    # Label 1, so p_t = p and α_t = α (1 without weighting). gamma varies over the grid
-    # and losses.focal takes a scalar gamma, so the formula is written out (tests check
-    # it against losses.focal); (1 − p)^γ in log space.
+def _focal_surface(pt: np.ndarray, gamma: np.ndarray, _params: Mapping[str, float]) -> np.ndarray:
+    # A positive (y = 1) at p = p_t, so the logit is log(p_t / (1 − p_t)); without α,
+    # which only scales every value by α_t (the surface's `uses` says it reads nothing).
     pt = np.asarray(pt, dtype=np.float64)
-    gamma = np.asarray(gamma, dtype=np.float64)
-    alpha = params["alpha"]
-    alpha_t = 1.0 if alpha is None else float(alpha)
-    return -alpha_t * np.exp(gamma * np.log1p(-pt)) * np.log(pt)
+    return losses.focal(1.0, np.log(pt) - np.log1p(-pt), gamma=gamma, alpha=None)
 
 
 def _cce_logits(z0: np.ndarray, params: Mapping[str, float]) -> np.ndarray:
@@ -357,8 +416,9 @@ def _cce_curve(x: np.ndarray, params: Mapping[str, float]) -> tuple[Branch, ...]
     logits = _cce_logits(x, params)
     labels = np.zeros(logits.shape[-1])
     labels[0] = 1.0
-    loss = losses.categorical_cross_entropy(labels, logits)
-    grad = losses.categorical_cross_entropy_grad(labels, logits)[..., 0]
+    eps = params.get("label_smoothing", 0.0)
+    loss = losses.categorical_cross_entropy(labels, logits, label_smoothing=eps)
+    grad = losses.categorical_cross_entropy_grad(labels, logits, label_smoothing=eps)[..., 0]
     return (Branch("true class 0", loss, grad),)
 
 
@@ -366,13 +426,18 @@ def _cce_markers(params: Mapping[str, float]) -> tuple[Marker, ...]:
     others = _cce_logits(np.zeros(1), params)[0, 1:]
     # p₀ = e^{z₀} / (e^{z₀} + Σ_{k≠0} e^{z_k}) = ½  ⇔  z₀ = log Σ_{k≠0} e^{z_k}.
     tie = float(_logsumexp(others))
-    return (Marker(tie, f"p₀ = ½ at z₀ = log Σ_{{k≥1}} exp(z_k) = {_fmt(tie)}"),)
+    return (Marker(tie, f"p₀ = ½ at z₀ = ln Σ<sub>k≥1</sub> exp(z<sub>k</sub>) = {_fmt(tie)}"),)
 
 
-def _cce_surface(z0: np.ndarray, z1: np.ndarray, _params: Mapping[str, float]) -> np.ndarray:
+def _cce_surface(z0: np.ndarray, z1: np.ndarray, params: Mapping[str, float]) -> np.ndarray:
+    # The curve's logits [z₀, z₁, z₂, 0, …] (K from its slider) with z₁ = the y axis.
     z0, z1 = np.broadcast_arrays(np.asarray(z0, dtype=np.float64), np.asarray(z1, dtype=np.float64))
-    logits = np.stack([z0, z1, np.zeros_like(z0)], axis=-1)
-    return losses.categorical_cross_entropy(np.array([1.0, 0.0, 0.0]), logits)
+    logits = _cce_logits(z0, {**params, "other_logit_1": 0.0})
+    logits[..., 1] = z1
+    labels = np.zeros(logits.shape[-1])
+    labels[0] = 1.0
+    eps = params.get("label_smoothing", 0.0)
+    return losses.categorical_cross_entropy(labels, logits, label_smoothing=eps)
 
 
 # --------------------------------------------------------------------------- divergence
@@ -444,9 +509,7 @@ def _contrastive_markers(params: Mapping[str, float]) -> tuple[Marker, ...]:
 
 
 def _contrastive_surface(d: np.ndarray, m: np.ndarray, _params: Mapping[str, float]) -> np.ndarray:
-    # Dissimilar pairs (y = 0): max(0, m − d)². The margin varies over the grid and
-    # losses.contrastive takes a scalar margin, so the formula is written out (tested).
-    return np.maximum(0.0, np.asarray(m, dtype=np.float64) - np.asarray(d, dtype=np.float64)) ** 2
+    return losses.contrastive(0.0, d, margin=m)  # a dissimilar pair; m broadcasts
 
 
 def _triplet_curve(x: np.ndarray, params: Mapping[str, float]) -> tuple[Branch, ...]:
@@ -592,10 +655,8 @@ _specs: list[LossSpec] = [
             differentiable_everywhere=True,
             typical_use="Regression with Gaussian-like noise; the default for predicting a mean.",
         ),
-        curve=Curve(_R_LABEL, _R_RANGE, (), _regression_curve("mse"), _no_markers),
-        surface=_rd_surface(
-            _mse_surface, "δ (no effect on MSE; the axis matches the Huber surface)"
-        ),
+        curve=Curve(_R_LABEL, _R_RANGE, (), _regression_curve("mse"), _no_markers, "∂ℓ/∂ŷ"),
+        surface=_two_residual_surface("mse"),
     ),
     LossSpec(
         key="mae",
@@ -649,10 +710,8 @@ _specs: list[LossSpec] = [
             differentiable_everywhere=False,
             typical_use="Regression with outliers or heavy tails; predicting a median.",
         ),
-        curve=Curve(_R_LABEL, _R_RANGE, (), _regression_curve("mae"), _mae_markers),
-        surface=_rd_surface(
-            _mae_surface, "δ (no effect on MAE; the axis matches the Huber surface)"
-        ),
+        curve=Curve(_R_LABEL, _R_RANGE, (), _regression_curve("mae"), _mae_markers, "∂ℓ/∂ŷ"),
+        surface=_two_residual_surface("mae"),
     ),
     LossSpec(
         key="huber",
@@ -727,8 +786,17 @@ _specs: list[LossSpec] = [
             differentiable_everywhere=True,
             typical_use="Robust regression; bounding-box regression; TD errors in deep Q-learning.",
         ),
-        curve=Curve(_R_LABEL, _R_RANGE, (), _regression_curve("huber"), _huber_markers),
-        surface=_rd_surface(_huber_surface, "δ (switch from quadratic to linear)", "delta"),
+        curve=Curve(_R_LABEL, _R_RANGE, (), _regression_curve("huber"), _huber_markers, "∂ℓ/∂ŷ"),
+        surface=Surface(
+            x_label=_R_LABEL,
+            y_label="δ (switch from quadratic to linear)",
+            x_range=_R_RANGE,
+            y_range=_RD_Y_RANGE,
+            evaluate=_huber_surface,
+            y_param="delta",
+            x_short="r",
+            y_short="δ",
+        ),
     ),
     LossSpec(
         key="binary_cross_entropy",
@@ -738,7 +806,18 @@ _specs: list[LossSpec] = [
         grad=losses.binary_cross_entropy_grad,
         latex=r"\ell(y, z) = -\big[\,y \log \sigma(z) + (1 - y) \log\big(1 - \sigma(z)\big)\big]",
         grad_latex=r"\frac{\partial \ell}{\partial z} = \sigma(z) - y",
-        params=(),
+        params=(
+            Param(
+                name="pos_weight",
+                symbol="w₊",
+                latex="w_{+}",
+                default=1.0,
+                min=0.0,
+                max=10.0,
+                step=0.1,
+                help="Weight of the positive class's term (PyTorch pos_weight); 1 = unweighted.",
+            ),
+        ),
         inputs=_BINARY_INPUTS,
         one_liner="Negative log-likelihood of a yes/no label under the predicted probability σ(z).",
         when_to_use=(
@@ -774,13 +853,15 @@ _specs: list[LossSpec] = [
             differentiable_everywhere=True,
             typical_use="Binary and multi-label classification with a sigmoid output.",
         ),
-        curve=Curve(_Z_LABEL, _Z_RANGE, (), _bce_curve, _half_marker),
+        curve=Curve(_Z_LABEL, _Z_RANGE, (), _bce_curve, _half_marker, "∂ℓ/∂z"),
         surface=Surface(
             x_label=_Z_LABEL,
             y_label="label y (soft labels in between)",
             x_range=_Z_RANGE,
             y_range=(0.0, 1.0),
             evaluate=_bce_surface,
+            x_short="z",
+            y_short="y",
         ),
     ),
     LossSpec(
@@ -794,7 +875,18 @@ _specs: list[LossSpec] = [
             r"\frac{\partial \ell}{\partial z_k} = \operatorname{softmax}(z)_k - y_k"
             r"\quad \big(\textstyle\sum_k y_k = 1\big)"
         ),
-        params=(),
+        params=(
+            Param(
+                name="label_smoothing",
+                symbol="ε",
+                latex=r"\varepsilon",
+                default=0.0,
+                min=0.0,
+                max=1.0,
+                step=0.01,
+                help="Label smoothing ε: the target is (1 − ε)·y + ε/K (PyTorch).",
+            ),
+        ),
         inputs=(
             Input(
                 "labels",
@@ -881,13 +973,18 @@ _specs: list[LossSpec] = [
             ),
             evaluate=_cce_curve,
             markers=_cce_markers,
+            grad_label="∂ℓ/∂z₀",
         ),
         surface=Surface(
             x_label="true-class logit z₀",
-            y_label="logit z₁ (z₂ = 0, true class 0)",
+            y_label="logit z₁ of the first wrong class",
             x_range=(-5.0, 5.0),
             y_range=(-5.0, 5.0),
             evaluate=_cce_surface,
+            y_param="other_logit_1",
+            equal_axes=True,
+            x_short="z₀",
+            y_short="z₁",
         ),
     ),
     LossSpec(
@@ -960,20 +1057,27 @@ _specs: list[LossSpec] = [
             ),
         ),
         properties=Properties(
-            convex=False,
+            # For γ > 0 the second derivative along z is negative for z < −2 − 1/γ
+            # (label 1; mirrored for label 0): convex only at γ = 0, where focal is BCE.
+            convex=Depends(lambda p: p["gamma"] == 0.0, "γ = 0 only, where it is BCE"),
             bounded_gradient=True,
             robust_to_outliers=False,
             differentiable_everywhere=True,
             typical_use="Heavily imbalanced detection and classification (RetinaNet).",
         ),
-        curve=Curve(_Z_LABEL, _Z_RANGE, (), _focal_curve, _half_marker),
+        curve=Curve(_Z_LABEL, _Z_RANGE, (), _focal_curve, _half_marker, "∂ℓ/∂z"),
         surface=Surface(
             x_label="p_t (probability of the true class, y = 1)",
+            z_label="loss (α off)",
             y_label="γ (focusing parameter)",
             x_range=(0.001, 0.999),
             y_range=(0.0, 5.0),
             evaluate=_focal_surface,
             y_param="gamma",
+            uses=(),
+            log_colour=True,
+            x_short="p_t",
+            y_short="γ",
         ),
     ),
     LossSpec(
@@ -983,7 +1087,14 @@ _specs: list[LossSpec] = [
         fn=losses.kl_divergence,
         grad=losses.kl_divergence_grad,
         latex=r"D_{\mathrm{KL}}(P \,\|\, Q) = \sum_i p_i \log \frac{p_i}{q_i}",
-        grad_latex=r"\frac{\partial D_{\mathrm{KL}}}{\partial q_i} = -\frac{p_i}{q_i}",
+        grad_latex=(
+            r"\frac{\partial D_{\mathrm{KL}}}{\partial q_i} = -\frac{p_i}{q_i};\quad"
+            r"\text{on the curve, } Q = \mathcal{N}(\mu_Q, \sigma_Q^2):\;"
+            r"\frac{d D_{\mathrm{KL}}(P\|Q)}{d\mu_Q}"
+            r" = \sum_i \frac{\partial D_{\mathrm{KL}}}{\partial q_i}\,"
+            r"\frac{\partial q_i}{\partial \mu_Q}"
+            r" = \frac{\mathbb{E}_Q[x] - \mathbb{E}_P[x]}{\sigma_Q^2}"
+        ),
         params=(),
         inputs=(
             Input("p", "P", "target distribution over the last axis (sums to 1)", (0.0, 1.0)),
@@ -1072,13 +1183,19 @@ _specs: list[LossSpec] = [
             ),
             evaluate=_kl_curve,
             markers=_kl_markers,
+            grad_label="d/dμ_Q (nats per unit of μ_Q)",
+            loss_label="divergence (nats)",
         ),
         surface=Surface(
             x_label="μ_Q (mean of Q)",
-            y_label="σ_Q (std of Q); KL(P‖Q) of continuous Gaussians, closed form",
+            y_label="σ_Q (std of Q)",
             x_range=(-4.0, 4.0),
             y_range=(0.2, 3.0),
             evaluate=_kl_surface,
+            y_param="sigma_q",
+            z_label="KL(P‖Q), nats",
+            x_short="μ_Q",
+            y_short="σ_Q",
         ),
     ),
     LossSpec(
@@ -1145,6 +1262,7 @@ _specs: list[LossSpec] = [
             scene=(),
             evaluate=_contrastive_curve,
             markers=_contrastive_markers,
+            grad_label="∂ℓ/∂d",
         ),
         surface=Surface(
             x_label="distance d (dissimilar pair, y = 0)",
@@ -1153,6 +1271,8 @@ _specs: list[LossSpec] = [
             y_range=(0.0, 3.0),
             evaluate=_contrastive_surface,
             y_param="margin",
+            x_short="d",
+            y_short="m",
         ),
     ),
     LossSpec(
@@ -1245,6 +1365,7 @@ _specs: list[LossSpec] = [
             ),
             evaluate=_triplet_curve,
             markers=_triplet_markers,
+            grad_label="∂ℓ/∂d₊",
         ),
         surface=Surface(
             x_label="d₊ (anchor–positive distance)",
@@ -1252,6 +1373,10 @@ _specs: list[LossSpec] = [
             x_range=(0.0, 4.0),
             y_range=(0.0, 4.0),
             evaluate=_triplet_surface,
+            y_param="d_neg",
+            equal_axes=True,
+            x_short="d₊",
+            y_short="d₋",
         ),
     ),
     LossSpec(
@@ -1353,6 +1478,7 @@ _specs: list[LossSpec] = [
             scene=(),
             evaluate=_bt_curve,
             markers=_bt_markers,
+            grad_label="∂/∂r_c (r_r = 0)",
         ),
         surface=Surface(
             x_label="r_c (score of the chosen response)",
@@ -1360,6 +1486,9 @@ _specs: list[LossSpec] = [
             x_range=(-5.0, 5.0),
             y_range=(-5.0, 5.0),
             evaluate=_bt_surface,
+            equal_axes=True,
+            x_short="r_c",
+            y_short="r_r",
         ),
     ),
 ]

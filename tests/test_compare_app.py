@@ -345,3 +345,42 @@ def test_curves_send_x0_dx_not_an_x_array():
             assert "x" not in t and t["dx"] > 0
     x = xs(c["overlay"]["data"][0])
     assert x[0] == pytest.approx(-4.0) and x[-1] == pytest.approx(4.0)
+
+
+def _table_rows(at: AppTest) -> dict[str, list[str]]:
+    table = next(m.value for m in at.markdown if m.value.startswith("| |"))
+    rows = {}
+    for line in table.splitlines()[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        rows[cells[0].strip("*")] = cells[1:]
+    return rows
+
+
+def test_table_properties_are_computed_for_each_entrys_values():
+    # Issue: focal with γ = 0 (which is BCE) was listed as not convex beside BCE as convex.
+    at = run(
+        {
+            "domain": "binary",
+            "n": "3",
+            "e0": "binary_cross_entropy",
+            "e1": "focal",
+            "e1.gamma": "0.0",
+            "e1.alpha_on": "0",
+            "e2": "focal",
+            "e2.gamma": "2.0",
+            "e2.alpha_on": "0",
+        }
+    )
+    assert not at.exception and not at.warning
+    convex = _table_rows(at)["convex"]
+    assert convex[0] == "yes" and convex[1].startswith("yes") and convex[2].startswith("no")
+
+
+def test_a_link_the_compare_page_writes_opens_without_a_warning():
+    for preset in PRESETS:
+        at = run()
+        at.button(key=f"compare.preset.{preset.key}").click().run()
+        written = query(at)
+        again = run(written)
+        assert not again.exception and not again.warning, (preset.key, written)
+        assert query(again) == written

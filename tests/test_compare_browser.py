@@ -106,7 +106,11 @@ def test_a_shared_url_restores_the_comparison(app_page):
     )
     app_page.goto(url)
     app_page.plots().first.wait_for()
-    assert _names(app_page)[::2] == ["A: BCE", "B: Focal γ = 2.0, α off", "C: Focal γ = 5.0, α off"]
+    assert _names(app_page)[::2] == [
+        "A: BCE w₊ = 1.0",  # pos_weight, at its default
+        "B: Focal γ = 2.0, α off",
+        "C: Focal γ = 5.0, α off",
+    ]
     app_page.goto(url + "&view=ratio")
     app_page.plots().first.wait_for()
     # The ratio curve of B at the grid point nearest p_t = 0.9 is (1 − p_t)² = 0.01.

@@ -42,7 +42,9 @@ def test_curve_figure_drops_markers_outside_the_axis_and_stacks_close_ones():
         markers=[(0.0, "zero"), (0.05, "near"), (5.0, "outside")],
     )
     assert [a.text for a in fig.layout.annotations] == ["zero", "near"]
-    assert [a.yshift for a in fig.layout.annotations] == [0, 16]
+    # Inside the top of the loss row, the second label a row lower (clear of the legend).
+    assert [a.yshift for a in fig.layout.annotations] == [0, -16]
+    assert all(a.yanchor == "top" for a in fig.layout.annotations)
 
 
 @pytest.mark.parametrize("three_d", [False, True])

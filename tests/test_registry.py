@@ -131,7 +131,9 @@ def test_brief_slider_values():
     assert ranges("contrastive") == {"margin": (1.0, 0.0, 3.0, 0.05)}
     assert ranges("triplet") == {"margin": (1.0, 0.0, 3.0, 0.05), "d_neg": (2.0, 0.0, 5.0, 0.1)}
     assert ranges("bradley_terry") == {"margin": (0.0, -3.0, 3.0, 0.1)}
+    assert ranges("binary_cross_entropy") == {"pos_weight": (1.0, 0.0, 10.0, 0.1)}
     assert ranges("categorical_cross_entropy") == {
+        "label_smoothing": (0.0, 0.0, 1.0, 0.01),
         "n_classes": (3.0, 2.0, 10.0, 1.0),
         "other_logit_1": (1.0, -5.0, 5.0, 0.1),
         "other_logit_2": (0.0, -5.0, 5.0, 0.1),
@@ -143,7 +145,7 @@ def test_brief_slider_values():
         "sigma_p": (1.5, 0.2, 3.0, 0.05),
         "sigma_q": (0.7, 0.2, 3.0, 0.05),
     }
-    for key in ("mse", "mae", "binary_cross_entropy"):
+    for key in ("mse", "mae"):
         assert ranges(key) == {}
 
 
@@ -253,19 +255,33 @@ PROPERTIES = {
 
 @by_key
 def test_properties(spec):
-    p = spec.properties
-    assert (
-        p.convex,
-        p.bounded_gradient,
-        p.robust_to_outliers,
-        p.differentiable_everywhere,
-    ) == PROPERTIES[spec.key]
+    at = spec.properties.at(defaults(spec))
+    assert tuple(at[name][0] for name, _ in registry.PROPERTY_ROWS) == PROPERTIES[spec.key]
 
 
-def test_focal_is_not_convex_for_positive_gamma():
-    z = np.linspace(-8.0, 8.0, 4001)
-    second = np.diff(losses.focal(1.0, z, gamma=2.0, alpha=None), 2)
+def test_properties_that_depend_on_hyperparameters_are_computed_for_the_values():
+    # Focal with γ = 0 (and no α) is BCE, which is convex; for any γ > 0 it is not
+    # (test_focal_is_not_convex_for_positive_gamma). Issue: Compare listed focal γ = 0
+    # as not convex beside BCE as convex.
+    props = get("focal").properties
+    assert props.at({"gamma": 0.0, "alpha": None})["convex"][0] is True
+    assert props.at({"gamma": 0.5, "alpha": None})["convex"][0] is False
+    assert props.cells({"gamma": 0.0, "alpha": None})["convex"].startswith("yes")
+    assert props.cells({"gamma": 2.0, "alpha": 0.25})["convex"].startswith("no (")
+    assert props.cells({"gamma": 0.0, "alpha": None})["convex"] != props.cells(
+        {"gamma": 2.0, "alpha": None}
+    )["convex"]
+
+
+@pytest.mark.parametrize("gamma", [0.1, 0.5, 2.0])
+def test_focal_is_not_convex_for_positive_gamma(gamma):
+    # Label 1, z → −∞: FL ≈ −z + eᶻ(1 + γz), whose second derivative eᶻ(1 + γ(z + 2)) is
+    # negative for z < −2 − 1/γ (by hand), so every γ > 0 has a concave stretch there.
+    z = np.linspace(-2.0 - 1.0 / gamma - 8.0, -2.0 - 1.0 / gamma - 1.0, 4001)
+    second = np.diff(losses.focal(1.0, z, gamma=gamma, alpha=None), 2)
     assert second.min() < 0
+    second0 = np.diff(losses.focal(1.0, np.linspace(-30, 30, 4001), gamma=0.0, alpha=None), 2)
+    assert second0.min() > -1e-12  # γ = 0 is BCE: convex
 
 
 # --------------------------------------------------------------------------- curves
@@ -450,18 +466,46 @@ def test_regression_surfaces_match_the_functions():
             Z[row], losses.huber(0.0, X[row], delta=float(Y[row, 0])), rtol=1e-12
         )
     for key in ("mse", "mae"):
+        X, Y = _mesh(get(key))
         Z = get(key).surface.evaluate(X, Y, {})
-        np.testing.assert_allclose(Z, np.broadcast_to(getattr(losses, key)(0.0, X[0]), Z.shape))
+        fn = getattr(losses, key)
+        np.testing.assert_allclose(Z, 0.5 * (fn(0.0, X) + fn(0.0, Y)), rtol=1e-15)
+
+
+@by_config
+def test_every_surface_changes_along_both_of_its_axes(spec, params):
+    # Issue: MSE's and MAE's surfaces were over (r, δ), where δ does nothing: vertical
+    # stripes. Each axis of every surface must move the loss somewhere on the map.
+    X, Y = _mesh(spec, 41)
+    Z = np.asarray(spec.surface.evaluate(X, Y, params), dtype=float)
+    along_x = np.nanmax(np.ptp(Z, axis=1))
+    along_y = np.nanmax(np.ptp(Z, axis=0))
+    assert along_x > 1e-6 and along_y > 1e-6, (along_x, along_y)
+
+
+@by_config
+def test_no_label_holds_latex(spec, params):
+    # Plotly in Streamlit cannot render LaTeX: "log Σ_{k≥1} exp(z_k)" showed raw. Marker
+    # labels may use Plotly's <sub>/<sup> tags, never TeX markup.
+    texts = [m.label for m in spec.curve.markers(params)]
+    texts += [spec.curve.x_label, spec.curve.grad_label, spec.curve.loss_label]
+    s = spec.surface
+    texts += [s.x_label, s.y_label, s.z_label, s.x_short, s.y_short]
+    texts += [b.name for b in spec.curve.evaluate(np.linspace(*spec.curve.x_range, 5), params)]
+    for t in texts:
+        assert not any(c in t for c in "\\{}$"), t
 
 
 @pytest.mark.parametrize("alpha", [0.25, 0.8, None])
-def test_focal_surface_matches_focal_with_label_one(alpha):
+def test_focal_surface_matches_focal_with_label_one_and_no_alpha(alpha):
+    # α only scales the whole map by α_t, so the surface leaves it out (and says so).
     X, Y = _mesh(get("focal"))
     Z = get("focal").surface.evaluate(X, Y, {"gamma": 2.0, "alpha": alpha})
     logits = np.log(X[0]) - np.log1p(-X[0])
     for row in range(0, X.shape[0], 7):
-        expected = losses.focal(1.0, logits, gamma=float(Y[row, 0]), alpha=alpha)
+        expected = losses.focal(1.0, logits, gamma=float(Y[row, 0]), alpha=None)
         np.testing.assert_allclose(Z[row], expected, rtol=1e-9)
+    assert "α off" in get("focal").surface.z_label
 
 
 def test_contrastive_surface_is_the_dissimilar_branch():
@@ -520,7 +564,9 @@ def test_a_surface_does_not_depend_on_the_parameter_on_its_y_axis(spec):
     x, y = np.meshgrid(np.linspace(*s.x_range, 7), np.linspace(*s.y_range, 5))
     params = defaults(spec)
     without = {k: v for k, v in params.items() if k != s.y_param}
+    if s.uses is not None:
+        without = {k: params[k] for k in s.uses}
     z = s.evaluate(x, y, without)
-    p = next(p for p in spec.params if p.name == s.y_param)
+    p = next(p for p in (*spec.params, *spec.curve.scene) if p.name == s.y_param)
     for v in (p.min, p.max):
         np.testing.assert_array_equal(s.evaluate(x, y, {**params, s.y_param: v}), z)

@@ -22,12 +22,16 @@ in the page's link, so what you see can be shared by copying the address bar.
 - *Loss and gradient.* The top row is the loss against its natural input
   (a residual, a logit, a distance, a score difference); the bottom row is its
   derivative with respect to that input on the same x axis: what backpropagation
-  hands to the model. Dotted verticals mark where the behaviour changes (Huber's
-  kinks at ±δ, a margin, the point p = ½). The probe x₀ reads off exact values.
+  hands to the model (its axis title says which derivative). Dotted verticals mark
+  where the behaviour changes (Huber's kinks at ±δ, a margin, the point p = ½). The
+  probe x₀ reads off the loss and its slope evaluated at x₀ itself, to four
+  significant digits.
 - *Surfaces.* A colour map (or 3-D surface) of the loss over two inputs, or over an
-  input and a hyperparameter. When a few extreme values would wash out the map the
-  colour scale is capped at four times the median, and the page says so; hovering
-  always shows the true value.
+  input and a hyperparameter; two axes of the same quantity (two residuals, two
+  scores) are drawn to the same scale. When a few extreme values would wash out the
+  map the colour scale is capped at four times the median, and the page says so;
+  hovering always shows the true value. A loss that spans many orders of magnitude
+  (focal loss) is coloured by decades, log₁₀ of the loss, and its colour bar says so.
 - *Units.* Logarithms are natural: cross-entropy and KL are in nats. Divide by
   ln 2 ≈ 0.693 for bits, the unit of many textbook plots.
 - *Infinity.* KL(P‖Q) is +∞ where Q is 0 and P is not. That is the definition, not

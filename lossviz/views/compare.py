@@ -518,7 +518,6 @@ def _num(v: float) -> str:
 
 
 def _table(domain, axis_key, dom, entries, labels, base, shared, x0, x_ref) -> str:
-    yes = {True: "yes", False: "no"}
     vals = [compare.value_at(domain, o.id, x0, v, shared, axis_key) for o, v in entries]
     b = vals[base][0]
     rows = {
@@ -531,12 +530,11 @@ def _table(domain, axis_key, dom, entries, labels, base, shared, x0, x_ref) -> s
         rows["ℓ(x₀) / ℓ(x_ref)"] = [
             _num(float(compare.ratio(v, r))) for (v, _), r in zip(vals, refs, strict=True)
         ]
-    props = [REGISTRY[o.loss].properties for o, _ in entries]
-    rows["convex"] = [yes[p.convex] for p in props]
-    rows["bounded gradient"] = [yes[p.bounded_gradient] for p in props]
-    rows["robust to outliers"] = [yes[p.robust_to_outliers] for p in props]
-    rows["differentiable everywhere"] = [yes[p.differentiable_everywhere] for p in props]
-    rows["typical use"] = [p.typical_use for p in props]
+    # Properties at each entry's own hyperparameters: focal with γ = 0 is BCE, convex.
+    cells = [REGISTRY[o.loss].properties.cells(v) for o, v in entries]
+    for title in cells[0]:
+        rows[title] = [c[title] for c in cells]
+    rows["typical use"] = [REGISTRY[o.loss].properties.typical_use for o, _ in entries]
     head = "| | " + " | ".join(labels) + " |"
     sep = "|---|" + "---|" * len(labels)
     body = [f"| **{name}** | " + " | ".join(cells) + " |" for name, cells in rows.items()]

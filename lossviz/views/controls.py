@@ -76,12 +76,19 @@ class UrlState:
         # The URL is read on the page's first run in this session only; after that
         # the widgets own their values and the URL follows them.
         self._url: dict[str, str] = {}
+        #: Parameters given more than once (``loss=mse&loss=focal``): ambiguous, so each
+        #: is treated as a bad value (the default, and a warning), never the last one silently.
+        self._repeated: dict[str, list[str]] = {}
         if first_key not in st.session_state:
             st.session_state[first_key] = True
             try:
-                self._url = {k: st.query_params[k] for k in st.query_params}
+                for k in st.query_params:
+                    given = st.query_params.get_all(k)
+                    self._url[k] = given[-1] if given else ""
+                    if len(given) > 1:
+                        self._repeated[k] = given
             except Exception:  # a malformed query string is treated as empty
-                self._url = {}
+                self._url, self._repeated = {}, {}
         self._warn_slot = st.empty()
 
     # --- reading the URL -------------------------------------------------------------
@@ -92,7 +99,13 @@ class UrlState:
             return
         raw = self._url.get(name)
         value = default
-        if raw is not None:
+        if name in self._repeated:
+            given = ", ".join(_shown(v) for v in self._repeated[name][:4])
+            self._problems.append(
+                f"URL parameter `{name}` is given {len(self._repeated[name])} times ({given}); "
+                f"using the default {_shown(str(default))} instead"
+            )
+        elif raw is not None:
             try:
                 value = parse(raw)
                 if isinstance(value, Rounded):

@@ -7,13 +7,15 @@ the probability axis for binary losses, the two KL directions) are marked below.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import streamlit as st
 
 from lossviz import figures
 from lossviz.registry import REGISTRY, LossSpec, Param
 from lossviz.views.camera import keep_3d_camera
-from lossviz.views.controls import UrlState, fmt
+from lossviz.views.controls import UrlState, decimals, fmt
 from lossviz.views.level_line import show_level
 
 CURVE_POINTS = 801
@@ -34,23 +36,21 @@ def _frozen(values: dict) -> tuple:
     return tuple(sorted(values.items()))
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
-def curve_arrays(key: str, values: tuple, x_mode: str, n: int = CURVE_POINTS):
-    """x, branches and markers of the curve view (pure; cached by scalars)."""
-    spec = REGISTRY[key]
-    params = dict(values)
-    lo, hi = spec.curve.x_range
-    if x_mode == "logit":
-        x = np.linspace(lo, hi, n)
-        z = x
-    else:  # probability p (or p_t): evaluate at the matching logits
-        x = np.linspace(P_EDGE, 1.0 - P_EDGE, n)
-        z = np.log(x) - np.log1p(-x)
+def _logit(p: np.ndarray) -> np.ndarray:
+    return np.log(p) - np.log1p(-p)
+
+
+def curve_at(spec: LossSpec, params: dict, x_mode: str, x: np.ndarray):
+    """The curve's branches ``(name, loss, grad)`` at the points ``x`` of the x axis.
+
+    ``x`` is in the axis's own units: the spec's x variable, or a probability
+    (``p``, ``p_t``) for the binary losses, evaluated at the matching logit. The
+    gradient is always the spec's (∂ℓ/∂z on the probability axes). Used for the
+    drawn grid and for the probe, so the readout is the loss at x₀ itself.
+    """
+    z = np.asarray(x, dtype=np.float64) if x_mode == "logit" else _logit(np.asarray(x, float))
     branches = spec.curve.evaluate(z, params)
     out = [(b.name, np.asarray(b.loss), np.asarray(b.grad)) for b in branches]
-    markers = [(m.x, m.label) for m in spec.curve.markers(params)]
-    if x_mode != "logit":
-        markers = [(1.0 / (1.0 + np.exp(-mx)), label) for mx, label in markers]
     if x_mode == "p_t":
         # On the p_t axis a negative (y = 0) with p = 1 − p_t has the same curve shape as a
         # positive, weighted by 1 − α instead of α: evaluate it at −z so the x axis is p_t.
@@ -59,6 +59,20 @@ def curve_arrays(key: str, values: tuple, x_mode: str, n: int = CURVE_POINTS):
             (f"positive (y = 1), {_alpha_t_label(params, True)}", out[0][1], out[0][2]),
             (f"negative (y = 0), {_alpha_t_label(params, False)}", neg[1].loss, -neg[1].grad),
         ]
+    return out
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def curve_arrays(key: str, values: tuple, x_mode: str, n: int = CURVE_POINTS):
+    """x, branches and markers of the curve view (pure; cached by scalars)."""
+    spec = REGISTRY[key]
+    params = dict(values)
+    lo, hi = spec.curve.x_range if x_mode == "logit" else (P_EDGE, 1.0 - P_EDGE)
+    x = np.linspace(lo, hi, n)
+    out = curve_at(spec, params, x_mode, x)
+    markers = [(m.x, m.label) for m in spec.curve.markers(params)]
+    if x_mode != "logit":
+        markers = [(1.0 / (1.0 + np.exp(-mx)), label) for mx, label in markers]
     return x, out, markers
 
 
@@ -71,20 +85,17 @@ def _alpha_t_label(params: dict, positive: bool) -> str:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def focal_family(values: tuple, x_mode: str, n: int = CURVE_POINTS):
-    """The faint γ family behind the focal curve: positive branch, other γ values."""
+    """The γ family behind the focal curve: the positive branch at the other γ values."""
     params = dict(values)
     spec = REGISTRY["focal"]
-    if x_mode == "logit":
-        z = np.linspace(*spec.curve.x_range, n)
-    else:
-        p = np.linspace(P_EDGE, 1.0 - P_EDGE, n)
-        z = np.log(p) - np.log1p(-p)
+    lo, hi = spec.curve.x_range if x_mode == "logit" else (P_EDGE, 1.0 - P_EDGE)
+    x = np.linspace(lo, hi, n)
     out = []
     for g in FOCAL_FAMILY:
         if abs(g - params["gamma"]) < 1e-9:
             continue
-        b = spec.curve.evaluate(z, {**params, "gamma": g})[0]
-        out.append((f"γ = {fmt(g, 0.1)}", np.asarray(b.loss), np.asarray(b.grad)))
+        _, loss, grad = curve_at(spec, {**params, "gamma": g}, x_mode, x)[0]
+        out.append((f"γ = {fmt(g, 0.1)}", loss, grad))
     return out
 
 
@@ -102,14 +113,14 @@ def surface_arrays(key: str, values: tuple, n: int = SURFACE_POINTS):
 def _param_line(spec: LossSpec, values: dict, skip: str | None = None) -> str:
     parts = []
     for p in _all_params(spec):
-        if p.name == skip:
+        if p.name == skip or p.name not in values:
             continue
         v = values[p.name]
         parts.append(f"{p.symbol} = {fmt(v, p.step)}" if v is not None else f"{p.symbol}: off")
     return " · ".join(parts)
 
 
-def _learn_card(spec: LossSpec) -> None:
+def _learn_card(spec: LossSpec, values: dict) -> None:
     with st.container(border=True):
         st.markdown(f"#### Learn: {spec.title}")
         left, right = st.columns(2)
@@ -120,19 +131,11 @@ def _learn_card(spec: LossSpec) -> None:
             st.markdown("\n".join(f"- {p}" for p in spec.pitfalls))
         with right:
             props = spec.properties
-            yes = {True: "yes", False: "no"}
-            st.markdown("**Properties**")
+            rows = [f"| {title} | {cell} |" for title, cell in props.cells(values).items()]
+            st.markdown(f"**Properties** (at {_param_line(spec, values) or 'these inputs'})")
             st.markdown(
                 "\n".join(
-                    [
-                        "| property | |",
-                        "|---|---|",
-                        f"| convex | {yes[props.convex]} |",
-                        f"| bounded gradient | {yes[props.bounded_gradient]} |",
-                        f"| robust to outliers | {yes[props.robust_to_outliers]} |",
-                        f"| differentiable everywhere | {yes[props.differentiable_everywhere]} |",
-                        f"| typical use | {props.typical_use} |",
-                    ]
+                    ["| property | |", "|---|---|", *rows, f"| typical use | {props.typical_use} |"]
                 )
             )
             st.markdown("**Inputs**")
@@ -157,13 +160,46 @@ def _bound(v: float) -> str:
     return "∞" if v == np.inf else ("−∞" if v == -np.inf else f"{v:g}")
 
 
-def _probe_readout(x, branches, x0, x_label) -> None:
-    """Value and gradient of each branch at the probe x₀ (interpolated on the fine grid)."""
-    cols = st.columns(max(1, len(branches)))
-    for col, (name, loss, grad) in zip(cols, branches, strict=False):
-        lv = float(np.interp(x0, x, loss))
-        gv = float(np.interp(x0, x, grad))
-        col.metric(name, f"{lv:.4g}", f"slope {gv:+.4g}", delta_color="off")
+def _significant(v: float) -> str:
+    """At least four significant digits, trailing zeros kept (1.500, 0.001054)."""
+    if not np.isfinite(v):
+        return "+∞" if v > 0 else ("−∞" if v < 0 else "undefined")
+    return f"{v:#.4g}".rstrip(".") if v != 0 else "0"
+
+
+def _probe_readout(spec: LossSpec, params: dict, x_mode: str, x0: float, names) -> None:
+    """Value and gradient of each branch at the probe x₀: the loss evaluated there."""
+    at_x0 = curve_at(spec, params, x_mode, np.array([x0]))
+    grad = spec.curve.grad_label if x_mode == "logit" else "∂ℓ/∂z"
+    cols = st.columns(max(1, len(at_x0)))
+    for col, name, (_, loss, g) in zip(cols, names, at_x0, strict=True):
+        lv, gv = float(loss[0]), float(g[0])
+        col.metric(
+            name,
+            _significant(lv),
+            f"{'+' if gv > 0 else ''}{_significant(gv)}",
+            delta_color="off",
+            delta_arrow="off" if gv == 0 or not np.isfinite(gv) else "auto",
+            delta_description=f"slope {grad}",
+        )
+
+
+def probe_axis(spec: LossSpec, x_mode: str) -> tuple[float, float, float, float]:
+    """(min, max, step, default) of the probe slider: round values only.
+
+    On a probability axis 0.01, 0.02, …, 0.99; elsewhere multiples of the step inside
+    the curve's range. A link the app writes therefore always holds a value on the step.
+    """
+    if x_mode != "logit":
+        default = 0.9 if x_mode == "p_t" else 0.75  # p_t = 0.9: Lin et al.'s example
+        return 0.01, 0.99, 0.01, default
+    lo, hi = spec.curve.x_range
+    step = 0.01 if hi - lo <= 2 else 0.05
+    first = math.ceil(round(lo / step, 9)) * step
+    last = math.floor(round(hi / step, 9)) * step
+    default = round((lo + 0.75 * (hi - lo)) / step) * step
+    nd = decimals(step)
+    return round(first, nd), round(last, nd), step, round(min(max(default, first), last), nd)
 
 
 def render() -> None:
@@ -208,15 +244,12 @@ def render() -> None:
         )
     three_d = state.toggle("3d", "3-D surface", default=False, help="Rotate with the mouse.")
 
-    lo, hi = spec.curve.x_range if x_mode == "logit" else (P_EDGE, 1 - P_EDGE)
-    span = hi - lo
-    probe_step = 0.01 if span <= 2 else 0.05
-    probe_default = round((lo + 0.75 * span) / probe_step) * probe_step
+    probe_lo, probe_hi, probe_step, probe_default = probe_axis(spec, x_mode)
     x0 = state.slider(
         "x0",
         f"probe: {spec.curve.x_label if x_mode == 'logit' else x_mode}",
-        min_value=round(lo, 3),
-        max_value=round(hi, 3),
+        min_value=probe_lo,
+        max_value=probe_hi,
         default=probe_default,
         step=probe_step,
         scope=f"{key}.{x_mode}",
@@ -251,9 +284,9 @@ def render() -> None:
     if key == "focal" and x_mode == "p_t":
         # Lin et al. §3.2: at p_t = 0.9 FL is 100× below CE for γ = 2; draw the reference.
         markers = [*markers, (0.9, "p_t = 0.9")]
-    grad_label = "∂ℓ/∂z (logit)" if x_mode != "logit" and key in BINARY else "gradient"
+    grad_label = spec.curve.grad_label if x_mode == "logit" else "∂ℓ/∂z (z = logit of p)"
 
-    left, right = st.columns([3, 2], gap="medium")
+    left, right = st.columns([11, 9], gap="medium")
     with left:
         st.subheader("Loss and gradient")
         fig = figures.curve_figure(
@@ -263,44 +296,59 @@ def render() -> None:
             markers=[*markers, *probe_marker],
             background=background,
             grad_label=grad_label,
+            loss_label=spec.curve.loss_label,
             title=f"{spec.title} — {_param_line(spec, values) or 'no hyperparameters'}",
             uirevision=f"{key}.{x_mode}",
         )
         st.plotly_chart(fig, key="explore.curve", config={"displaylogo": False})
-        _probe_readout(x, branches, x0, x_label)
+        _probe_readout(spec, dict(frozen), x_mode, x0, [name for name, _, _ in branches])
     with right:
         st.subheader("Surface")
         # The surface does not depend on the parameter that is its y axis: leave that
         # parameter out of its inputs and title so that moving it leaves the figure as
         # it is (no new chart in the browser), and mark its value with show_level.
         s = spec.surface
-        on_map = {k: v for k, v in values.items() if k != s.y_param}
+        if s.uses is None:
+            on_map = {k: v for k, v in values.items() if k != s.y_param}
+        else:
+            on_map = {k: values[k] for k in s.uses}
         sx, sy, sz = surface_arrays(key, _frozen(on_map))
-        zmax = _robust_zmax(sz)
+        zmax = None if s.log_colour else _robust_zmax(sz)
         others = _param_line(spec, on_map, skip=s.y_param)
         revision = f"{key}.surface"
+        # A 3-D scene clips long axis titles: it gets the symbols, and a caption the names.
+        short = three_d and s.x_short and s.y_short
         fig = figures.surface_figure(
             sx,
             sy,
             sz,
-            x_label=s.x_label,
-            y_label=s.y_label,
-            z_label="loss",
+            x_label=s.x_short if short else s.x_label,
+            y_label=s.y_short if short else s.y_label,
+            z_label=s.z_label,
             three_d=three_d,
             zmax=zmax,
-            title=f"{spec.title} surface" + (f" — {others}" if others else ""),
+            log_colour=s.log_colour,
+            equal_axes=s.equal_axes,
+            title=spec.title + (f"<br>{others}" if others else ""),
             uirevision=revision,
         )
         st.plotly_chart(fig, key="explore.surface", config={"displaylogo": False})
         level = _hline(spec, values)
         if three_d:
             keep_3d_camera()
+            if short:
+                st.caption(f"x: {s.x_label} · y: {s.y_label} · z: {s.z_label}")
         elif level is not None:
             show_level(revision, *level)
         if not np.isfinite(sz).all():
             st.info(
                 "Part of this surface is +∞: there the loss is infinite by definition "
                 "(shown as a gap)."
+            )
+        if s.log_colour:
+            st.caption(
+                "Colour on a log scale (decades of the loss), so the easy examples' tiny "
+                "losses show; hover shows log₁₀ of the loss."
             )
         if zmax is not None and zmax < np.nanmax(np.where(np.isfinite(sz), sz, np.nan)):
             st.caption(
@@ -309,7 +357,7 @@ def render() -> None:
             )
 
     _extras(key, spec, values, x0)
-    _learn_card(spec)
+    _learn_card(spec, values)
     state.sync_url()
 
 
@@ -318,7 +366,7 @@ def _hline(spec: LossSpec, values: dict) -> tuple[float, str] | None:
     name = spec.surface.y_param
     if name is None or values.get(name) is None:
         return None
-    p = next(p for p in spec.params if p.name == name)
+    p = next(p for p in _all_params(spec) if p.name == name)
     return float(values[name]), f"current {p.symbol} = {fmt(values[name], p.step)}"
 
 
@@ -343,12 +391,18 @@ def _extras(key: str, spec: LossSpec, values: dict, x0: float) -> None:
 
         grid, p, q = gaussian_pair(values["mu_p"], values["sigma_p"], x0, values["sigma_q"])
         st.subheader("The two distributions at the probe μ_Q")
+        # Framed to where the two hold their mass (±4σ around each mean); probability per
+        # grid cell divided by the cell width is the density, in 1/(unit of x).
+        lo = min(values["mu_p"] - 4 * values["sigma_p"], x0 - 4 * values["sigma_q"])
+        hi = max(values["mu_p"] + 4 * values["sigma_p"], x0 + 4 * values["sigma_q"])
+        inside = (grid >= lo) & (grid <= hi)
+        dx = float(grid[1] - grid[0])
         fig = figures.distributions_figure(
-            grid,
-            p,
-            q,
-            p_label=f"P = N({fmt(values['mu_p'], 0.1)}, {fmt(values['sigma_p'], 0.01)}²)",
-            q_label=f"Q = N({fmt(x0, 0.05)}, {fmt(values['sigma_q'], 0.01)}²)",
+            grid[inside],
+            p[inside] / dx,
+            q[inside] / dx,
+            p_label=f"P = N({fmt(values['mu_p'], 0.1)}, {fmt(values['sigma_p'], 0.05)}²)",
+            q_label=f"Q = N({fmt(x0, 0.05)}, {fmt(values['sigma_q'], 0.05)}²)",
             uirevision="kl.dist",
         )
         st.plotly_chart(fig, key="explore.kl", config={"displaylogo": False})
@@ -364,11 +418,14 @@ def _extras(key: str, spec: LossSpec, values: dict, x0: float) -> None:
             "none (mode seeking). Values in nats; divide by ln 2 ≈ 0.693 for bits."
         )
     elif key == "bradley_terry":
-        p = 1.0 / (1.0 + np.exp(-(x0 - values["margin"])))
+        # Both numbers are the curve's branches at the probe (the loss and σ(Δr)), and
+        # e^(−loss) is σ(Δr − m): nothing here re-derives the formula.
+        (_, loss, _), (_, prob, _) = curve_at(spec, values, "logit", np.array([x0]))
+        ell = float(loss[0])
         st.info(
             f"At Δr = {fmt(x0, 0.05)} the model says P(chosen ≻ rejected) = σ(Δr) = "
-            f"{1 / (1 + np.exp(-x0)):.3f}; with the margin m = {fmt(values['margin'], 0.1)} the "
-            f"loss is −log σ(Δr − m) = −log {p:.3f} = {-np.log(p):.4f} nats."
+            f"{float(prob[0]):.4f}; with the margin m = {fmt(values['margin'], 0.1)} the "
+            f"loss is −log σ(Δr − m) = −log {np.exp(-ell):.4f} = {_significant(ell)} nats."
         )
 
 

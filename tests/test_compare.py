@@ -20,10 +20,41 @@ X = {
     "multiclass": np.linspace(-6.0, 6.0, 41),
     "distance": np.linspace(0.0, 3.0, 41),
     "preference": np.linspace(-6.0, 6.0, 41),
+    "divergence": np.linspace(-4.0, 4.0, 41),
 }
 Z1, Z2 = 1.3, -0.4
 D_POS, D_NEG = 0.7, 1.6
-SHARED = {"multiclass": {"z1": Z1, "z2": Z2}, "distance": {"d_pos": D_POS, "d_neg": D_NEG}}
+GAUSS = {"mu_p": 0.5, "sigma_p": 1.2, "sigma_q": 0.8}
+SHARED = {
+    "multiclass": {"z1": Z1, "z2": Z2},
+    "distance": {"d_pos": D_POS, "d_neg": D_NEG},
+    "divergence": GAUSS,
+}
+
+
+def _kl_along_mu_q(reverse):
+    """KL of the discretised Gaussians from the core, and its slope by the chain rule.
+
+    d KL(P‖Q)/dμ_Q = Σ_i (∂KL/∂q_i)(∂q_i/∂μ_Q) with ∂KL/∂q_i = −p_i/q_i (the core's
+    kl_divergence_grad) and ∂q_i/∂μ_Q = q_i (x_i − E_q[x])/σ_Q² (the discretised
+    Gaussian's own derivative); KL(Q‖P) by the first argument's ∂ = log(q_i/p_i) + 1.
+    """
+    from lossviz.registry import gaussian_pair
+
+    def at(mu):
+        loss, grad = [], []
+        for m in mu:
+            grid, p, q = gaussian_pair(GAUSS["mu_p"], GAUSS["sigma_p"], m, GAUSS["sigma_q"])
+            dq = q * (grid - np.sum(q * grid)) / GAUSS["sigma_q"] ** 2
+            if reverse:
+                loss.append(losses.kl_divergence(q, p))
+                grad.append(np.sum((np.log(q / p) + 1.0) * dq))
+            else:
+                loss.append(losses.kl_divergence(p, q))
+                grad.append(np.sum(losses.kl_divergence_grad(p, q) * dq))
+        return np.array(loss), np.array(grad)
+
+    return at
 Y3 = np.array([1.0, 0.0, 0.0])
 
 
@@ -141,6 +172,8 @@ CASES = [
         {},
         lambda r: (losses.binary_cross_entropy(1.0, r), losses.binary_cross_entropy_grad(1.0, r)),
     ),
+    ("divergence", "kl_forward", {}, _kl_along_mu_q(False)),
+    ("divergence", "kl_reverse", {}, _kl_along_mu_q(True)),
 ]
 
 

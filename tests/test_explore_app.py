@@ -111,7 +111,7 @@ def test_curve_values_on_the_page_equal_the_core():
     from lossviz.losses import huber, huber_grad
     from lossviz.views.explore import curve_arrays
 
-    x, branches, markers = curve_arrays("huber", (("delta", 0.7),), "logit")
+    x, branches, markers = curve_arrays("huber", (("delta", 0.7),), "r")
     (_, loss, grad) = branches[0]
     np.testing.assert_allclose(loss, huber(0.0, x, delta=0.7))
     np.testing.assert_allclose(grad, huber_grad(0.0, x, delta=0.7))
@@ -133,18 +133,13 @@ def _extreme_settings(key):
 def test_no_nan_or_inf_reaches_a_figure_at_any_slider_extreme(key):
     from lossviz.views.explore import SURFACE_POINTS, curve_arrays, surface_arrays
 
-    modes = ["logit", "p", "p_t"] if key == "focal" else ["logit"]
-    if key == "binary_cross_entropy":
-        modes.append("p")
+    modes = [a.key for a in REGISTRY[key].curve.axes]
     for values in _extreme_settings(key):
         frozen = tuple(sorted(values.items()))
         for mode in modes:
-            x, branches, _ = curve_arrays(key, frozen, mode)
+            _, branches, _ = curve_arrays(key, frozen, mode)
             for name, loss, grad in branches:
                 ok = np.isfinite(loss) & np.isfinite(grad)
-                if key == "triplet":
-                    # Documented gap: d₊ = d₋ + x < 0 is outside the domain, drawn as NaN.
-                    ok |= values["d_neg"] + x < 0
                 assert ok.all(), (key, values, mode, name)
         _, _, z = surface_arrays(key, frozen, SURFACE_POINTS)
         assert np.isfinite(z).all(), (key, values)
@@ -202,13 +197,12 @@ def test_the_probe_reads_the_loss_at_x0_itself(query, expected):
 
 @pytest.mark.parametrize("key", list(REGISTRY))
 def test_probe_readouts_equal_the_core_and_the_arrow_follows_the_sign(key):
-    from lossviz.views.explore import curve_at
+    from lossviz import registry
 
     spec = REGISTRY[key]
     at = _app(loss=key)
     x0 = float(at.query_params["x0"])
-    params = {p.name: p.default for p in (*spec.params, *spec.curve.scene)}
-    exact = curve_at(spec, params, "logit", np.array([x0]))
+    exact = registry.curve(spec, registry.defaults(spec), np.array([x0]))
     shown = list(at.metric)[: len(exact)]
     for m, (_, loss, grad) in zip(shown, exact, strict=True):
         assert float(m.value) == pytest.approx(float(loss[0]), rel=5e-4, abs=1e-12)
@@ -218,14 +212,12 @@ def test_probe_readouts_equal_the_core_and_the_arrow_follows_the_sign(key):
         assert m.delta.startswith("-") == (g < 0)
 
 
-_X_MODES = {"binary_cross_entropy": ("logit", "p"), "focal": ("logit", "p", "p_t")}
-
-
 @pytest.mark.parametrize(
-    ("key", "mode"), [(k, m) for k in REGISTRY for m in _X_MODES.get(k, ("logit",))]
+    ("key", "mode"), [(k, a.key) for k in REGISTRY for a in REGISTRY[k].curve.axes]
 )
 def test_a_link_the_app_writes_opens_without_a_warning(key, mode):
-    at = _app(loss=key, x=mode) if mode != "logit" else _app(loss=key)
+    first = REGISTRY[key].curve.axes[0].key
+    at = _app(loss=key, x=mode) if mode != first else _app(loss=key)
     written = dict(at.query_params)
     again = _app(**written)
     _no_exception(again)

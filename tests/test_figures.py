@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lossviz import figures
+from lossviz import figures, registry
 from lossviz.losses import huber, huber_grad
 from lossviz.registry import REGISTRY, defaults
 
@@ -18,8 +18,8 @@ def test_curve_figure_plots_the_core_values_as_float32_with_live_labels():
     spec = REGISTRY["huber"]
     params = {"delta": 0.7}
     x = np.linspace(*spec.curve.x_range, 201)
-    branches = [(b.name, b.loss, b.grad) for b in spec.curve.evaluate(x, params)]
-    markers = [(m.x, m.label) for m in spec.curve.markers(params)]
+    branches = registry.curve(spec, params, x)
+    markers = registry.markers(spec, params)
     fig = figures.curve_figure(
         x, branches, x_label=spec.curve.x_label, markers=markers, title="Huber loss — δ = 0.70"
     )
@@ -52,8 +52,7 @@ def test_surface_figure_keeps_values_and_camera_revision(three_d):
     spec = REGISTRY["bradley_terry"]
     x = np.linspace(*spec.surface.x_range, 40)
     y = np.linspace(*spec.surface.y_range, 30)
-    X, Y = np.meshgrid(x, y)
-    z = spec.surface.evaluate(X, Y, defaults(spec))
+    z = registry.surface(spec, defaults(spec), x, y)
     fig = figures.surface_figure(
         x, y, z, x_label="r_c", y_label="r_r", three_d=three_d, uirevision="bt"
     )

@@ -12,23 +12,19 @@ import math
 import numpy as np
 import streamlit as st
 
-from lossviz import figures
-from lossviz.registry import REGISTRY, LossSpec, Param
+from lossviz import figures, registry
+from lossviz.registry import FAMILIES, REGISTRY, LossSpec, Param
 from lossviz.views.camera import keep_3d_camera
 from lossviz.views.controls import UrlState, decimals, fmt
 from lossviz.views.level_line import show_level
 
 CURVE_POINTS = 801
 SURFACE_POINTS = 160  # ≤ 200×200 (DESIGN.md); 160² float32 keeps a move < 200 KB
-BINARY = ("binary_cross_entropy", "focal")  # losses of one logit: probability axis offered
 FOCAL_FAMILY = (0.0, 0.5, 1.0, 2.0, 5.0)  # the γ values of Lin et al. 2017, Fig. 1
-P_EDGE = 1e-3  # probability axis spans [P_EDGE, 1 − P_EDGE]: the logit is ±6.9 there
-
-FAMILY_ORDER = ("regression", "classification", "divergence", "metric", "preference")
 
 
 def _all_params(spec: LossSpec) -> tuple[Param, ...]:
-    return (*spec.params, *spec.curve.scene)
+    return spec.sliders
 
 
 def _frozen(values: dict) -> tuple:
@@ -36,78 +32,37 @@ def _frozen(values: dict) -> tuple:
     return tuple(sorted(values.items()))
 
 
-def _logit(p: np.ndarray) -> np.ndarray:
-    return np.log(p) - np.log1p(-p)
-
-
-def curve_at(spec: LossSpec, params: dict, x_mode: str, x: np.ndarray):
-    """The curve's branches ``(name, loss, grad)`` at the points ``x`` of the x axis.
-
-    ``x`` is in the axis's own units: the spec's x variable, or a probability
-    (``p``, ``p_t``) for the binary losses, evaluated at the matching logit. The
-    gradient is always the spec's (∂ℓ/∂z on the probability axes). Used for the
-    drawn grid and for the probe, so the readout is the loss at x₀ itself.
-    """
-    z = np.asarray(x, dtype=np.float64) if x_mode == "logit" else _logit(np.asarray(x, float))
-    branches = spec.curve.evaluate(z, params)
-    out = [(b.name, np.asarray(b.loss), np.asarray(b.grad)) for b in branches]
-    if x_mode == "p_t":
-        # On the p_t axis a negative (y = 0) with p = 1 − p_t has the same curve shape as a
-        # positive, weighted by 1 − α instead of α: evaluate it at −z so the x axis is p_t.
-        neg = spec.curve.evaluate(-z, params)
-        out = [
-            (f"positive (y = 1), {_alpha_t_label(params, True)}", out[0][1], out[0][2]),
-            (f"negative (y = 0), {_alpha_t_label(params, False)}", neg[1].loss, -neg[1].grad),
-        ]
-    return out
+def _grid(spec: LossSpec, axis: str, n: int = CURVE_POINTS) -> np.ndarray:
+    return np.linspace(*spec.curve.axis(axis).range, n)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def curve_arrays(key: str, values: tuple, x_mode: str, n: int = CURVE_POINTS):
-    """x, branches and markers of the curve view (pure; cached by scalars)."""
+def curve_arrays(key: str, values: tuple, axis: str, n: int = CURVE_POINTS):
+    """x, branches ``(name, loss, grad)`` and markers of the curve view (pure; cached)."""
     spec = REGISTRY[key]
     params = dict(values)
-    lo, hi = spec.curve.x_range if x_mode == "logit" else (P_EDGE, 1.0 - P_EDGE)
-    x = np.linspace(lo, hi, n)
-    out = curve_at(spec, params, x_mode, x)
-    markers = [(m.x, m.label) for m in spec.curve.markers(params)]
-    if x_mode != "logit":
-        markers = [(1.0 / (1.0 + np.exp(-mx)), label) for mx, label in markers]
-    return x, out, markers
-
-
-def _alpha_t_label(params: dict, positive: bool) -> str:
-    alpha = params.get("alpha")
-    if alpha is None:
-        return "no α weighting"
-    return f"α_t = {fmt(alpha if positive else 1.0 - alpha, 0.01)}"
+    x = _grid(spec, axis, n)
+    return x, registry.curve(spec, params, x, axis), registry.markers(spec, params, axis)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def focal_family(values: tuple, x_mode: str, n: int = CURVE_POINTS):
-    """The γ family behind the focal curve: the positive branch at the other γ values."""
+def focal_family(values: tuple, axis: str, n: int = CURVE_POINTS):
+    """The γ family behind the focal curve (Lin et al. Fig. 1): its first branch at the
+    other γ values, in one call of the loss with a broadcast γ."""
     params = dict(values)
     spec = REGISTRY["focal"]
-    lo, hi = spec.curve.x_range if x_mode == "logit" else (P_EDGE, 1.0 - P_EDGE)
-    x = np.linspace(lo, hi, n)
-    out = []
-    for g in FOCAL_FAMILY:
-        if abs(g - params["gamma"]) < 1e-9:
-            continue
-        _, loss, grad = curve_at(spec, {**params, "gamma": g}, x_mode, x)[0]
-        out.append((f"γ = {fmt(g, 0.1)}", loss, grad))
-    return out
+    others = [g for g in FOCAL_FAMILY if abs(g - params["gamma"]) > 1e-9]
+    _, loss, grad = registry.family(spec, params, "gamma", others, _grid(spec, axis, n), axis)[0]
+    return [(f"γ = {fmt(g, 0.1)}", loss[i], grad[i]) for i, g in enumerate(others)]
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def surface_arrays(key: str, values: tuple, n: int = SURFACE_POINTS):
     """Axes and loss values of the surface view (float64 here; float32 on the wire)."""
     spec = REGISTRY[key]
-    s = spec.surface
-    x = np.linspace(*s.x_range, n)
-    y = np.linspace(*s.y_range, n)
-    X, Y = np.meshgrid(x, y)
-    return x, y, np.asarray(s.evaluate(X, Y, dict(values)), dtype=np.float64)
+    x = np.linspace(*spec.surface.x_range, n)
+    y = np.linspace(*spec.surface.y_range, n)
+    return x, y, registry.surface(spec, dict(values), x, y)
 
 
 def _param_line(spec: LossSpec, values: dict, skip: str | None = None) -> str:
@@ -167,10 +122,10 @@ def _significant(v: float) -> str:
     return f"{v:#.4g}".rstrip(".") if v != 0 else "0"
 
 
-def _probe_readout(spec: LossSpec, params: dict, x_mode: str, x0: float, names) -> None:
+def _probe_readout(spec: LossSpec, params: dict, axis: str, x0: float, names) -> None:
     """Value and gradient of each branch at the probe x₀: the loss evaluated there."""
-    at_x0 = curve_at(spec, params, x_mode, np.array([x0]))
-    grad = spec.curve.grad_label if x_mode == "logit" else "∂ℓ/∂z"
+    at_x0 = registry.curve(spec, params, np.array([x0]), axis)
+    grad = spec.curve.axis(axis).grad_label
     cols = st.columns(max(1, len(at_x0)))
     for col, name, (_, loss, g) in zip(cols, names, at_x0, strict=True):
         lv, gv = float(loss[0]), float(g[0])
@@ -184,27 +139,26 @@ def _probe_readout(spec: LossSpec, params: dict, x_mode: str, x0: float, names) 
         )
 
 
-def probe_axis(spec: LossSpec, x_mode: str) -> tuple[float, float, float, float]:
+def probe_axis(spec: LossSpec, axis: str) -> tuple[float, float, float, float]:
     """(min, max, step, default) of the probe slider: round values only.
 
-    On a probability axis 0.01, 0.02, …, 0.99; elsewhere multiples of the step inside
-    the curve's range. A link the app writes therefore always holds a value on the step.
+    Multiples of the step inside the axis's range (0.01, 0.02, …, 0.99 on a
+    probability axis), so a link the app writes always holds a value on the step.
     """
-    if x_mode != "logit":
-        default = 0.9 if x_mode == "p_t" else 0.75  # p_t = 0.9: Lin et al.'s example
-        return 0.01, 0.99, 0.01, default
-    lo, hi = spec.curve.x_range
-    step = 0.01 if hi - lo <= 2 else 0.05
+    ax = spec.curve.axis(axis)
+    lo, hi = ax.range
+    step = ax.step or (0.01 if hi - lo <= 2 else 0.05)
     first = math.ceil(round(lo / step, 9)) * step
     last = math.floor(round(hi / step, 9)) * step
-    default = round((lo + 0.75 * (hi - lo)) / step) * step
+    default = ax.probe if ax.probe is not None else lo + 0.75 * (hi - lo)
+    default = round(default / step) * step
     nd = decimals(step)
     return round(first, nd), round(last, nd), step, round(min(max(default, first), last), nd)
 
 
 def render() -> None:
     state = UrlState("explore")
-    keys = sorted(REGISTRY, key=lambda k: FAMILY_ORDER.index(REGISTRY[k].family))
+    keys = sorted(REGISTRY, key=lambda k: FAMILIES.index(REGISTRY[k].family))
     key = state.select(
         "loss",
         "Loss",
@@ -226,13 +180,20 @@ def render() -> None:
             values[p.name] = state.param(p, scope=key)
 
     st.sidebar.markdown("**View**")
-    x_mode = "logit"
-    if key in BINARY:
-        modes = ["logit", "p", "p_t"] if key == "focal" else ["logit", "p"]
-        names = {"logit": "logit z", "p": "probability p = σ(z)", "p_t": "p_t (true class)"}
+    axes = spec.curve.axes
+    x_mode = axes[0].key
+    if len(axes) > 1:
+        titles = {a.key: a.title or a.key for a in axes}
         x_mode = state.select(
-            "x", "x axis", modes, default="logit", format_func=names.get, scope=key, radio=True
+            "x",
+            "x axis",
+            [a.key for a in axes],
+            default=x_mode,
+            format_func=titles.get,
+            scope=key,
+            radio=True,
         )
+    ax = spec.curve.axis(x_mode)
     show_family = False
     if key == "focal":
         show_family = state.toggle(
@@ -240,14 +201,14 @@ def render() -> None:
             "γ family of Lin et al. (Fig. 1)",
             default=True,
             scope=key,
-            help="Draw γ ∈ {0, 0.5, 1, 2, 5} faintly behind the current γ.",
+            help="Draw γ ∈ {0, 0.5, 1, 2, 5} behind the current γ, each in its own colour.",
         )
     three_d = state.toggle("3d", "3-D surface", default=False, help="Rotate with the mouse.")
 
     probe_lo, probe_hi, probe_step, probe_default = probe_axis(spec, x_mode)
     x0 = state.slider(
         "x0",
-        f"probe: {spec.curve.x_label if x_mode == 'logit' else x_mode}",
+        f"probe: {ax.label}",
         min_value=probe_lo,
         max_value=probe_hi,
         default=probe_default,
@@ -269,12 +230,6 @@ def render() -> None:
 
     frozen = _frozen(values)
     x, branches, markers = curve_arrays(key, frozen, x_mode)
-    if x_mode == "logit":
-        x_label = spec.curve.x_label
-    elif x_mode == "p":
-        x_label = "predicted probability p = σ(z)"
-    else:
-        x_label = "p_t, the probability of the true class"
     background = focal_family(frozen, x_mode) if show_family else []
     if key == "focal":
         branches = [
@@ -284,7 +239,6 @@ def render() -> None:
     if key == "focal" and x_mode == "p_t":
         # Lin et al. §3.2: at p_t = 0.9 FL is 100× below CE for γ = 2; draw the reference.
         markers = [*markers, (0.9, "p_t = 0.9")]
-    grad_label = spec.curve.grad_label if x_mode == "logit" else "∂ℓ/∂z (z = logit of p)"
 
     left, right = st.columns([11, 9], gap="medium")
     with left:
@@ -292,10 +246,10 @@ def render() -> None:
         fig = figures.curve_figure(
             x,
             branches,
-            x_label=x_label,
+            x_label=ax.label,
             markers=[*markers, *probe_marker],
             background=background,
-            grad_label=grad_label,
+            grad_label=ax.grad_label,
             loss_label=spec.curve.loss_label,
             title=f"{spec.title} — {_param_line(spec, values) or 'no hyperparameters'}",
             uirevision=f"{key}.{x_mode}",
@@ -308,10 +262,7 @@ def render() -> None:
         # parameter out of its inputs and title so that moving it leaves the figure as
         # it is (no new chart in the browser), and mark its value with show_level.
         s = spec.surface
-        if s.uses is None:
-            on_map = {k: v for k, v in values.items() if k != s.y_param}
-        else:
-            on_map = {k: values[k] for k in s.uses}
+        on_map = registry.surface_params(spec, values)
         sx, sy, sz = surface_arrays(key, _frozen(on_map))
         zmax = None if s.log_colour else _robust_zmax(sz)
         others = _param_line(spec, on_map, skip=s.y_param)
@@ -386,10 +337,9 @@ def _robust_zmax(z: np.ndarray) -> float | None:
 def _extras(key: str, spec: LossSpec, values: dict, x0: float) -> None:
     """Lesson-specific panels."""
     if key == "kl_divergence":
-        from lossviz.losses import kl_divergence
-        from lossviz.registry import gaussian_pair
-
-        grid, p, q = gaussian_pair(values["mu_p"], values["sigma_p"], x0, values["sigma_q"])
+        grid, p, q = registry.gaussian_pair(
+            values["mu_p"], values["sigma_p"], x0, values["sigma_q"]
+        )
         st.subheader("The two distributions at the probe μ_Q")
         # Framed to where the two hold their mass (±4σ around each mean); probability per
         # grid cell divided by the cell width is the density, in 1/(unit of x).
@@ -406,8 +356,9 @@ def _extras(key: str, spec: LossSpec, values: dict, x0: float) -> None:
             uirevision="kl.dist",
         )
         st.plotly_chart(fig, key="explore.kl", config={"displaylogo": False})
-        pq = float(kl_divergence(p, q))
-        qp = float(kl_divergence(q, p))
+        # The curve's own values at the probe, so the readouts and the curve agree.
+        (_, pq_, _), (_, qp_, _) = registry.curve(spec, values, np.array([x0]))
+        pq, qp = float(pq_[0]), float(qp_[0])
         a, b, c = st.columns(3)
         a.metric("KL(P‖Q), forward", _nats(pq))
         b.metric("KL(Q‖P), reverse", _nats(qp))
@@ -420,7 +371,7 @@ def _extras(key: str, spec: LossSpec, values: dict, x0: float) -> None:
     elif key == "bradley_terry":
         # Both numbers are the curve's branches at the probe (the loss and σ(Δr)), and
         # e^(−loss) is σ(Δr − m): nothing here re-derives the formula.
-        (_, loss, _), (_, prob, _) = curve_at(spec, values, "logit", np.array([x0]))
+        (_, loss, _), (_, prob, _) = registry.curve(spec, values, np.array([x0]))
         ell = float(loss[0])
         st.info(
             f"At Δr = {fmt(x0, 0.05)} the model says P(chosen ≻ rejected) = σ(Δr) = "

@@ -1,0 +1,104 @@
+"""The registry: one declarative spec per loss, the single source the UI is generated from.
+
+Each family module (regression, classification, divergence, metric, preference,
+overlap) declares its losses as :class:`LossSpec` data: the function pair, its
+inputs and hyperparameters, teaching text, and its views as expressions of the
+view's coordinates (:mod:`._terms`). The generic functions below turn any spec
+into its curve, gradient curve, surface and families of curves; Explore,
+Compare and About list every spec with no per-loss view code.
+
+Adding a loss: write its function pair in :mod:`lossviz.losses`, its spec in the
+family module, and its known values in the tests; the registry-wide suites pick
+it up.
+
+Pure Python + NumPy: no streamlit, no plotly.
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Mapping
+
+from . import classification, divergence, metric, overlap, preference, regression
+from ._generic import (
+    branches,
+    curve,
+    defaults,
+    family,
+    hyper,
+    markers,
+    surface,
+    surface_params,
+)
+from ._terms import Build, Call, Par, Sum, Term, X, Y
+from ._types import (
+    FAMILIES,
+    PROPERTY_ROWS,
+    Axis,
+    Branch,
+    Curve,
+    Depends,
+    Family,
+    Input,
+    Join,
+    LossSpec,
+    Marker,
+    Param,
+    Properties,
+    Reference,
+    Surface,
+)
+from .divergence import KL_GRID, gaussian_kl, gaussian_pair
+
+__all__ = [
+    "FAMILIES",
+    "KL_GRID",
+    "PROPERTY_ROWS",
+    "REGISTRY",
+    "Axis",
+    "Branch",
+    "Build",
+    "Call",
+    "Curve",
+    "Depends",
+    "Family",
+    "Input",
+    "Join",
+    "LossSpec",
+    "Marker",
+    "Par",
+    "Param",
+    "Properties",
+    "Reference",
+    "Sum",
+    "Surface",
+    "Term",
+    "X",
+    "Y",
+    "branches",
+    "curve",
+    "defaults",
+    "family",
+    "gaussian_kl",
+    "gaussian_pair",
+    "get",
+    "hyper",
+    "markers",
+    "surface",
+    "surface_params",
+]
+
+_MODULES = (regression, classification, divergence, metric, preference, overlap)
+
+#: Every loss by key, family by family in the order of DESIGN.md's tables (read-only).
+REGISTRY: Mapping[str, LossSpec] = types.MappingProxyType(
+    {s.key: s for module in _MODULES for s in module.SPECS}
+)
+
+
+def get(key: str) -> LossSpec:
+    """The spec of loss ``key``; ValueError naming the key and the allowed ones if unknown."""
+    try:
+        return REGISTRY[key]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown loss {key!r}; allowed keys: {', '.join(REGISTRY)}") from None

@@ -96,13 +96,13 @@ def markers(spec: LossSpec, params: Params, axis: str | None = None) -> list[tup
     ax = spec.curve.axis(axis)
     p = _full(spec, params)
     out = []
+    lo, hi = ax.range
     for m in spec.curve.markers:
         native, label = m.resolve(p)
         x = ax.shown(native)
-        lo, hi = ax.range
         if lo <= x <= hi:
             out.append((x, label))
-    return out
+    return out + [(x, label) for x, label in ax.markers if lo <= x <= hi]
 
 
 def surface(spec: LossSpec, params: Params, x: np.ndarray, y: np.ndarray) -> np.ndarray:

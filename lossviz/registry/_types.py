@@ -51,6 +51,9 @@ class Param:
     optional: bool = False  # focal alpha: the UI offers "no α weighting" (None)
     #: Named values a teacher reaches for (Barron's α = 2 "L2", …), offered as presets.
     presets: tuple[tuple[str, float], ...] = ()
+    #: A value outside the slider's range, offered as a toggle: (URL suffix, label,
+    #: value), e.g. ("inf", "α = −∞ (Welsch)", -inf); the link says ``alpha_inf=1``.
+    special: tuple[str, str, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +191,8 @@ class Axis:
     probe: float | None = None
     step: float | None = None
     symbol: str = "x"  # short name in labels: ℓ(r = 1.00)
+    #: Reference points of this axis, in its shown coordinate ((0.9, "p_t = 0.9")).
+    markers: tuple[tuple[float, str], ...] = ()
 
     def native(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x, dtype=np.float64)
@@ -195,6 +200,20 @@ class Axis:
 
     def shown(self, native: float) -> float:
         return float(self.from_native(native)) if self.from_native is not None else native
+
+
+@dataclass(frozen=True, slots=True)
+class CurveFamily:
+    """Members of a family drawn behind the curve (focal's γ of Lin et al. Fig. 1).
+
+    The curve's first branch at each of ``values`` of parameter ``param``, named
+    ``names[i]`` (default: "symbol = value"); ``title`` labels the toggle.
+    """
+
+    param: str
+    values: tuple[float, ...]
+    title: str
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +225,7 @@ class Curve:
     scene: tuple[Param, ...] = ()
     markers: tuple[Marker, ...] = ()
     loss_label: str = "loss"
+    family: CurveFamily | None = None
 
     def axis(self, key: str | None = None) -> Axis:
         if key is None:
@@ -308,3 +328,40 @@ class LossSpec:
     def sliders(self) -> tuple[Param, ...]:
         """The hyperparameters and then the curve's scene sliders."""
         return (*self.params, *self.curve.scene)
+
+
+# --------------------------------------------------------------------------- Compare
+
+
+@dataclass(frozen=True, slots=True)
+class DomainAxis:
+    """An x axis of a domain (the binary domain has two: the logit and p_t)."""
+
+    key: str
+    label: str
+    range: tuple[float, float]
+    reference: float  # default reference input of the normalised mode
+    probe: float  # default point of the value/gradient table
+    step: float
+    to_native: Callable[[np.ndarray], np.ndarray] | None = None  # x -> the terms' x
+    markers: tuple[tuple[float, str], ...] = ()  # drawn on the ratio view
+    symbol: str = "x"  # short name in labels: ℓ(r = 1.00)
+
+
+@dataclass(frozen=True, slots=True)
+class DomainDecl:
+    key: str
+    title: str
+    description: str
+    axes: tuple[DomainAxis, ...]
+    grad_label: str
+    shared: tuple[Param, ...]
+    surface_labels: tuple[str, str]
+    surface_ranges: tuple[tuple[float, float], tuple[float, float]]
+    surface_note: str
+    #: Per slot, MAX_ENTRIES long: (entry id, hyperparameter values).
+    defaults: tuple[tuple[str, Mapping[str, Any]], ...]
+    default_n: int = 3
+    term: Term | None = None  # an entry's call along x when its join gives none
+    surface: Term | None = None  # and over (x, y)
+    lead: tuple[str, ...] = ()  # entry ids listed first, in this order; then registry order

@@ -18,6 +18,7 @@ from ._types import (
     Axis,
     Branch,
     Curve,
+    CurveFamily,
     Depends,
     Input,
     Join,
@@ -92,6 +93,7 @@ PT_AXIS = Axis(
     probe=0.9,  # Lin et al. 2017, §3.2: FL is 100× below CE there for γ = 2
     step=0.01,
     symbol="p_t",
+    markers=((0.9, "p_t = 0.9"),),
     branches=(
         Branch(lambda p: f"positive (y = 1), {_alpha_t(p, True)}", Call((1.0, X))),
         Branch(lambda p: f"negative (y = 0), {_alpha_t(p, False)}", Call((0.0, -X))),
@@ -486,7 +488,14 @@ SPECS: list[LossSpec] = [
             typical_use="Heavily imbalanced detection and classification (RetinaNet).",
         ),
         inputs=BINARY_INPUTS,
-        curve=Curve(axes=(LOGIT_AXIS, P_AXIS, PT_AXIS), branches=LABEL_BRANCHES, markers=HALF),
+        curve=Curve(
+            axes=(LOGIT_AXIS, P_AXIS, PT_AXIS),
+            branches=LABEL_BRANCHES,
+            markers=HALF,
+            family=CurveFamily(
+                "gamma", (0.0, 0.5, 1.0, 2.0, 5.0), "γ family of Lin et al. (Fig. 1)"
+            ),
+        ),
         surface=Surface(
             # A positive (y = 1) at p = p_t; without α, which only scales the map by α_t.
             term=Call((1.0, _LOGIT_OF_X), {"gamma": Y, "alpha": None}),

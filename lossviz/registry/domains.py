@@ -5,54 +5,16 @@ a distance, a score gap, …), its shared sliders, and its surface axes. Which
 losses join it, and how each is called along x and over the surface, each spec
 says in its ``joins`` (:class:`~._types.Join`); :mod:`lossviz.compare` puts the two
 together. ``term`` and ``surface`` here are the calls an entry uses when its join
-gives none.
+gives none. A family module may declare its own domains as ``DOMAINS``; they are
+listed after the seed's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
-
-from ._terms import Call, Term, X, Y
-from ._types import Param
+from . import classification, divergence, metric, overlap, preference, regression
+from ._terms import Call, X, Y
+from ._types import DomainAxis, DomainDecl, Param
 from .classification import P_EDGE, logit
-
-
-@dataclass(frozen=True, slots=True)
-class DomainAxis:
-    """An x axis of a domain (the binary domain has two: the logit and p_t)."""
-
-    key: str
-    label: str
-    range: tuple[float, float]
-    reference: float  # default reference input of the normalised mode
-    probe: float  # default point of the value/gradient table
-    step: float
-    to_native: Callable[[np.ndarray], np.ndarray] | None = None  # x -> the terms' x
-    markers: tuple[tuple[float, str], ...] = ()  # drawn on the ratio view
-    symbol: str = "x"  # short name in labels: ℓ(r = 1.00)
-
-
-@dataclass(frozen=True, slots=True)
-class DomainDecl:
-    key: str
-    title: str
-    description: str
-    axes: tuple[DomainAxis, ...]
-    grad_label: str
-    shared: tuple[Param, ...]
-    surface_labels: tuple[str, str]
-    surface_ranges: tuple[tuple[float, float], tuple[float, float]]
-    surface_note: str
-    #: Per slot, MAX_ENTRIES long: (entry id, hyperparameter values).
-    defaults: tuple[tuple[str, Mapping[str, Any]], ...]
-    default_n: int = 3
-    term: Term | None = None  # an entry's call along x when its join gives none
-    surface: Term | None = None  # and over (x, y)
-    lead: tuple[str, ...] = ()  # entry ids listed first, in this order; then registry order
 
 
 def _shared(name: str, symbol: str, latex: str, default: float, lo: float, hi: float,
@@ -62,7 +24,7 @@ def _shared(name: str, symbol: str, latex: str, default: float, lo: float, hi: f
 
 _NO_ALPHA = {"gamma": 2.0, "alpha": None}
 
-DOMAINS: tuple[DomainDecl, ...] = (
+_SEED: tuple[DomainDecl, ...] = (
     DomainDecl(
         key="regression",
         title="Regression residual",
@@ -268,4 +230,11 @@ DOMAINS: tuple[DomainDecl, ...] = (
             ("bradley_terry", {"margin": -1.0}),
         ),
     ),
+)
+
+#: The seed's domains, then those the family modules declare (``<module>.DOMAINS``).
+DOMAINS: tuple[DomainDecl, ...] = _SEED + tuple(
+    d
+    for module in (regression, classification, divergence, metric, preference, overlap)
+    for d in getattr(module, "DOMAINS", ())
 )

@@ -224,7 +224,19 @@ class UrlState:
             )
             if not on:
                 return None
-        if default is None:
+        if p.special is not None:
+            # A value the slider cannot reach (Barron's α = −∞): a toggle that stands for it.
+            suffix, label, value = p.special
+            if self.toggle(
+                f"{name}_{suffix}",
+                label,
+                default=default == value,
+                scope=scope,
+                container=where,
+                help=f"On: {p.name} = {value} (the slider's range cannot hold it).",
+            ):
+                return value
+        if default is None or (p.special is not None and default == p.special[2]):
             default = p.default
         return self.slider(
             name,

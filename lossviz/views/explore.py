@@ -1,8 +1,9 @@
 """The Explore page: one loss as formula, curve, gradient and surface, driven by sliders.
 
 Everything generic comes from the registry (a new loss appears here with no view
-code); the few lesson-specific extras (the focal γ family of Lin et al. Fig. 1,
-the probability axis for binary losses, the two KL directions) are marked below.
+code): the axes, the family drawn behind a curve (focal's γ of Lin et al. Fig. 1),
+named presets. The few lesson-specific panels (the two KL directions, Bradley–Terry's
+preference probability) are in :func:`_extras`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from lossviz.views.level_line import show_level
 
 CURVE_POINTS = 801
 SURFACE_POINTS = 160  # ≤ 200×200 (DESIGN.md); 160² float32 keeps a move < 200 KB
-FOCAL_FAMILY = (0.0, 0.5, 1.0, 2.0, 5.0)  # the γ values of Lin et al. 2017, Fig. 1
 
 
 def _all_params(spec: LossSpec) -> tuple[Param, ...]:
@@ -46,14 +46,25 @@ def curve_arrays(key: str, values: tuple, axis: str, n: int = CURVE_POINTS):
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def focal_family(values: tuple, axis: str, n: int = CURVE_POINTS):
-    """The γ family behind the focal curve (Lin et al. Fig. 1): its first branch at the
-    other γ values, in one call of the loss with a broadcast γ."""
+def family_arrays(key: str, values: tuple, axis: str, n: int = CURVE_POINTS):
+    """The members of the spec's family drawn behind its curve (focal's γ of Lin et al.
+    Fig. 1, Barron's named α): its first branch at each member's value but the current
+    one, in one call of the loss with a broadcast parameter."""
     params = dict(values)
-    spec = REGISTRY["focal"]
-    others = [g for g in FOCAL_FAMILY if abs(g - params["gamma"]) > 1e-9]
-    _, loss, grad = registry.family(spec, params, "gamma", others, _grid(spec, axis, n), axis)[0]
-    return [(f"γ = {fmt(g, 0.1)}", loss[i], grad[i]) for i, g in enumerate(others)]
+    spec = REGISTRY[key]
+    fam = spec.curve.family
+    p = next(q for q in spec.sliders if q.name == fam.param)
+    names = fam.names or tuple(f"{p.symbol} = {fmt(v, p.step)}" for v in fam.values)
+    members = [
+        (name, v)
+        for name, v in zip(names, fam.values, strict=True)
+        if params.get(fam.param) is None or abs(v - params[fam.param]) > 1e-9
+    ]
+    if not members:
+        return []
+    vals = [v for _, v in members]
+    _, loss, grad = registry.family(spec, params, fam.param, vals, _grid(spec, axis, n), axis)[0]
+    return [(name, loss[i], grad[i]) for i, (name, _) in enumerate(members)]
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -63,6 +74,32 @@ def surface_arrays(key: str, values: tuple, n: int = SURFACE_POINTS):
     x = np.linspace(*spec.surface.x_range, n)
     y = np.linspace(*spec.surface.y_range, n)
     return x, y, registry.surface(spec, dict(values), x, y)
+
+
+def _presets(state: UrlState, p: Param, key: str) -> None:
+    """Named values of ``p`` (Barron's "Cauchy (α = 0)") as pills that set its slider."""
+    pick = f"explore.{key}.{p.name}.preset"
+
+    def apply() -> None:
+        chosen = st.session_state.get(pick)
+        st.session_state[pick] = None  # a pill is an action, not a state
+        value = dict(p.presets).get(chosen)
+        if value is None:
+            return
+        if p.special is not None:
+            st.session_state[UrlState.widget_key("explore", key, f"{p.name}_{p.special[0]}")] = (
+                value == p.special[2]
+            )
+        if p.special is None or value != p.special[2]:
+            st.session_state[UrlState.widget_key("explore", key, p.name)] = float(value)
+
+    st.sidebar.pills(
+        f"{p.symbol}: named cases",
+        [name for name, _ in p.presets],
+        key=pick,
+        on_change=apply,
+        help=f"Set {p.symbol} to a named case.",
+    )
 
 
 def _param_line(spec: LossSpec, values: dict, skip: str | None = None) -> str:
@@ -174,6 +211,8 @@ def render() -> None:
         st.sidebar.markdown("**Hyperparameters**")
         for p in spec.params:
             values[p.name] = state.param(p, scope=key)
+            if p.presets:
+                _presets(state, p, key)
     if spec.curve.scene:
         st.sidebar.markdown("**Scene**")
         for p in spec.curve.scene:
@@ -194,14 +233,15 @@ def render() -> None:
             radio=True,
         )
     ax = spec.curve.axis(x_mode)
+    fam = spec.curve.family
     show_family = False
-    if key == "focal":
+    if fam is not None:
         show_family = state.toggle(
             "family",
-            "γ family of Lin et al. (Fig. 1)",
+            fam.title,
             default=True,
             scope=key,
-            help="Draw γ ∈ {0, 0.5, 1, 2, 5} behind the current γ, each in its own colour.",
+            help="Draw these members behind the current curve, each in its own colour.",
         )
     three_d = state.toggle("3d", "3-D surface", default=False, help="Rotate with the mouse.")
 
@@ -230,15 +270,12 @@ def render() -> None:
 
     frozen = _frozen(values)
     x, branches, markers = curve_arrays(key, frozen, x_mode)
-    background = focal_family(frozen, x_mode) if show_family else []
-    if key == "focal":
-        branches = [
-            (f"{name}, γ = {fmt(values['gamma'], 0.1)}", lo_, g_) for name, lo_, g_ in branches
-        ]
+    background = family_arrays(key, frozen, x_mode) if show_family else []
+    if show_family:  # name the highlighted curve's member too: "…, γ = 2.0"
+        p = next(q for q in spec.sliders if q.name == fam.param)
+        here = f"{p.symbol} = {fmt(values[p.name], p.step)}"
+        branches = [(f"{name}, {here}", lo_, g_) for name, lo_, g_ in branches]
     probe_marker = [(x0, f"x₀ = {fmt(x0, probe_step)}")]
-    if key == "focal" and x_mode == "p_t":
-        # Lin et al. §3.2: at p_t = 0.9 FL is 100× below CE for γ = 2; draw the reference.
-        markers = [*markers, (0.9, "p_t = 0.9")]
 
     left, right = st.columns([11, 9], gap="medium")
     with left:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lossviz.registry import REGISTRY, Param, Term
+from lossviz.registry import FAMILY_MODULES, REGISTRY, Param, Preset, Term
 from lossviz.registry.domains import DOMAINS as _DECLS
 from lossviz.registry.domains import DomainAxis as Axis
 from lossviz.registry.domains import DomainDecl
@@ -257,20 +257,7 @@ def entry_label(index: int, option: Option, params: Values) -> str:
 # --------------------------------------------------------------------------- presets
 
 
-@dataclass(frozen=True, slots=True)
-class Preset:
-    key: str
-    title: str
-    domain: str
-    entries: tuple[tuple[str, Mapping[str, float | None]], ...]
-    baseline: int = 0
-    axis: str | None = None
-    log_ratio: bool = True
-    shared: Mapping[str, float] = field(default_factory=dict)
-    note: str = ""
-
-
-PRESETS: tuple[Preset, ...] = (
+_SEED_PRESETS: tuple[Preset, ...] = (
     Preset(
         "robust",
         "Robust regression",
@@ -324,6 +311,11 @@ def check_entries(domain: str, entries: Sequence[tuple[str, Values]]) -> None:
     for opt, _ in entries:
         dom.option(opt)
 
+
+#: The seed's presets, then those the family modules declare (``<module>.PRESETS``).
+PRESETS: tuple[Preset, ...] = _SEED_PRESETS + tuple(
+    p for module in FAMILY_MODULES for p in getattr(module, "PRESETS", ())
+)
 
 for _p in PRESETS:  # the presets are data: check them once at import
     check_entries(_p.domain, _p.entries)

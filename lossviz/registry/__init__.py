@@ -45,6 +45,7 @@ from ._types import (
     LossSpec,
     Marker,
     Param,
+    Preset,
     Properties,
     Reference,
     Surface,
@@ -53,6 +54,7 @@ from .divergence import KL_GRID, gaussian_kl, gaussian_pair
 
 __all__ = [
     "FAMILIES",
+    "FAMILY_MODULES",
     "KL_GRID",
     "PROPERTY_ROWS",
     "REGISTRY",
@@ -70,6 +72,7 @@ __all__ = [
     "Marker",
     "Par",
     "Param",
+    "Preset",
     "Properties",
     "Reference",
     "Sum",
@@ -90,11 +93,13 @@ __all__ = [
     "surface_params",
 ]
 
-_MODULES = (regression, classification, divergence, metric, preference, overlap)
+#: The family modules, in the order pages list them; each declares SPECS, and may
+#: declare DOMAINS (Compare's shared inputs) and PRESETS (whole comparisons).
+FAMILY_MODULES = (regression, classification, divergence, metric, preference, overlap)
 
 #: Every loss by key, family by family in the order of DESIGN.md's tables (read-only).
 REGISTRY: Mapping[str, LossSpec] = types.MappingProxyType(
-    {s.key: s for module in _MODULES for s in module.SPECS}
+    {s.key: s for module in FAMILY_MODULES for s in module.SPECS}
 )
 
 

@@ -365,3 +365,18 @@ class DomainDecl:
     term: Term | None = None  # an entry's call along x when its join gives none
     surface: Term | None = None  # and over (x, y)
     lead: tuple[str, ...] = ()  # entry ids listed first, in this order; then registry order
+
+
+@dataclass(frozen=True, slots=True)
+class Preset:
+    """A whole comparison in one click: a domain, its entries and the view's settings."""
+
+    key: str
+    title: str
+    domain: str
+    entries: tuple[tuple[str, Mapping[str, float | None]], ...]
+    baseline: int = 0
+    axis: str | None = None
+    log_ratio: bool = True
+    shared: Mapping[str, float] = field(default_factory=dict)
+    note: str = ""

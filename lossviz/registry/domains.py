@@ -236,5 +236,5 @@ _SEED: tuple[DomainDecl, ...] = (
 DOMAINS: tuple[DomainDecl, ...] = _SEED + tuple(
     d
     for module in (regression, classification, divergence, metric, preference, overlap)
-    for d in getattr(module, "DOMAINS", ())
+    for d in getattr(module, "DOMAINS", ())  # (the order of registry.FAMILY_MODULES)
 )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lossviz.registry import REGISTRY
+from lossviz.compare import DOMAINS
+from lossviz.registry import FAMILIES, REGISTRY
 
 
 def render() -> None:
@@ -42,6 +43,8 @@ it. A link with a value that cannot be used (text, out of range, an unknown loss
 opens with the default and a warning that names the parameter.
 """
     )
+    st.subheader(f"The {len(REGISTRY)} losses")
+    st.markdown(_losses_table())
     st.subheader("References")
     seen = set()
     lines = []
@@ -58,3 +61,23 @@ opens with the default and a warning that names the parameter.
         "Built with Streamlit, NumPy and Plotly. Colours: the Okabe–Ito palette and "
         "Viridis, both readable with the common colour-vision deficiencies."
     )
+
+
+def _losses_table() -> str:
+    """Every registered loss by family: its page on Explore, what it is, where to compare it."""
+    joined: dict[str, list[str]] = {}
+    for dom in DOMAINS.values():
+        for opt in dom.options:
+            names = joined.setdefault(opt.loss, [])
+            if dom.title not in names:
+                names.append(dom.title)
+    rows = ["| loss | family | what it is | on Compare |", "|---|---|---|---|"]
+    for family in FAMILIES:
+        for key, spec in REGISTRY.items():
+            if spec.family != family:
+                continue
+            where = ", ".join(joined.get(key, [])) or "—"
+            rows.append(
+                f"| [{spec.title}](./?loss={key}) | {family} | {spec.one_liner} | {where} |"
+            )
+    return "\n".join(rows)

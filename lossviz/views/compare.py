@@ -124,6 +124,11 @@ def _apply_preset(preset_key: str) -> None:
                 ss[_key(scope, f"e{i}.{prm.name}_on")] = v is not None
                 if v is None:
                     continue
+            if prm.special is not None:  # e.g. Barron's α = −∞, a toggle beside the slider
+                suffix, _, value = prm.special
+                ss[_key(scope, f"e{i}.{prm.name}_{suffix}")] = v == value
+                if v == value:
+                    continue
             ss[_key(scope, f"e{i}.{prm.name}")] = float(v)
     for name, v in p.shared.items():
         ss[_key(p.domain, name)] = float(v)
@@ -193,16 +198,19 @@ def render() -> None:
     )
 
     # --- presets: one click sets the whole comparison --------------------------------
-    cols = st.columns(len(PRESETS))
-    for col, p in zip(cols, PRESETS, strict=True):
-        col.button(
-            p.title,
-            key=f"{PAGE}.preset.{p.key}",
-            on_click=_apply_preset,
-            args=(p.key,),
-            help=p.note,
-            width="stretch",
-        )
+    per_row = 4  # presets grow with the registry: rows of four buttons, not one long row
+    for start in range(0, len(PRESETS), per_row):
+        row = PRESETS[start : start + per_row]
+        cols = st.columns(per_row)
+        for col, p in zip(cols, row, strict=False):
+            col.button(
+                p.title,
+                key=f"{PAGE}.preset.{p.key}",
+                on_click=_apply_preset,
+                args=(p.key,),
+                help=p.note,
+                width="stretch",
+            )
 
     # --- domain and entries -----------------------------------------------------------
     st.sidebar.markdown("**Comparison**")

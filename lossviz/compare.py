@@ -139,6 +139,8 @@ def _decimals(step: float) -> int:
 
 
 def _fmt(value: float, step: float) -> str:
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
     return f"{value:.{_decimals(step)}f}"
 
 

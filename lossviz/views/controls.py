@@ -48,6 +48,8 @@ def fmt(value: float | None, step: float = 0.01) -> str:
     """A parameter value as the labels show it (``0.70`` for step 0.05)."""
     if value is None:
         return "off"
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
     return f"{value:.{decimals(step)}f}"
 
 

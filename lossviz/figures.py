@@ -535,6 +535,36 @@ INLIER_COLOUR = "#7F7F7F"
 TRUTH_COLOUR = "#999999"
 _PATH_FLOOR = 1e-15  # log-scale floor of f(θ_t) − f*, which can reach 0 exactly
 
+# The fit pages' legends may have to hold one entry per row (a phone is 390 px wide):
+# the margins reserve that many rows, so that a legend which wraps never runs into the
+# title or an axis title, and never off the figure's edge.
+_LEGEND_ROW = 20  # px per legend row at the shared font (groups without a gap between them)
+_TITLE_ROOM = 32  # px from the figure's top edge to under a one-line title
+_AXIS_ROOM = 52  # px under the plot for the tick labels and the x-axis title
+
+
+def _legend_on_top(entries: int, height: int, *, title: bool, extra: int = 0) -> tuple[dict, int]:
+    """``(legend, top margin)``: the legend under the title, room for ``entries`` rows
+    and ``extra`` px (e.g. labels drawn just above the plot) before the plot starts."""
+    top = _TITLE_ROOM if title else 6
+    legend = {"orientation": "h", "xref": "container", "x": 0, "xanchor": "left",
+              "yref": "container", "y": round(1 - top / height, 4), "yanchor": "top",
+              "tracegroupgap": 0}  # fmt: skip
+    return legend, top + _LEGEND_ROW * entries + 8 + extra
+
+
+def _legend_below(entries: int, height: int, top: int) -> tuple[dict, int]:
+    """``(legend, bottom margin)``: the legend under the x-axis title, ``entries`` rows.
+
+    Placed in plot-area units (under a figure with top margin ``top``): a legend placed
+    relative to the whole figure made Plotly grow the bottom margin and draw twice.
+    """
+    rows = _LEGEND_ROW * entries + 6
+    bottom = _AXIS_ROOM + rows
+    legend = {"orientation": "h", "x": 0, "xanchor": "left", "yanchor": "top",
+              "y": round(-_AXIS_ROOM / (height - top - bottom), 4), "tracegroupgap": 0}  # fmt: skip
+    return legend, bottom
+
 
 def _line_label(name: str, w: float, b: float) -> str:
     sign = "+" if b >= 0 else "−"
@@ -553,7 +583,7 @@ def outliers_scatter_figure(
     max_size: float = 26.0,
     min_size: float = 4.0,
     title: str | None = None,
-    height: int = 520,
+    height: int = 560,
     uirevision: str | None = None,
 ) -> go.Figure:
     """Data with outliers highlighted, the true line and fitted lines, sized by influence.
@@ -618,9 +648,11 @@ def outliers_scatter_figure(
                 "hoverinfo": "skip",
             }
         )
+    legend, top = _legend_on_top(len(data), height, title=bool(title))
     layout = {
         "hovermode": "closest",
-        "margin": {"t": 115},  # room for a legend of five long entries in a narrow column
+        "legend": legend,
+        "margin": {"t": top},
         "xaxis": {"title": {"text": "x"}, "range": [float(xs[0]), float(xs[1])]},
         "yaxis": {"title": {"text": "y"}},
     }
@@ -827,7 +859,8 @@ def landscape_path_figure(
         layout = {
             "xaxis": {"title": {"text": "slope w"}, "range": [float(w[0]), float(w[-1])]},
             "yaxis": {"title": {"text": "intercept b"}, "range": [float(b[0]), float(b[-1])]},
-            "margin": {"l": 70, "r": 50, "t": 40, "b": 75},
+            # Room for tick labels such as "−12.5" (the window follows the data).
+            "margin": {"l": 85, "r": 50, "t": 40, "b": 75},
         }
     layout.update(hovermode="closest", showlegend=False)
     return _figure(data, layout, title=title, height=height, uirevision=uirevision)

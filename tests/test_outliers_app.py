@@ -168,7 +168,7 @@ def _table_fits(at: AppTest) -> dict[str, tuple[float, float]]:
     for r in rows:
         cells = [c.strip() for c in r.strip("|").split("|")]
         if cells[0] in ("truth", "MSE", "MAE", "Huber"):
-            out[cells[0]] = (float(cells[1]), float(cells[2]))
+            out[cells[0]] = (float(cells[1].split()[0]), float(cells[2].split()[0]))
     return out
 
 

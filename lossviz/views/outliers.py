@@ -279,10 +279,11 @@ def _controls(state: UrlState) -> dict:
 
 
 def _fits_table(d: RegressionData, fits: dict[str, Fit], delta: float) -> str:
+    """Four columns, each fit's error in brackets: narrow enough for a phone or a side column."""
     rows = [
-        "| loss | ŵ | b̂ | ŵ − w | b̂ − b | ‖error‖ | outliers' vote |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-        f"| truth | {d.slope:.3f} | {d.intercept:.3f} | | | | |",
+        "| loss | slope ŵ (ŵ − w) | intercept b̂ (b̂ − b) | outliers' vote |",
+        "|---|---:|---:|---:|",
+        f"| truth | {d.slope:.3f} | {d.intercept:.3f} | |",
     ]
     for loss in LOSSES:
         f = fits[loss]
@@ -290,10 +291,7 @@ def _fits_table(d: RegressionData, fits: dict[str, Fit], delta: float) -> str:
         g = influence(d, f, loss, delta)
         total = float(g.sum())
         share = f"{100 * float(g[d.is_outlier].sum()) / total:.0f} %" if total > 0 else "–"
-        rows.append(
-            f"| {TITLES[loss]} | {f.w:.3f} | {f.b:.3f} | {dw:+.3f} | {db:+.3f} | "
-            f"{math.hypot(dw, db):.3f} | {share} |"
-        )
+        rows.append(f"| {TITLES[loss]} | {f.w:.3f} ({dw:+.3f}) | {f.b:.3f} ({db:+.3f}) | {share} |")
     return "\n".join(rows)
 
 
@@ -352,7 +350,7 @@ def render() -> None:
             lines=[(TITLES[k], fits[k].w, fits[k].b, COLOURS[k]) for k in LOSSES],
             truth=(d.slope, d.intercept),
             influence_label=f"|∂ℓ/∂ŷ| ({TITLES[sel]})",
-            title=f"Data and fitted lines — point diameter ∝ |∂ℓ/∂ŷ| of {TITLES[sel]}",
+            title=f"Fitted lines; point size ∝ |∂ℓ/∂ŷ| of {TITLES[sel]}",
             uirevision="outliers.scatter",
         )
         st.plotly_chart(fig, key="outliers.scatter", config={"displaylogo": False})
@@ -363,7 +361,7 @@ def render() -> None:
         st.caption(
             "Each line is the exact minimiser of the mean loss (closed form for MSE, "
             f"exact LAD for MAE, Newton for Huber with δ = {fmt(delta, 0.1)}); "
-            "w and b are the true slope and intercept. "
+            "w and b are the true slope and intercept, the bracket the fit's error. "
             "*Outliers' vote*: the outliers' share of Σ|∂ℓ/∂ŷ| over all points at that fit."
         )
 
@@ -409,12 +407,13 @@ def render() -> None:
         runs,
         step=step,
         steps=steps,
-        title=f"Distance to the optimum, f(θ_t) − f*, under {OPT_TITLES[opt]}",
+        title="Distance to the optimum, f(θ_t) − f*",
         uirevision="outliers.gap",
     )
     st.plotly_chart(fig, key="outliers.gap", config={"displaylogo": False})
     st.caption(
-        "On a log scale: a straight descending line is linear convergence. MAE's gradient "
+        f"{OPT_TITLES[opt].capitalize()}, η = {eta}, on a log scale: a straight descending "
+        "line is linear convergence. MAE's gradient "
         "does not shrink near the optimum, so with a fixed η the iterates keep bouncing "
         "around it; values below 1e-15 are drawn at 1e-15."
     )

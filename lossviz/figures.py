@@ -1832,6 +1832,7 @@ def imbalance_scatter_figure(
     *,
     size_label: str = "",
     reference_x: float | None = 0.0,
+    titles: Sequence[str] | None = None,
     title: str | None = None,
     height: int = 470,
     uirevision: str | None = None,
@@ -1845,19 +1846,24 @@ def imbalance_scatter_figure(
         px, values they show)`` (e.g. from the focal weight), or None for uniform points.
       size_label: the name of those values, for the hover text.
       reference_x: a dotted vertical reference at x₁ = this value (None: none).
+      titles: the panels' titles (default: their names, which also label the
+        boundaries in the legend); short ones keep three panels legible on a phone.
     """
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(labels, dtype=np.float64)
     if X.ndim != 2 or X.shape[1] != 2 or y.shape != (X.shape[0],):
         raise ValueError(f"X must be (n, 2) and labels (n,), got {X.shape} and {y.shape}")
     n_panels = len(panels)
+    titles = [p[0] for p in panels] if titles is None else list(titles)
+    if len(titles) != n_panels:
+        raise ValueError(f"titles must have one entry per panel ({n_panels}), got {len(titles)}")
     fig = make_subplots(
         rows=1,
         cols=n_panels,
         shared_xaxes=True,
         shared_yaxes=True,
         horizontal_spacing=0.03,
-        subplot_titles=[p[0] for p in panels],
+        subplot_titles=titles,
     )
     pad = 0.3
     box = (
@@ -1926,6 +1932,9 @@ def imbalance_scatter_figure(
                     y=f32(seg[1]),
                     mode="lines",
                     name=f"{name}: p = 0.5",
+                    # The panel's title says whose boundary it is: out of the legend, which
+                    # then holds three entries, not six (too many rows for a phone).
+                    showlegend=False,
                     line={"color": colour, "width": 3.5},
                     hoverinfo="skip",
                 ),
@@ -1935,7 +1944,7 @@ def imbalance_scatter_figure(
         else:
             side = "positive" if float(np.dot(w, centre)) + b >= 0 else "negative"
             fig.add_annotation(
-                text=f"p = 0.5 boundary far outside: every point here is predicted {side}",
+                text=f"p = 0.5 boundary far outside:<br>every point here<br>is predicted {side}",
                 x=0.5,
                 y=0.02,
                 xref=f"x{'' if col == 1 else col} domain",
@@ -1962,15 +1971,17 @@ def imbalance_scatter_figure(
     fig.update_yaxes(range=[box[2], box[3]])
     fig.update_yaxes(title_text="x₂", col=1)
     for a in fig.layout.annotations:
-        if a.text in {p[0] for p in panels}:
+        if a.text in titles:
             a.font = {"size": 13}
     if title:
-        fig.update_layout(title=_title(title))
+        fig.update_layout(title=_title(title, height))
     fig = base_layout(fig, height=height, uirevision=uirevision)
+    top = 60 if title else 40
+    legend, bottom = _legend_below(2 + (reference_x is not None), height, top)
     fig.update_layout(
         hovermode="closest",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.16, "x": 0},
-        margin={"l": 85, "r": 20, "t": 60 if title else 40, "b": 125},
+        legend=legend,
+        margin={"l": 85, "r": 20, "t": top, "b": bottom},
     )
     return fig
 
@@ -1980,7 +1991,7 @@ def probability_histograms_figure(
     *,
     x_mode: str = "p",
     bins: int = 40,
-    height: int = 360,
+    height: int = 380,
     uirevision: str | None = None,
 ) -> go.Figure:
     """Histograms of the predicted score of each class, one panel per model.
@@ -2012,7 +2023,9 @@ def probability_histograms_figure(
         rows=1,
         cols=len(panels),
         shared_yaxes=True,
-        horizontal_spacing=0.03,
+        # Room between panels, so that one panel's last x tick never runs into the
+        # next one's first (``1`` and ``0`` read "10" on a phone at 0.03).
+        horizontal_spacing=0.07,
         subplot_titles=[p[0] for p in panels],
     )
     for col, ((_name, _, _, lines), (pos, neg)) in enumerate(zip(panels, arrays, strict=True), 1):
@@ -2061,16 +2074,20 @@ def probability_histograms_figure(
             )
     fig.update_layout(barmode="overlay", bargap=0)
     x_title = "predicted probability p" if x_mode == "p" else "logit z = w·x + b"
-    fig.update_xaxes(title_text=x_title, range=[float(edges[0]), float(edges[-1])])
+    fig.update_xaxes(range=[float(edges[0]), float(edges[-1])])
+    # One x title under the middle panel: the axes are the same, and three copies overlap
+    # each other once the panels are narrower than the title.
+    fig.update_xaxes(title_text=x_title, col=(len(panels) + 1) // 2)
     fig.update_yaxes(title_text="% of the class", col=1)
     for a in fig.layout.annotations:
         if a.text in {p[0] for p in panels}:
             a.font = {"size": 13}
     fig = base_layout(fig, height=height, uirevision=uirevision)
+    legend, bottom = _legend_below(2, height, 40)
     fig.update_layout(
         hovermode="closest",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
-        margin={"l": 85, "r": 20, "t": 40, "b": 100},
+        legend=legend,
+        margin={"l": 85, "r": 20, "t": 40, "b": bottom},
     )
     return fig
 

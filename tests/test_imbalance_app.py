@@ -84,7 +84,7 @@ def test_legends_and_table_follow_the_live_values():
     names = _trace_names(at)
     assert "focal γ = 3.0, α = 0.50: p = 0.5" in names
     assert "α-balanced BCE, α = 0.800: p = 0.5" in names
-    table = next(m.value for m in at.markdown if m.value.startswith("| model"))
+    table = next(m.value for m in at.markdown if m.value.startswith("| metric"))
     assert "focal γ = 3.0, α = 0.50" in table and "α = 0.800" in table
     # Move γ with the widget: the legend, the table and the URL follow.
     _slider(at, "gamma").set_value(1.0)
@@ -109,12 +109,18 @@ def test_page_numbers_equal_the_pure_computation():
     p = metrics.sigmoid_probs(d.X @ fit.weights + fit.bias)
     m = metrics.binary_metrics(d.labels, p)
     t, f1 = metrics.best_f1_threshold(d.labels, p)
-    table = next(x.value for x in at.markdown if x.value.startswith("| model"))
-    row = next(r for r in table.splitlines() if r.startswith("| α-balanced"))
-    cells = [c.strip() for c in row.strip("|").split("|")]
-    assert cells[1] == f"{m.recall_pos:.3f}"
-    assert cells[7] == f"{m.balanced_accuracy:.3f}"
-    assert cells[8] == f"{t:.3g}" and cells[9] == f"{f1:.3f}"
+    table = next(x.value for x in at.markdown if x.value.startswith("| metric"))
+    header, _, *rows = table.splitlines()
+    col = [c.strip() for c in header.strip("|").split("|")].index(
+        f"α-balanced BCE, α = {alpha:.3f} (inverse frequency)"
+    )
+    shown = {
+        cells[0]: cells[col]
+        for cells in ([c.strip() for c in r.strip("|").split("|")] for r in rows)
+    }
+    assert shown["recall⁺"] == f"{m.recall_pos:.3f}"
+    assert shown["balanced accuracy"] == f"{m.balanced_accuracy:.3f}"
+    assert shown["best-F1 threshold t*"] == f"{t:.3g}" and shown["F1⁺ at t*"] == f"{f1:.3f}"
     # The scatter draws the fitted boundary w·x + b = 0.
     fig = _figure(at)
     line = next(tr for tr in fig["data"] if tr.get("name", "").startswith("α-balanced"))

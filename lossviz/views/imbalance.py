@@ -187,6 +187,11 @@ def _alpha_text(alpha: float | None) -> str:
     return "no α" if alpha is None else f"α = {fmt(alpha, 0.01)}"
 
 
+#: Panel titles: short enough for three panels side by side in a phone's width; the
+#: legend, the table and the captions carry each model's parameters.
+PANEL_TITLES = {"bce": "BCE", "balanced": "α-balanced", "focal": "focal"}
+
+
 def _names(v: dict, bal_alpha: float, *, short: bool = False) -> dict[str, str]:
     how = " (inverse frequency)" if v["bal_auto"] and not short else ""
     return {
@@ -200,20 +205,29 @@ def _cell(x: float) -> str:
     return "—" if math.isnan(x) else f"{x:.3f}"
 
 
+#: Rows of the metrics table: (label, value of a Model). One column per model keeps the
+#: table four columns wide, legible in a phone's width as on a projector.
+_METRIC_ROWS = (
+    ("recall⁺", lambda m: _cell(m.at_half.recall_pos)),
+    ("precision⁺", lambda m: _cell(m.at_half.precision_pos)),
+    ("F1⁺", lambda m: _cell(m.at_half.f1_pos)),
+    ("recall⁻", lambda m: _cell(m.at_half.recall_neg)),
+    ("precision⁻", lambda m: _cell(m.at_half.precision_neg)),
+    ("F1⁻", lambda m: _cell(m.at_half.f1_neg)),
+    ("balanced accuracy", lambda m: _cell(m.at_half.balanced_accuracy)),
+    ("best-F1 threshold t*", lambda m: f"{m.best_threshold:.3g}"),
+    ("F1⁺ at t*", lambda m: f"{m.best_f1:.3f}"),
+    ("balanced accuracy at t*", lambda m: _cell(m.at_best.balanced_accuracy)),
+)
+
+
 def _metrics_table(models: dict[str, Model], names: dict[str, str]) -> str:
     rows = [
-        "| model | recall⁺ | precision⁺ | F1⁺ | recall⁻ | precision⁻ | F1⁻ "
-        "| balanced acc. | best-F1 threshold t* | F1⁺ at t* | balanced acc. at t* |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| metric | " + " | ".join(names[k] for k in MODELS) + " |",
+        "|---|" + "---:|" * len(MODELS),
     ]
-    for k in MODELS:
-        m, a = models[k], models[k].at_half
-        rows.append(
-            f"| {names[k]} | {_cell(a.recall_pos)} | {_cell(a.precision_pos)} | "
-            f"{_cell(a.f1_pos)} | {_cell(a.recall_neg)} | {_cell(a.precision_neg)} | "
-            f"{_cell(a.f1_neg)} | {_cell(a.balanced_accuracy)} | {m.best_threshold:.3g} | "
-            f"{m.best_f1:.3f} | {_cell(m.at_best.balanced_accuracy)} |"
-        )
+    for label, value in _METRIC_ROWS:
+        rows.append(f"| {label} | " + " | ".join(value(models[k]) for k in MODELS) + " |")
     return "\n".join(rows)
 
 
@@ -269,7 +283,8 @@ def render() -> None:
     st.subheader("Per-class metrics")
     st.markdown(_metrics_table(models, names))
     st.caption(
-        "On the training data; an example is predicted positive when p ≥ the threshold. "
+        "On the training data; an example is predicted positive when p ≥ the threshold, "
+        "0.5 unless the row says t*. "
         "⁺ = the rare positive class, ⁻ = the negatives. Balanced accuracy is the mean of the "
         "two recalls. — = undefined (0/0): no example was predicted in that class. "
         "t* is the threshold that maximises F1⁺: moving the threshold can do much of what "
@@ -315,6 +330,7 @@ def _boundaries_view(v: dict, key: DataKey, d, models, names, n_pos: int, n_neg:
         d.labels[idx],
         panels,
         size_label=f"focal weight (1 − p_t)^{fmt(v['gamma'], 0.1)}",
+        titles=[PANEL_TITLES[k] for k in MODELS],
         uirevision="imbalance.scatter",
     )
     st.plotly_chart(fig, key="imbalance.scatter", config={"displaylogo": False})
@@ -333,6 +349,7 @@ def _boundaries_view(v: dict, key: DataKey, d, models, names, n_pos: int, n_neg:
         else "here the negatives are the harder class at this fit, so they keep more weight"
     )
     st.caption(
+        f"Panels: {'; '.join(names[k] for k in MODELS)}. "
         f"The line in each panel is where that model's p = 0.5. In the focal panel a point's "
         f"area is proportional to its focal weight (1 − p_t)^γ at the focal fit: the median "
         f"negative has weight {med_neg:.3g}, the median positive {med_pos:.3g}. The negatives "
@@ -362,12 +379,13 @@ def _histograms_view(v: dict, d, models, short) -> None:
         lines = [(half, "0.5" if hist_x == "p" else "z = 0 (p = 0.5)")]
         if abs(t_best - half) > 1e-9:
             lines.append((t_best, f"t* = {m.best_threshold:.3g}"))
-        hist_panels.append((short[k], score[d.labels == 1], score[d.labels == 0], lines))
+        hist_panels.append((PANEL_TITLES[k], score[d.labels == 1], score[d.labels == 0], lines))
     fig = figures.probability_histograms_figure(
         hist_panels, x_mode=hist_x, uirevision=f"imbalance.hist.{hist_x}"
     )
     st.plotly_chart(fig, key="imbalance.hist", config={"displaylogo": False})
     st.caption(
+        f"Panels: {'; '.join(short[k] for k in MODELS)}. "
         "Each class is scaled to 100 % on its own, so the rare class stays visible. "
         "Re-weighting (α) and focusing (γ) move the positives' probabilities: a weighted model "
         "is no longer calibrated, and its p is not the frequency of positives."
@@ -377,8 +395,10 @@ def _histograms_view(v: dict, d, models, short) -> None:
 def _slices_view(key: DataKey, d, models, params, short) -> None:
     window = slice_window(models)
     grid = slice_grid(d.labels.size)
-    cols = st.columns(3, gap="small")
-    for col, k in zip(cols, MODELS, strict=True):
+    # One full-width chart per model, one under the other: three side by side leave each
+    # map a sliver between its axis labels and its colour bar on anything but a wide screen.
+    for k in MODELS:
+        col = st.container()
         m = models[k]
         w1, w2, z = make_slice(key, LOSS_KEY[k], params[k], m.bias, window, grid)
         top = float(np.quantile(z, 0.6))

@@ -1416,7 +1416,7 @@ def kl_fit_figure(
     x_label: str = "x",
     y_label: str = "density",
     title: str | None = None,
-    height: int = 380,
+    height: int = 420,
     uirevision: str | None = None,
 ) -> go.Figure:
     """The target P (filled grey) with fitted Gaussians Q drawn over it.
@@ -1448,7 +1448,10 @@ def kl_fit_figure(
         )
     fig.update_xaxes(title_text=x_label)
     fig.update_yaxes(title_text=y_label, rangemode="tozero")
-    return _finish(fig, title=title, height=height, uirevision=uirevision, hovermode=None)
+    fig = _finish(fig, title=title, height=height, uirevision=uirevision, hovermode=None)
+    legend, top = _legend_on_top(1 + len(fits), height, title=bool(title))
+    fig.update_layout(legend=legend, margin={"t": top})
+    return fig
 
 
 def kl_landscapes_figure(
@@ -1456,8 +1459,8 @@ def kl_landscapes_figure(
     log_sigma: np.ndarray,
     panels: Sequence[tuple[str, np.ndarray, Sequence[tuple[float, float, str, str]]]],
     *,
-    x_label: str = "μ_Q",
-    y_label: str = "log σ_Q",
+    x_label: str = "μ<sub>Q</sub>",
+    y_label: str = "log σ<sub>Q</sub>",
     z_label: str = "KL (nats)",
     zmax: float | None = None,
     height: int = 480,
@@ -1496,10 +1499,11 @@ def kl_landscapes_figure(
         cols=len(panels),
         shared_yaxes=True,
         subplot_titles=[t for t, _, _ in panels],
-        horizontal_spacing=0.04,
+        # Room for one panel's last x tick and the next one's first on a phone.
+        horizontal_spacing=0.08,
     )
     hover = (
-        f"{x_label} = %{{x:.3f}}<br>{y_label} = %{{y:.3f}}<br>σ_Q = %{{customdata:.3f}}"
+        f"{x_label} = %{{x:.3f}}<br>{y_label} = %{{y:.3f}}<br>σ<sub>Q</sub> = %{{customdata:.3f}}"
         f"<br>{z_label}: %{{z:.4g}}<extra></extra>"
     )
     sigma = np.broadcast_to(np.exp(log_sigma)[:, None], (log_sigma.size, mu.size))

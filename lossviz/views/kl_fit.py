@@ -206,10 +206,11 @@ def render() -> None:
         "*Fit one Gaussian Q to a two-mode P: minimising KL(P‖Q) covers both modes, "
         "minimising KL(Q‖P) picks one.*"
     )
-    st.latex(
-        r"\mathrm{KL}(P\|Q)=\sum_x p(x)\log\frac{p(x)}{q(x)}\qquad"
-        r"\mathrm{KL}(Q\|P)=\sum_x q(x)\log\frac{q(x)}{p(x)}"
-    )
+    # One formula per column: side by side on a wide screen, one under the other on a
+    # phone (a single line of both ran off a 390 px screen).
+    left, right = st.columns(2)
+    left.latex(r"\mathrm{KL}(P\|Q)=\sum_x p(x)\log\frac{p(x)}{q(x)}")
+    right.latex(r"\mathrm{KL}(Q\|P)=\sum_x q(x)\log\frac{q(x)}{p(x)}")
 
     p = target(sep, weight)
     opt = fits(sep, weight)
@@ -221,7 +222,7 @@ def render() -> None:
     )
 
     # --- the fits over P ----------------------------------------------------------------
-    st.subheader("The two fits over P")
+    st.subheader(f"The two fits over P (s = {fmt(sep, 0.1)}, w = {fmt(weight, 0.05)})")
     curves = [
         (
             _q_label("forward fit, min KL(P‖Q)", fwd),
@@ -251,7 +252,6 @@ def render() -> None:
         p[window] / DX,
         [(label, q[window], colour, dash) for label, q, colour, dash in curves],
         p_label=p_label,
-        title=f"s = {fmt(sep, 0.1)}, w = {fmt(weight, 0.05)}",
         uirevision="kl_fit.fits",
     )
     st.plotly_chart(fig, key="kl_fit.fits", config={"displaylogo": False})
@@ -289,7 +289,7 @@ def render() -> None:
     )
 
     # --- the landscapes -----------------------------------------------------------------
-    st.subheader("The landscapes over (μ_Q, log σ_Q)")
+    st.subheader("The landscapes over Q's mean μ and log σ")
     lands = landscapes(sep, weight)
     fwd_label = f"forward optimum (μ = {_num(fwd.mu)}, σ = {_num(fwd.sigma)})"
     rev_label = f"reverse optimum (μ = {_num(rev.mu)}, σ = {_num(rev.sigma)})"
@@ -297,7 +297,7 @@ def render() -> None:
     rev_mark = (rev.mu, rev.log_sigma)
     panels = [
         (
-            "forward KL(P‖Q)",
+            "KL(P‖Q)",
             lands["forward"],
             [
                 (*fwd_mark, fwd_label, "optimum"),
@@ -305,7 +305,7 @@ def render() -> None:
             ],
         ),
         (
-            "reverse KL(Q‖P)",
+            "KL(Q‖P)",
             lands["reverse"],
             [
                 (*rev_mark, rev_label, "optimum"),

@@ -1586,8 +1586,10 @@ def _scale_bar(e: np.ndarray, length: float, label: str, k: str) -> dict:
         "x": [x0, x0 + length],
         "y": [y0, y0],
         "mode": "lines+markers+text",
-        "text": ["", label],
-        "textposition": "middle right",
+        # Above the bar, from its left end: right of its right end the text ran past the
+        # plot's edge (autorange does not make room for it) on a narrow screen.
+        "text": [label, ""],
+        "textposition": "top right",
         "line": {"color": MARKER_COLOUR, "width": 3},
         "marker": {"symbol": "line-ns", "size": 10, "line": {"color": MARKER_COLOUR, "width": 2}},
         "hoverinfo": "skip",

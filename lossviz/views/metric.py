@@ -222,7 +222,7 @@ def _readouts(trace, k: int, loss: str, unit: str, at_k: tuple, at_0: tuple) -> 
         delta_color="inverse",
     )
     c.metric(
-        f"median distance at step {k}, + vs −",
+        f"median pair distance at step {k}: same vs other class",
         f"{np.median(d_pos):.2f} vs {np.median(d_neg):.2f}",
         f"ratio {np.median(d_neg) / max(np.median(d_pos), 1e-12):.1f}× (step 0: "
         f"{np.median(d0_neg) / max(np.median(d0_pos), 1e-12):.1f}×)",

@@ -2216,11 +2216,16 @@ def preference_loss_figure(
     layout["yaxis"].update(title={"text": "loss (nats)"}, rangemode="tozero")
     layout["yaxis2"]["title"] = {"text": "pairs"}
     shown = [(mx, label) for mx, label in markers if x[0] <= mx <= x[-1]]
+    legend, top = _legend_on_top(
+        len(curves) + len(hists), height, title=bool(title), extra=20 if shown else 0
+    )
     layout.update(
         barmode="stack",
         bargap=0,
         shapes=[_row_vline(mx, row) for mx, _ in shown for row in (1, 2)],
         annotations=[_row_label(mx, label) for mx, label in shown],
+        legend=legend,
+        margin={"t": top},
     )
     return _figure(data, layout, title=title, height=height, uirevision=uirevision)
 

@@ -220,7 +220,7 @@ def _loss_view(d, fit: Fit, v: dict, train: np.ndarray, m: float) -> None:
         curves,
         hists,
         markers=[(m, f"Δr = m = {fmt(m, 0.1)}")] if m != 0.0 else [],
-        title="Training pairs by the fitted Δr = r̂(chosen) − r̂(rejected)",
+        title="Training pairs by their fitted Δr",
         uirevision="preferences.loss",
     )
     st.plotly_chart(fig, key="preferences.loss", config={"displaylogo": False})
@@ -253,11 +253,19 @@ def _sweep_view(key: DataKey, m: float) -> None:
     )
     st.plotly_chart(fig, key="preferences.sweep", config={"displaylogo": False})
     i0 = int(np.argmin(np.abs(SWEEP)))
+    top = fmt(float(SWEEP[-1]), 0.1)
+    acc0 = f"{100 * sweep['test_accuracy'][i0]:.1f} %"
+    acc1 = f"{100 * sweep['test_accuracy'][-1]:.1f} %"
+    # Said as the two shown values compare: "moves from 59.0 % to 59.0 %" reads as a slip.
+    moved = (
+        f"held-out accuracy stays at {acc0}"
+        if acc0 == acc1
+        else f"held-out accuracy moves from {acc0} to {acc1}"
+    )
     st.caption(
         f"A margin demands Δr > m before a pair stops costing. With one margin for every pair, "
         f"it mostly rescales the rewards: std(r̂) is {sweep['spread'][i0]:.2f} at m = 0 and "
-        f"{sweep['spread'][-1]:.2f} at m = {fmt(float(SWEEP[-1]), 0.1)}, while held-out "
-        f"accuracy moves from {100 * sweep['test_accuracy'][i0]:.1f} % to "
-        f"{100 * sweep['test_accuracy'][-1]:.1f} %. Llama 2 uses a margin per pair, larger "
-        "when the annotator rated the preference as clear; that does change the ranking."
+        f"{sweep['spread'][-1]:.2f} at m = {top}, while {moved} at m = {top}. Llama 2 uses "
+        "a margin per pair, larger when the annotator rated the preference as clear; that "
+        "does change the ranking."
     )

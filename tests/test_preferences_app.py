@@ -130,3 +130,19 @@ def test_the_view_in_the_url_opens_its_tab_and_draws_only_that_chart(view, trace
     _ok(at)
     assert trace() in _trace_names(at, 0)
     assert at.query_params["view"] == view
+
+
+@pytest.mark.parametrize(("seed", "same"), [("0", True), ("1", False)])
+def test_margin_sweep_caption_says_how_accuracy_changed(seed, same):
+    # At the defaults the held-out accuracy is the same at m = 0 and m = 3 to the digit
+    # shown; the caption read "moves from 59.0 % to 59.0 %". It says "stays at" then.
+    # (Seed 1: 55.0 % at m = 0, 56.0 % at m = 3.)
+    at = _app(view="sweep", seed=seed)
+    _ok(at)
+    caption = next(c.value for c in at.caption if "A margin demands" in c.value)
+    moved = caption.split("while held-out accuracy ")[1]
+    if same:
+        assert moved.startswith("stays at ")
+    else:
+        start, end = moved.removeprefix("moves from ").split(" at m =")[0].split(" to ")
+        assert start != end

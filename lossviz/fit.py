@@ -38,6 +38,7 @@ __all__ = [
     "EmbeddingTrace",
     "LogisticFit",
     "RegressionFit",
+    "contrastive_stable_learning_rate",
     "fit_bradley_terry",
     "fit_gaussian_kl",
     "fit_logistic",
@@ -981,6 +982,46 @@ def _pairs_and_triplets(labels: np.ndarray, loss: str):
         (same & ~np.eye(n, dtype=bool))[:, :, None] & ~same[:, None, :]
     )  # anchor a, positive p (same class, ≠ a), negative q (other class)
     return ii, jj, None, pid[a, p], pid[a, q]
+
+
+def contrastive_stable_learning_rate(
+    X: Any, labels: Any, optimizer: str = "gd", *, momentum: float = 0.9
+) -> float:
+    r"""The learning rate beyond which :func:`train_embedding`'s contrastive run blows up.
+
+    Once every negative pair is past the margin (as it is whenever A has grown large),
+    the mean loss over the P pairs is the same-class pairs' part alone,
+    :math:`\frac1P\sum_{y_{ij}=1}\|A\Delta_{ij}\|^2 = \frac1P\operatorname{tr}(A S A^\top)`
+    with :math:`S = \sum_{y_{ij}=1}\Delta_{ij}\Delta_{ij}^\top`: a quadratic in A of
+    largest curvature :math:`L = 2\lambda_{\max}(S)/P`. As for a line's MSE
+    (:func:`stable_learning_rate`), gradient descent on it grows without bound for
+    η > 2/L = P/λ_max(S), heavy-ball momentum for η > 2(1 + μ)/L. Below, the runs of
+    the Metric learning page stay finite; just above, the loss blows up.
+
+    Args:
+      X: ``(n, d)`` features, n in [2, 60]; labels: ``(n,)`` integer classes.
+      optimizer: ``"gd"`` or ``"momentum"``; momentum: μ in [0, 1).
+
+    Returns:
+      The bound (inf when no two points share a class: then nothing pulls A up).
+    """
+    if optimizer not in ("gd", "momentum"):
+        raise ValueError(
+            f"optimizer must be 'gd' or 'momentum' (Adam has no such bound); got {optimizer!r}"
+        )
+    mu = _v.unit_open("momentum", momentum)
+    Xm = _matrix("X", X)
+    lab = np.asarray(labels)
+    if lab.shape != (Xm.shape[0],):
+        raise ValueError(f"labels must have shape ({Xm.shape[0]},), got {lab.shape}")
+    i, j = np.triu_indices(Xm.shape[0], k=1)
+    same = lab[i] == lab[j]
+    delta = Xm[i[same]] - Xm[j[same]]
+    top = float(np.linalg.eigvalsh(delta.T @ delta)[-1]) if delta.size else 0.0
+    if top <= 0.0:
+        return math.inf
+    gd = i.size / top
+    return gd if optimizer == "gd" else (1.0 + mu) * gd
 
 
 def train_embedding(

@@ -20,6 +20,7 @@ from lossviz.fit import (
     _lad,
     _lad_golden,
     _pairs_and_triplets,
+    contrastive_stable_learning_rate,
     fit_bradley_terry,
     fit_gaussian_kl,
     fit_logistic,
@@ -507,3 +508,24 @@ def test_embedding_validation() -> None:
         train_embedding(X[:4], np.zeros(4, dtype=int))
     with pytest.raises(ValueError, match=r"loss must be 'contrastive' or 'triplet'"):
         train_embedding(X[:4], labels[[0, 1, 40, 41]], "npair")
+
+
+def test_contrastive_stable_learning_rate_by_hand() -> None:
+    # Points (0, 0), (1, 0) of class 0 and (5, 5), (5, 7) of class 1: the same-class
+    # differences are (1, 0) and (0, 2), so S = diag(1, 4), λ_max = 4; P = 6 pairs.
+    # GD: P/λ_max = 1.5; momentum 0.9: 1.9 · 1.5 = 2.85.
+    X = [[0.0, 0.0], [1.0, 0.0], [5.0, 5.0], [5.0, 7.0]]
+    assert contrastive_stable_learning_rate(X, [0, 0, 1, 1]) == pytest.approx(1.5, rel=1e-14)
+    assert contrastive_stable_learning_rate(X, [0, 0, 1, 1], "momentum") == pytest.approx(2.85)
+    assert contrastive_stable_learning_rate(X, [0, 1, 2, 3]) == np.inf  # no same-class pair
+    with pytest.raises(ValueError, match=r"optimizer must be 'gd' or 'momentum'"):
+        contrastive_stable_learning_rate(X, [0, 0, 1, 1], "adam")
+
+
+@pytest.mark.parametrize(("n", "classes", "seed"), [(10, 3, 0), (12, 2, 50), (4, 5, 0)])
+def test_contrastive_training_blows_up_just_above_the_bound(n, classes, seed) -> None:
+    X, labels = clustered_points(n, classes, seed)
+    eta = contrastive_stable_learning_rate(X, labels)
+    below = train_embedding(X, labels, "contrastive", lr=0.95 * eta, steps=400, seed=seed)
+    above = train_embedding(X, labels, "contrastive", lr=1.1 * eta, steps=400, seed=seed)
+    assert not below.diverged and above.diverged

@@ -20,13 +20,19 @@ import streamlit as st
 
 from lossviz import embedding, figures
 from lossviz.data import clustered_points
-from lossviz.fit import OPTIMIZERS, EmbeddingTrace, train_embedding
+from lossviz.fit import (
+    OPTIMIZERS,
+    EmbeddingTrace,
+    contrastive_stable_learning_rate,
+    train_embedding,
+)
 from lossviz.registry import REGISTRY
 from lossviz.views.controls import UrlState, fmt
 
 LOSSES = ("contrastive", "triplet")
 LOSS_TITLES = {"contrastive": "contrastive (pairs)", "triplet": "triplet (anchor, +, −)"}
-OPT_TITLES = {"gd": "gradient descent", "momentum": "momentum (μ = 0.9)", "adam": "Adam"}
+MOMENTUM = 0.9  # train_embedding's heavy-ball μ
+OPT_TITLES = {"gd": "gradient descent", "momentum": f"momentum (μ = {MOMENTUM})", "adam": "Adam"}
 MARGIN = REGISTRY["contrastive"].params[0]  # the same m range for both losses
 POS_COLOUR = figures.PALETTE[2]  # bluish green: same class
 NEG_COLOUR = figures.PALETTE[4]  # vermillion: different classes
@@ -138,11 +144,7 @@ def render() -> None:
     last = trace.maps.shape[0] - 1
     k = min(t, last)
     if trace.diverged:
-        st.warning(
-            f"Training diverged at step {trace.diverged_at} (the loss blew up with "
-            f"η = {fmt(lr, 0.01)}); steps 0 to {last} are shown. Lower the learning rate.",
-            icon="⚠️",
-        )
+        st.markdown(_divergence(trace, X, labels, loss, optimizer, lr, last))
     E0 = embedding.embed(X, trace.maps[0])
     Ek = embedding.embed(X, trace.maps[k])
 
@@ -197,13 +199,39 @@ def render() -> None:
                 uirevision=f"metric.curves.{loss}",
             )
             st.plotly_chart(fig, key="metric.curves", config={"displaylogo": False})
+            bound = _bound_text(X, labels, loss, optimizer)
             st.caption(
                 f"{OPT_TITLES[optimizer]}, η = {fmt(lr, 0.01)}, {steps} steps on the mean "
-                f"loss over all {n_items} {unit}. An inactive "
+                f"loss over all {n_items} {unit}{bound}. An inactive "
                 f"{unit[:-1]} contributes no gradient: as training succeeds, fewer and fewer "
                 f"{unit} drive it (hard-negative mining exists because of this)."
             )
     state.sync_url()
+
+
+def _bound_text(X: np.ndarray, labels: np.ndarray, loss: str, optimizer: str) -> str:
+    """', stable for η < …' when the run has a learning-rate bound (contrastive, GD or momentum)."""
+    if loss != "contrastive" or optimizer == "adam":
+        return ""
+    bound = contrastive_stable_learning_rate(X, labels, optimizer, momentum=MOMENTUM)
+    return f" (stable for η < {bound:.3g} on these points)"
+
+
+def _divergence(trace, X, labels, loss: str, optimizer: str, lr: float, last: int) -> str:
+    """Which run blew up, at which step, and (where there is one) the largest stable η."""
+    said = (
+        f"**Training diverged at step {trace.diverged_at}**: with η = {fmt(lr, 0.01)} the "
+        f"loss blew up. Steps 0 to {last} are shown."
+    )
+    if loss != "contrastive" or optimizer == "adam":
+        return said + " Lower the learning rate."
+    bound = contrastive_stable_learning_rate(X, labels, optimizer, momentum=MOMENTUM)
+    formula = "2/L" if optimizer == "gd" else "2(1 + μ)/L"
+    return (
+        said + f" Past the margin the loss is the same-class pairs' mean d², a quadratic in "
+        f"A whose largest curvature L sets the largest stable learning rate of "
+        f"{OPT_TITLES[optimizer]}: {formula} = {bound:.3g} for these points."
+    )
 
 
 def _readouts(trace, k: int, loss: str, unit: str, at_k: tuple, at_0: tuple) -> None:

@@ -191,3 +191,21 @@ def test_the_other_views_open_from_the_url():
     _ok(at)
     titles = [_figure(at, i)["layout"]["title"]["text"] for i in range(3)]
     assert titles[0].startswith("BCE · b = ") and titles[2].startswith("focal γ = 2.0")
+
+
+@pytest.mark.parametrize("hist_x", ["p", "logit"])
+def test_threshold_labels_state_where_their_line_is_drawn(hist_x):
+    # On the logit axis the t* line is drawn at a logit; its label gave only the
+    # probability ("t* = 0.328" at z = −0.72), a number in the other axis's units.
+    at = _app(view="probabilities", hist_x=hist_x)
+    _ok(at)
+    labels = [a for a in _figure(at)["layout"]["annotations"] if a["text"].startswith("t* =")]
+    assert len(labels) == 3  # one per model: none of their t* is 0.5 here
+    for a in labels:
+        if hist_x == "p":
+            assert a["text"] == f"t* = {a['x']:.3g}"
+        else:
+            p = float(a["text"].split()[2])
+            assert a["text"] == f"t* = {p:.3g} (z = {a['x']:.2f})"
+            # the drawn logit is the threshold's: σ(z) = t* to the digits shown
+            assert 1 / (1 + np.exp(-a["x"])) == pytest.approx(p, abs=0.005)

@@ -378,7 +378,9 @@ def _histograms_view(v: dict, d, models, short) -> None:
         half = 0.5 if hist_x == "p" else 0.0
         lines = [(half, "0.5" if hist_x == "p" else "z = 0 (p = 0.5)")]
         if abs(t_best - half) > 1e-9:
-            lines.append((t_best, f"t* = {m.best_threshold:.3g}"))
+            # On the logit axis the line sits at a logit: its label gives both.
+            at_z = "" if hist_x == "p" else f" (z = {t_best:.2f})"
+            lines.append((t_best, f"t* = {m.best_threshold:.3g}{at_z}"))
         hist_panels.append((PANEL_TITLES[k], score[d.labels == 1], score[d.labels == 0], lines))
     fig = figures.probability_histograms_figure(
         hist_panels, x_mode=hist_x, uirevision=f"imbalance.hist.{hist_x}"

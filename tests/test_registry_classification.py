@@ -270,7 +270,7 @@ def test_margin_surfaces_are_the_loss_over_the_margin_and_m_or_two_examples():
 def test_compare_margin_surfaces_are_the_mean_of_two_examples():
     x, y, z = compare.surface("margin", "exponential", {}, n=11)
     assert z[3, 8] == pytest.approx(0.5 * (math.exp(-x[8]) + math.exp(-y[3])))
-    x, y, z = compare.surface("margin", "zero_one", {}, n=11)
+    x, y, z = compare.surface("margin", "zero_one", {}, n=9)  # margins −1, −0.5, …, 3
     assert set(np.unique(z)) == {0.0, 0.5, 1.0}
     assert z[0, 0] == 1.0 and z[-1, -1] == 0.0  # both wrong; both right
 
@@ -439,7 +439,7 @@ def test_surrogates_preset_is_the_classic_picture():
     preset = next(p for p in PRESETS if p.key == "surrogates")
     assert preset.title == "Surrogates of the 0-1 loss" and preset.domain == "margin"
     ids = [e for e, _ in preset.entries]
-    assert ids == ["zero_one", "hinge", "binary_cross_entropy", "exponential"]
+    assert ids == ["binary_cross_entropy", "hinge", "exponential", "zero_one"]
     assert ids[preset.baseline] == "binary_cross_entropy"  # never 0: no gaps in the ratio
     compare.check_entries(preset.domain, preset.entries)
 
@@ -479,3 +479,13 @@ def test_margin_text_names_the_real_confusions_and_the_papers():
     assert any(r.year == 1995 and "Cortes" in r.authors for r in get("hinge").references)
     assert any(r.year == 2000 and "Friedman" in r.authors for r in get("exponential").references)
     assert any(r.year == 1999 and "Weston" in r.authors for r in get("multiclass_hinge").references)
+
+
+def test_margin_domain_opens_on_the_classic_picture_with_a_baseline_never_zero():
+    dom = DOMAINS["margin"]
+    ids = [e for e, _ in dom.defaults[: dom.default_n]]
+    assert set(ids) == {"binary_cross_entropy", "hinge", "exponential", "zero_one"}
+    # The ratio view divides by entry A by default: logistic is > 0 on the whole axis.
+    x = np.linspace(*dom.axes[0].range, 201)
+    base, _ = compare.evaluate("margin", ids[0], x, dom.defaults[0][1])
+    assert (base > 0).all()

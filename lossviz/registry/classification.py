@@ -247,9 +247,9 @@ class ZeroOne(Term):
         return {self.at}
 
 
-MARGIN_LABEL = "margin t·z (label y = 1, so t = 1 and t·z = score z)"
+MARGIN_LABEL = "margin t·z (label y = 1: t·z is the score z)"
 MARGIN_RANGE = (-2.0, 3.0)
-_MARGIN_GRAD = "∂ℓ/∂z at y = 1 (= dℓ/d(t·z))"
+_MARGIN_GRAD = "∂ℓ/∂z at y = 1"
 MARGIN_AXIS = Axis(
     "margin",
     MARGIN_LABEL,
@@ -308,7 +308,7 @@ def _over_margin_and_m(z_label: str) -> Surface:
     )
 
 
-def _two_margins(name: str) -> Surface:
+def _two_margins(name: str, log_colour: bool = False) -> Surface:
     """The mean loss of two examples over their margins, both axes one quantity."""
     return Surface(
         term=TWO_MARGINS,
@@ -320,6 +320,7 @@ def _two_margins(name: str) -> Surface:
         x_short="t₁z₁",
         y_short="t₂z₂",
         equal_axes=True,
+        log_colour=log_colour,
     )
 
 
@@ -643,7 +644,7 @@ SPECS: list[LossSpec] = [
             markers=(
                 Marker(_tie, "p₀ = ½ at z₀ = ln Σ<sub>k≥1</sub> exp(z<sub>k</sub>) = {x:.2f}"),
                 # Only with ε > 0 (at +inf otherwise, so not drawn).
-                Marker(smoothed_minimum, "minimum (smoothing ε) at z₀ = {x:.2f}"),
+                Marker(smoothed_minimum, "minimum z₀ = {x:.2f}"),
             ),
         ),
         surface=Surface(
@@ -1054,7 +1055,8 @@ SPECS: list[LossSpec] = [
             typical_use="AdaBoost and boosting with the exponential loss.",
         ),
         curve=_margin_curve("exponential e^(−t·z)", ()),
-        surface=_two_margins("exponential loss"),
+        # Never 0: on a log colour scale the right side's small losses still show.
+        surface=_two_margins("exponential loss", log_colour=True),
         joins=(Join("margin", "Exponential"),),
     ),
     LossSpec(
@@ -1158,13 +1160,13 @@ SPECS: list[LossSpec] = [
                 ),
             ),
             branches=(
-                Branch("multiclass hinge (the sum)", _MC_ALONG_S0),
+                Branch("the loss (sum of the terms)", _MC_ALONG_S0),
                 Branch(
-                    "term of class 1: max(0, m − s₀ + s₁)",
+                    "term of class 1",
                     Call((_TRUE_OF_TWO, _pair_scores("other_score_1"))),
                 ),
                 Branch(
-                    "term of class 2: max(0, m − s₀ + s₂)",
+                    "term of class 2",
                     Call((_TRUE_OF_TWO, _pair_scores("other_score_2"))),
                 ),
             ),
@@ -1188,7 +1190,7 @@ SPECS: list[LossSpec] = [
         joins=(
             Join(
                 "multiclass",
-                "Multiclass hinge (Weston–Watkins)",
+                "Multiclass hinge",
                 term=Call((TRUE_CLASS_0, THREE_LOGITS)),
                 surface=Call((TRUE_CLASS_0, THREE_LOGITS)),
                 uses=("z1", "z2"),
@@ -1228,16 +1230,19 @@ DOMAINS: tuple[DomainDecl, ...] = (
         grad_label="∂ℓ/∂z at y = 1",
         shared=(),
         surface_labels=("margin t₁·z₁ (example 1)", "margin t₂·z₂ (example 2)"),
-        surface_ranges=(MARGIN_RANGE, MARGIN_RANGE),
+        # From −1: one colour scale for all, and below −1 the exponential's corner
+        # (e² ≈ 7.4) would leave the others' maps a single dark colour.
+        surface_ranges=((-1.0, 3.0), (-1.0, 3.0)),
         surface_note=(
-            "Surfaces: two examples' margins, mean loss ½(ℓ(t₁z₁) + ℓ(t₂z₂)); for the "
-            "zero-one entry that is the error rate of the two (0, ½ or 1)."
+            "Surfaces: two examples' margins from −1 to 3, mean loss ½(ℓ(t₁z₁) + ℓ(t₂z₂)); "
+            "for the zero-one entry that is the error rate of the two (0, ½ or 1)."
         ),
+        # Logistic first: the ratio view's default baseline (A) is never 0 there.
         defaults=(
-            ("zero_one", {}),
-            ("hinge", {"margin": 1.0}),
             ("binary_cross_entropy", {}),
+            ("hinge", {"margin": 1.0}),
             ("exponential", {}),
+            ("zero_one", {}),
         ),
         default_n=4,
         term=ALONG_MARGIN,
@@ -1252,12 +1257,12 @@ PRESETS: tuple[Preset, ...] = (
         "Surrogates of the 0-1 loss",
         "margin",
         (
-            ("zero_one", {}),
-            ("hinge", {"margin": 1.0}),
             ("binary_cross_entropy", {}),
+            ("hinge", {"margin": 1.0}),
             ("exponential", {}),
+            ("zero_one", {}),
         ),
-        baseline=2,
+        baseline=0,  # logistic: never 0, so every ratio is defined
         log_ratio=False,
         note=(
             "The zero-one loss and three convex surrogates along the margin t·z (Bartlett, "

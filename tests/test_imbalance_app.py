@@ -209,3 +209,9 @@ def test_threshold_labels_state_where_their_line_is_drawn(hist_x):
             assert a["text"] == f"t* = {p:.3g} (z = {a['x']:.2f})"
             # the drawn logit is the threshold's: σ(z) = t* to the digits shown
             assert 1 / (1 + np.exp(-a["x"])) == pytest.approx(p, abs=0.005)
+
+
+def test_one_positive_is_not_called_positives():
+    at = _app(ratio="1000", n="200")  # n_pos = max(1, round(200 / 1001)) = 1
+    _ok(at)
+    assert "**1 positive** and 199 negatives" in at.markdown[0].value

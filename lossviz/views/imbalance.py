@@ -257,7 +257,8 @@ def render() -> None:
 
     st.title("Class imbalance: BCE, α-balanced BCE and focal loss")
     st.markdown(
-        f"*{d.labels.size:,} points at 1 : {v['ratio']}: **{n_pos:,} positives** and "
+        f"*{d.labels.size:,} points at 1 : {v['ratio']}: **{n_pos:,} "
+        f"positive{'s' if n_pos != 1 else ''}** and "
         f"{n_neg:,} negatives, two unit-variance Gaussians whose means are "
         f"{fmt(v['sep'], 0.1)} apart. Three logistic models p = σ(w·x + b), each the exact "
         f"minimiser of its mean loss + {L2:g}/2 · ‖w‖².*"

@@ -1,0 +1,299 @@
+"""The specs of Jensen–Shannon, InfoNCE, cosine embedding, DPO, IPO and the preference hinge.
+
+The registry-wide suites (tests/test_registry.py, test_compare.py, test_explore_app.py)
+check what every spec must satisfy; this file holds these six losses' rows of the
+shared tables (ORDER, PROPERTIES, COMPARE_CASES, until the lead merges them) and the
+known values and identities of their views, each with its source.
+
+Sources: hand computations written out in the comments; SciPy 1.17.1
+``scipy.spatial.distance.jensenshannon`` (squared) and PyTorch 2.13.0 (CPU)
+``cross_entropy`` / ``cosine_embedding_loss``, run in a throwaway virtual environment
+outside the repository (neither is a dependency, and no test imports them).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from lossviz import compare, losses, registry
+from lossviz.compare import DOMAINS, PRESETS
+from lossviz.registry import REGISTRY, defaults, gaussian_pair, get
+from lossviz.registry import divergence as divergence_module
+
+LN2 = math.log(2.0)
+
+#: These losses, in registry order (each after its module's seed specs).
+ORDER = ["js_divergence"]
+
+
+def test_the_specs_are_registered_in_order_after_their_modules_seed_specs():
+    assert [k for k in REGISTRY if k in ORDER] == ORDER
+    assert [s.key for s in divergence_module.SPECS] == ["kl_divergence", "js_divergence"]
+    for key in ORDER:
+        assert get(key).fn is getattr(losses, key)
+        assert get(key).grad is getattr(losses, key + "_grad")
+
+
+# --------------------------------------------------------------------------- properties
+
+# convex, bounded_gradient, robust_to_outliers, differentiable_everywhere, at the defaults
+PROPERTIES = {
+    # Jointly convex (KL is, and M = ½(P + Q) is linear); ∂JS/∂q_i = ½ log(2q_i/(p_i + q_i))
+    # → −∞ as q_i → 0 < p_i; each category costs at most ½(p_i + q_i) ln 2, so an event Q
+    # misses costs ½ p_i ln 2 where KL charges +∞ (robust); smooth inside the simplex.
+    "js_divergence": (True, False, True, True),
+}
+
+
+def test_these_properties_are_stated_for_each_of_these_losses():
+    assert set(PROPERTIES) == set(ORDER)
+
+
+@pytest.mark.parametrize("key", ORDER)
+def test_properties(key):
+    spec = get(key)
+    at = spec.properties.at(defaults(spec))
+    assert tuple(at[name][0] for name, _ in registry.PROPERTY_ROWS) == PROPERTIES[key]
+
+
+# --------------------------------------------------------------------------- Compare
+
+X = {
+    "divergence": np.linspace(-4.0, 4.0, 41),
+}
+GAUSS = {"mu_p": 0.5, "sigma_p": 1.2, "sigma_q": 0.8}
+SHARED = {
+    "divergence": GAUSS,
+}
+
+
+def _js_along_mu_q(mu):
+    """JS of the discretised Gaussians from the core, and its slope by the chain rule.
+
+    d JS/dμ_Q = Σ_i (∂JS/∂q_i)(∂q_i/∂μ_Q), ∂JS/∂q_i from the core's js_divergence_grad and
+    ∂q_i/∂μ_Q = q_i (x_i − E_q[x])/σ_Q² (the discretised Gaussian's own derivative). On
+    this scene no probability underflows (the far tails are ≥ e^−450), so the core's
+    functions take gaussian_pair's probabilities as they are.
+    """
+    loss, grad = [], []
+    for m in mu:
+        grid, p, q = gaussian_pair(GAUSS["mu_p"], GAUSS["sigma_p"], m, GAUSS["sigma_q"])
+        assert (p > 0).all() and (q > 0).all()
+        dq = q * (grid - np.sum(q * grid)) / GAUSS["sigma_q"] ** 2
+        loss.append(losses.js_divergence(p, q))
+        grad.append(np.sum(losses.js_divergence_grad(p, q) * dq))
+    return np.array(loss), np.array(grad)
+
+
+# (domain, option, params, expected (loss, grad) from the core losses), as CASES in
+# tests/test_compare.py
+COMPARE_CASES = [
+    ("divergence", "js_divergence", {}, _js_along_mu_q),
+]
+
+
+def _id(case):
+    domain, opt, params, _ = case
+    return f"{domain}-{opt}-" + "-".join(f"{k}{v}" for k, v in params.items())
+
+
+@pytest.mark.parametrize("case", COMPARE_CASES, ids=[_id(c) for c in COMPARE_CASES])
+def test_entry_curve_equals_the_core_loss_and_gradient(case):
+    domain, opt, params, expected = case
+    x = X[domain]
+    loss, grad = compare.evaluate(domain, opt, x, params, SHARED.get(domain))
+    want_loss, want_grad = expected(x)
+    np.testing.assert_allclose(loss, want_loss, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(grad, want_grad, rtol=1e-12, atol=1e-12)
+
+
+def test_every_option_these_losses_add_is_tested_against_the_core():
+    added = {(d.key, o.id) for d in DOMAINS.values() for o in d.options if o.loss in ORDER}
+    assert {(d, o) for d, o, _, _ in COMPARE_CASES} == added
+
+
+def test_compare_surfaces_equal_the_core():
+    _, _, z = compare.surface("divergence", "js_divergence", {}, GAUSS, n=11)
+    assert np.isfinite(z).all() and (z >= 0).all() and (z <= LN2).all()
+
+
+def test_compare_gradients_along_x_are_central_differences_of_the_values():
+    # Independent of the chain rule in the terms: the entries' own values at x ± h.
+    h = 1e-6
+    for domain, opt, params, _ in COMPARE_CASES:
+        x = X[domain][1:-1] + 0.013  # off the kinks (cos = m, Δr = m) of the grid
+        up, _ = compare.evaluate(domain, opt, x + h, params, SHARED.get(domain))
+        down, _ = compare.evaluate(domain, opt, x - h, params, SHARED.get(domain))
+        _, grad = compare.evaluate(domain, opt, x, params, SHARED.get(domain))
+        np.testing.assert_allclose((up - down) / (2 * h), grad, rtol=1e-5, atol=1e-6)
+
+
+def test_the_presets():
+    by_key = {p.key: p for p in PRESETS}
+    div = by_key["divergences"]
+    assert div.title == "KL forward, KL reverse and JS" and div.domain == "divergence"
+    assert [e for e, _ in div.entries] == ["kl_forward", "kl_reverse", "js_divergence"]
+    for p in (div,):
+        compare.check_entries(p.domain, p.entries)
+        assert 0 <= p.baseline < len(p.entries)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _curve(key, x, axis=None, **params):
+    """The curve's branches at x, by name, with the spec's defaults for what is not given."""
+    spec = get(key)
+    out = registry.curve(spec, {**defaults(spec), **params}, np.atleast_1d(np.asarray(x)), axis)
+    return {name: (loss, grad) for name, loss, grad in out}
+
+
+def _first(key, x, **params):
+    """(loss, gradient) of the curve's first branch at x."""
+    spec = get(key)
+    (_, loss, grad), *_ = registry.curve(
+        spec, {**defaults(spec), **params}, np.atleast_1d(np.asarray(x, dtype=np.float64))
+    )
+    return loss, grad
+
+
+def _markers(key, **params):
+    spec = get(key)
+    return registry.markers(spec, {**defaults(spec), **params})
+
+
+def _surface(key, n=41, **params):
+    spec = get(key)
+    x = np.linspace(*spec.surface.x_range, n)
+    y = np.linspace(*spec.surface.y_range, n)
+    return x, y, registry.surface(spec, {**defaults(spec), **params}, x, y)
+
+
+# --------------------------------------------------------------------------- Jensen–Shannon
+
+SCENES = [
+    {"mu_p": 0.0, "sigma_p": 1.5, "sigma_q": 0.7},  # the defaults
+    {"mu_p": -1.0, "sigma_p": 0.6, "sigma_q": 1.4},
+    {"mu_p": 2.0, "sigma_p": 3.0, "sigma_q": 0.2},
+]
+
+
+@pytest.mark.parametrize(
+    ("scene", "mu_q", "scipy_js"),
+    [
+        # scipy.spatial.distance.jensenshannon(p, q) ** 2 (natural log) on gaussian_pair's
+        # p and q, SciPy 1.17.1 in a throwaway venv; it gave the same value for (q, p).
+        (SCENES[0], 2.5, 0.40628334479079364),
+        (SCENES[1], 1.5, 0.4494397830197713),
+    ],
+)
+def test_js_curve_is_scipys_jensen_shannon_of_the_discretised_gaussians(scene, mu_q, scipy_js):
+    loss, _ = _first("js_divergence", mu_q, **scene)
+    assert loss[0] == pytest.approx(scipy_js, rel=1e-9)
+
+
+def test_js_of_identical_gaussians_is_zero_with_zero_slope():
+    # JS(P, P) = 0, and μ_Q = μ_P is its minimum along μ_Q (by hand: JS ≥ 0).
+    loss, grad = _first("js_divergence", 1.3, mu_p=1.3, sigma_p=0.9, sigma_q=0.9)
+    assert loss[0] == pytest.approx(0.0, abs=1e-12)
+    assert grad[0] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_js_of_disjoint_gaussians_is_ln_2_even_where_the_probabilities_underflow():
+    # μ_P = −4 and μ_Q = 5 with σ = 0.2: 45σ apart, so the supports are disjoint to
+    # float64 (the overlap is below e^−250) and JS = ln 2 (Lin 1991: the maximum, for
+    # disjoint supports). Both discretised Gaussians are exactly 0 over most of the grid
+    # and subnormal at its edge; the curve stays finite.
+    _, p, q = gaussian_pair(-4.0, 0.2, 5.0, 0.2)
+    assert (q == 0).any() and (p == 0).any()
+    loss, grad = _first("js_divergence", 5.0, mu_p=-4.0, sigma_p=0.2, sigma_q=0.2)
+    assert loss[0] == pytest.approx(LN2, rel=1e-12)
+    assert np.isfinite(grad[0]) and abs(grad[0]) < 1e-12  # saturated: no signal left
+
+
+def test_js_slope_is_a_central_difference_of_the_core_values():
+    # Independent of the chain rule in the term: js_divergence of gaussian_pair at μ ± h.
+    h = 1e-4
+    for scene in SCENES:
+        for mu_q in (-3.3, 0.4, 2.1):
+            _, grad = _first("js_divergence", mu_q, **scene)
+
+            def js(m, scene=scene):
+                _, p, q = gaussian_pair(scene["mu_p"], scene["sigma_p"], m, scene["sigma_q"])
+                return float(losses.js_divergence(p, q))
+
+            fd = (-js(mu_q + 2 * h) + 8 * js(mu_q + h) - 8 * js(mu_q - h) + js(mu_q - 2 * h)) / (
+                12 * h
+            )
+            assert grad[0] == pytest.approx(fd, rel=1e-6, abs=1e-9)
+
+
+def test_js_is_symmetric_where_kl_is_not():
+    # Swapping the roles of the two Gaussians, P = N(a, s₁), Q = N(b, s₂) against
+    # P = N(b, s₂), Q = N(a, s₁): JS gives the same value, KL does not (σ_P ≠ σ_Q).
+    a, s1, b, s2 = -0.5, 1.5, 1.7, 0.7
+    js_pq, _ = _first("js_divergence", b, mu_p=a, sigma_p=s1, sigma_q=s2)
+    js_qp, _ = _first("js_divergence", a, mu_p=b, sigma_p=s2, sigma_q=s1)
+    assert js_pq[0] == pytest.approx(js_qp[0], rel=1e-9)
+    kl_pq, _ = _first("kl_divergence", b, mu_p=a, sigma_p=s1, sigma_q=s2)
+    kl_qp, _ = _first("kl_divergence", a, mu_p=b, sigma_p=s2, sigma_q=s1)
+    assert abs(kl_pq[0] - kl_qp[0]) > 0.1
+
+
+def test_js_is_bounded_by_the_ln_2_branch_at_every_slider_setting():
+    spec = get("js_divergence")
+    x = np.linspace(*spec.curve.x_range, 201)
+    for p_mu in (-4.0, 0.0, 4.0):
+        for sp in (0.2, 1.5, 3.0):
+            for sq in (0.2, 0.7, 3.0):
+                branches = _curve("js_divergence", x, mu_p=p_mu, sigma_p=sp, sigma_q=sq)
+                js, _ = branches["JS(P, Q)"]
+                bound, slope = branches["ln 2 ≈ 0.693, JS of disjoint P and Q"]
+                np.testing.assert_array_equal(bound, LN2)  # js_divergence([1, 0], [0, 1])
+                np.testing.assert_array_equal(slope, 0.0)
+                assert (js >= 0).all() and (js <= LN2 + 1e-15).all()
+    # and KL, beside it on the same scene, is not bounded: 26 nats at μ_Q = 5 (closed form,
+    # ln(0.7/1.5) + (1.5² + 5²)/(2 · 0.7²) − ½ = 26.54).
+    kl, _ = _first("kl_divergence", 5.0)
+    assert kl[0] == pytest.approx(math.log(0.7 / 1.5) + (2.25 + 25) / 0.98 - 0.5, rel=1e-3)
+
+
+def test_js_marker_is_at_mu_p():
+    ((x, label),) = _markers("js_divergence", mu_p=-2.3)
+    assert x == pytest.approx(-2.3) and "-2.30" in label
+
+
+@pytest.mark.parametrize(
+    ("mu_p", "sigma_p"), [(0.0, 1.5), (-4.0, 0.2), (4.0, 3.0), (-4.0, 3.0), (1.5, 0.7), (4.0, 0.2)]
+)
+def test_js_surface_on_its_coarse_partition_is_within_0005_nats_of_the_curves(mu_p, sigma_p):
+    """The surface (16 bins over ±5σ of each Gaussian, 33 per point) against the curve
+    (the fine 1,601-point grid), over the whole slider ranges, as its text says."""
+    spec = get("js_divergence")
+    scene = {"mu_p": mu_p, "sigma_p": sigma_p}
+    mu_q = np.linspace(-4.0, 4.0, 41)
+    sigmas = np.linspace(0.2, 3.0, 15)
+    z = registry.surface(spec, scene, mu_q, sigmas)
+    for i, sigma_q in enumerate(sigmas):
+        curve, _ = _first("js_divergence", mu_q, **scene, sigma_q=sigma_q)
+        np.testing.assert_allclose(z[i], curve, rtol=0, atol=5e-3)
+
+
+def test_js_partition_holds_two_normalised_distributions_on_one_partition():
+    p, q = divergence_module.gaussian_partition(0.5, 1.2, np.array([[-3.0, 2.0]]), 0.3)
+    assert p.shape == q.shape == (1, 2, 2 * divergence_module.JS_BINS + 1)
+    np.testing.assert_allclose(p.sum(axis=-1), 1.0, rtol=1e-14)
+    np.testing.assert_allclose(q.sum(axis=-1), 1.0, rtol=1e-14)
+    assert (p >= 0).all() and (q >= 0).all()
+
+
+def test_js_text_states_the_teaching_points():
+    spec = get("js_divergence")
+    text = " ".join((spec.one_liner, spec.when_to_use, *spec.pitfalls))
+    for phrase in ("ln 2", "symmetric", "√JS", "bits", "0.005 nats"):
+        assert phrase in text, phrase
+    assert any(r.year == 1991 and r.authors == "J. Lin" for r in spec.references)
+    assert {j.domain for j in spec.joins} == {"divergence"}

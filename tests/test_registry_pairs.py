@@ -22,16 +22,19 @@ from lossviz import compare, losses, registry
 from lossviz.compare import DOMAINS, PRESETS
 from lossviz.registry import REGISTRY, defaults, gaussian_pair, get
 from lossviz.registry import divergence as divergence_module
+from lossviz.registry import metric as metric_module
 
 LN2 = math.log(2.0)
 
 #: These losses, in registry order (each after its module's seed specs).
-ORDER = ["js_divergence"]
+ORDER = ["js_divergence", "info_nce", "cosine_embedding"]
 
 
 def test_the_specs_are_registered_in_order_after_their_modules_seed_specs():
     assert [k for k in REGISTRY if k in ORDER] == ORDER
     assert [s.key for s in divergence_module.SPECS] == ["kl_divergence", "js_divergence"]
+    assert [s.key for s in metric_module.SPECS][:2] == ["contrastive", "triplet"]
+    assert [s.key for s in metric_module.SPECS][2:] == ["info_nce", "cosine_embedding"]
     for key in ORDER:
         assert get(key).fn is getattr(losses, key)
         assert get(key).grad is getattr(losses, key + "_grad")
@@ -45,6 +48,13 @@ PROPERTIES = {
     # → −∞ as q_i → 0 < p_i; each category costs at most ½(p_i + q_i) ln 2, so an event Q
     # misses costs ½ p_i ln 2 where KL charges +∞ (robust); smooth inside the simplex.
     "js_divergence": (True, False, True, True),
+    # log Σ exp of affine functions of (s⁺, s⁻): convex and smooth, every partial in
+    # [−1/τ, 1/τ]; the loss grows linearly in (s⁻ − s⁺)/τ, so a false negative pulls with
+    # the full 1/τ (not robust).
+    "info_nce": (True, True, False, True),
+    # 1 − cos (linear) or max(0, cos − m) (hinge): convex, |∂ℓ/∂cos| ≤ 1, the loss in
+    # [0, 2] so a mislabelled pair costs at most 2 (robust); kink at cos = m.
+    "cosine_embedding": (True, True, True, False),
 }
 
 
@@ -63,10 +73,13 @@ def test_properties(key):
 
 X = {
     "divergence": np.linspace(-4.0, 4.0, 41),
+    "similarity": np.linspace(-1.0, 1.0, 41),
 }
 GAUSS = {"mu_p": 0.5, "sigma_p": 1.2, "sigma_q": 0.8}
+S_POS, K, S_NEG = 0.3, 7, -0.2
 SHARED = {
     "divergence": GAUSS,
+    "similarity": {"sim_pos": S_POS, "n_neg": float(K), "sim_neg": S_NEG},
 }
 
 
@@ -88,10 +101,56 @@ def _js_along_mu_q(mu):
     return np.array(loss), np.array(grad)
 
 
+def _negatives(s, k=K):
+    return np.broadcast_to(np.asarray(s, dtype=np.float64)[..., None], (*np.shape(s), k))
+
+
+def _one_negative(x):
+    out = np.full((np.size(x), K), S_NEG)
+    out[:, 0] = x
+    return out
+
+
 # (domain, option, params, expected (loss, grad) from the core losses), as CASES in
 # tests/test_compare.py
 COMPARE_CASES = [
     ("divergence", "js_divergence", {}, _js_along_mu_q),
+    (
+        "similarity",
+        "info_nce",
+        {"temperature": 0.1},
+        lambda s: (
+            losses.info_nce(s, _negatives(np.full_like(s, S_NEG)), temperature=0.1),
+            losses.info_nce_grad(s, _negatives(np.full_like(s, S_NEG)), temperature=0.1)[0],
+        ),
+    ),
+    (
+        "similarity",
+        "info_nce_negative",
+        {"temperature": 0.1},
+        lambda s: (
+            losses.info_nce(S_POS, _one_negative(s), temperature=0.1),
+            losses.info_nce_grad(S_POS, _one_negative(s), temperature=0.1)[1][:, 0],
+        ),
+    ),
+    (
+        "similarity",
+        "cosine_similar",
+        {"margin": 0.3},
+        lambda s: (
+            losses.cosine_embedding(1.0, s, margin=0.3),
+            losses.cosine_embedding_grad(1.0, s, margin=0.3),
+        ),
+    ),
+    (
+        "similarity",
+        "cosine_dissimilar",
+        {"margin": 0.3},
+        lambda s: (
+            losses.cosine_embedding(0.0, s, margin=0.3),
+            losses.cosine_embedding_grad(0.0, s, margin=0.3),
+        ),
+    ),
 ]
 
 
@@ -113,9 +172,17 @@ def test_entry_curve_equals_the_core_loss_and_gradient(case):
 def test_every_option_these_losses_add_is_tested_against_the_core():
     added = {(d.key, o.id) for d in DOMAINS.values() for o in d.options if o.loss in ORDER}
     assert {(d, o) for d, o, _, _ in COMPARE_CASES} == added
+    # Every option of the similarity domain (declared in metric.py) is one of them.
+    assert {o.loss for o in DOMAINS["similarity"].options} <= set(ORDER)
 
 
 def test_compare_surfaces_equal_the_core():
+    sim = SHARED["similarity"]
+    x, y, z = compare.surface("similarity", "info_nce", {"temperature": 0.2}, sim, n=11)
+    assert z[3, 8] == pytest.approx(float(losses.info_nce(x[8], _negatives(y[3]), temperature=0.2)))
+    x, y, z = compare.surface("similarity", "cosine_dissimilar", {"margin": 0.3}, sim, n=11)
+    # A similar pair at s⁺ plus a dissimilar one at s⁻: (1 − x) + max(0, y − m), by hand.
+    assert z[9, 2] == pytest.approx((1.0 - x[2]) + max(0.0, y[9] - 0.3))
     _, _, z = compare.surface("divergence", "js_divergence", {}, GAUSS, n=11)
     assert np.isfinite(z).all() and (z >= 0).all() and (z <= LN2).all()
 
@@ -139,6 +206,20 @@ def test_the_presets():
     for p in (div,):
         compare.check_entries(p.domain, p.entries)
         assert 0 <= p.baseline < len(p.entries)
+
+
+def test_the_similarity_domain_is_declared_with_its_shared_sliders():
+    dom = DOMAINS["similarity"]
+    assert [o.id for o in dom.options] == [
+        "info_nce",
+        "info_nce_negative",
+        "cosine_similar",
+        "cosine_dissimilar",
+    ]
+    assert [p.name for p in dom.shared] == ["sim_pos", "n_neg", "sim_neg"]
+    compare.check_entries("similarity", dom.defaults)
+    for text in ("info_nce(", "cosine_embedding(1, s)", "cosine_embedding(0, s, m)"):
+        assert text in dom.description
 
 
 # --------------------------------------------------------------------------- helpers
@@ -297,3 +378,126 @@ def test_js_text_states_the_teaching_points():
         assert phrase in text, phrase
     assert any(r.year == 1991 and r.authors == "J. Lin" for r in spec.references)
     assert {j.domain for j in spec.joins} == {"divergence"}
+
+
+# --------------------------------------------------------------------------- InfoNCE
+
+
+@pytest.mark.parametrize(("k", "tau", "s"), [(1, 0.07, 0.0), (15, 0.07, 0.4), (100, 1.0, -0.6)])
+def test_info_nce_at_equal_similarities_is_ln_k_plus_one(k, tau, s):
+    # Every logit s/τ equal: the softmax is uniform, −log 1/(K + 1) = ln(K + 1) (by hand).
+    loss, grad = _first("info_nce", s, n_neg=float(k), sim_neg=s, temperature=tau)
+    assert loss[0] == pytest.approx(math.log(k + 1), rel=1e-12)
+    # ∂ℓ/∂s⁺ = −(1 − π₊)/τ with π₊ = 1/(K + 1).
+    assert grad[0] == pytest.approx(-(k / (k + 1)) / tau, rel=1e-12)
+
+
+def test_info_nce_against_pytorch_cross_entropy():
+    # torch.nn.functional.cross_entropy(logits = [0.3, 0.1 × 15] / 0.07, target 0), float64,
+    # PyTorch 2.13.0, and the autograd gradients with respect to s⁺ and to one negative.
+    params = {"n_neg": 15.0, "sim_neg": 0.1, "temperature": 0.07}
+    loss, grad = _first("info_nce", 0.3, **params)
+    assert loss[0] == pytest.approx(0.6213768603598823, rel=1e-12)
+    assert grad[0] == pytest.approx(-6.611367530123123, rel=1e-12)
+    shared = {"sim_pos": 0.3, "n_neg": 15.0, "sim_neg": 0.1}
+    value, slope = compare.value_at(
+        "similarity", "info_nce_negative", 0.1, {"temperature": 0.07}, shared
+    )
+    assert value == pytest.approx(0.6213768603598823, rel=1e-12)
+    assert slope == pytest.approx(0.44075783534154184, rel=1e-12)
+
+
+def test_info_nce_is_cross_entropy_over_k_plus_one_classes():
+    # The identity of the docstring, against the core's categorical cross-entropy.
+    s = np.linspace(-1.0, 1.0, 21)
+    k, tau, sn = 6, 0.3, 0.25
+    loss, _ = _first("info_nce", s, n_neg=float(k), sim_neg=sn, temperature=tau)
+    logits = np.concatenate([s[:, None], np.full((s.size, k), sn)], axis=1) / tau
+    labels = np.zeros(k + 1)
+    labels[0] = 1.0
+    np.testing.assert_allclose(loss, losses.categorical_cross_entropy(labels, logits), rtol=1e-12)
+
+
+def test_info_nce_half_marker_is_where_the_positive_gets_probability_one_half():
+    # π₊ = ½ ⇔ e^{s⁺/τ} = K e^{s⁻/τ} ⇔ s⁺ = s⁻ + τ ln K; there ℓ = ln 2 and ∂ℓ/∂s⁺ = −1/(2τ).
+    params = {"n_neg": 15.0, "sim_neg": -0.2, "temperature": 0.1}
+    (eq_x, eq_label), (half_x, half_label) = _markers("info_nce", **params)
+    assert eq_x == pytest.approx(-0.2) and "ln(K + 1)" in eq_label
+    assert half_x == pytest.approx(-0.2 + 0.1 * math.log(15))
+    assert f"{half_x:.2f}" in half_label
+    loss, grad = _first("info_nce", half_x, **params)
+    assert loss[0] == pytest.approx(LN2, rel=1e-12)
+    assert grad[0] == pytest.approx(-1.0 / (2 * 0.1), rel=1e-12)
+    # With one negative the two markers coincide: only the first is drawn.
+    assert len(_markers("info_nce", n_neg=1.0)) == 1
+
+
+def test_a_smaller_temperature_sharpens_the_softmax():
+    # At s⁺ − s⁻ = 0.3 the positive's probability e^{−ℓ} rises towards 1 as τ falls, and
+    # the largest slope |∂ℓ/∂s⁺| along the axis approaches 1/τ (by hand, ∂ℓ/∂s⁺ =
+    # −(1 − π₊)/τ with π₊ → 0 where s⁺ ≪ s⁻).
+    s = np.linspace(-1.0, 1.0, 401)
+    probs, slopes = [], []
+    for tau in (1.0, 0.3, 0.1, 0.03):
+        loss, _ = _first("info_nce", 0.3, sim_neg=0.0, temperature=tau)
+        probs.append(math.exp(-loss[0]))
+        _, grad = _first("info_nce", s, sim_neg=0.0, temperature=tau)
+        slopes.append(float(np.max(-grad)))
+        assert -grad.min() <= 1 / tau and float(np.max(-grad)) > 0.9 / tau
+    assert probs == sorted(probs) and probs[-1] > 0.99
+
+
+def test_info_nce_surface_rows_are_the_curve_at_each_temperature():
+    x, y, z = _surface("info_nce", n_neg=9.0, sim_neg=0.15)
+    for row in (0, 13, 40):
+        loss, _ = _first("info_nce", x, n_neg=9.0, sim_neg=0.15, temperature=float(y[row]))
+        np.testing.assert_allclose(z[row], loss, rtol=1e-12)
+
+
+# --------------------------------------------------------------------------- cosine embedding
+
+
+def test_cosine_embedding_at_cos_one_for_a_similar_pair_is_zero():
+    branches = _curve("cosine_embedding", 1.0)
+    loss, grad = branches["y = 1 (similar)"]
+    assert loss[0] == 0.0 and grad[0] == -1.0  # 1 − cos, slope −1 (by hand)
+
+
+@pytest.mark.parametrize(
+    ("margin", "similar", "dissimilar"),
+    [
+        # torch.nn.functional.cosine_embedding_loss(a = [1, 0], b = [0.6, 0.8]), cos = 0.6,
+        # float64, PyTorch 2.13.0: y = 1 gives 0.4000000000006 and y = −1 (this library's
+        # 0) gives 0.5999999999994, 0.0999999999994 and 0.0 at m = 0, 0.5, 0.7 (PyTorch adds
+        # 1e-12 to the squared norms, hence the last digits).
+        (0.0, 0.4000000000006001, 0.5999999999993999),
+        (0.5, 0.4000000000006001, 0.0999999999993999),
+        (0.7, 0.4000000000006001, 0.0),
+    ],
+)
+def test_cosine_embedding_against_pytorch(margin, similar, dissimilar):
+    branches = _curve("cosine_embedding", 0.6, margin=margin)
+    assert branches["y = 1 (similar)"][0][0] == pytest.approx(similar, abs=1e-11)
+    assert branches["y = 0 (dissimilar)"][0][0] == pytest.approx(dissimilar, abs=1e-11)
+
+
+def test_cosine_embedding_marker_is_the_margin_and_the_dissimilar_branch_vanishes_below_it():
+    ((x, label),) = _markers("cosine_embedding", margin=0.35)
+    assert x == pytest.approx(0.35) and "0.35" in label
+    c = np.linspace(-1.0, 1.0, 201)
+    loss, grad = _curve("cosine_embedding", c, margin=0.35)["y = 0 (dissimilar)"]
+    np.testing.assert_array_equal(loss[c <= 0.35], 0.0)
+    np.testing.assert_allclose(loss[c > 0.35], c[c > 0.35] - 0.35, rtol=1e-12)
+    np.testing.assert_array_equal(grad, np.where(c > 0.35, 1.0, 0.0))
+
+
+def test_cosine_embedding_surface_rows_are_the_dissimilar_branch_at_each_margin():
+    x, y, z = _surface("cosine_embedding")
+    for row in (0, 20, 33):
+        np.testing.assert_allclose(z[row], np.maximum(0.0, x - y[row]), rtol=0, atol=1e-15)
+
+
+def test_cosine_embedding_text_names_the_label_convention():
+    spec = get("cosine_embedding")
+    text = " ".join((spec.when_to_use, *spec.pitfalls))
+    assert "y = −1" in text and "2 − 2 cos θ" in text

@@ -23,11 +23,12 @@ from lossviz.compare import DOMAINS, PRESETS
 from lossviz.registry import REGISTRY, defaults, gaussian_pair, get
 from lossviz.registry import divergence as divergence_module
 from lossviz.registry import metric as metric_module
+from lossviz.registry import preference as preference_module
 
 LN2 = math.log(2.0)
 
 #: These losses, in registry order (each after its module's seed specs).
-ORDER = ["js_divergence", "info_nce", "cosine_embedding"]
+ORDER = ["js_divergence", "info_nce", "cosine_embedding", "dpo", "ipo", "preference_hinge"]
 
 
 def test_the_specs_are_registered_in_order_after_their_modules_seed_specs():
@@ -35,6 +36,12 @@ def test_the_specs_are_registered_in_order_after_their_modules_seed_specs():
     assert [s.key for s in divergence_module.SPECS] == ["kl_divergence", "js_divergence"]
     assert [s.key for s in metric_module.SPECS][:2] == ["contrastive", "triplet"]
     assert [s.key for s in metric_module.SPECS][2:] == ["info_nce", "cosine_embedding"]
+    assert [s.key for s in preference_module.SPECS] == [
+        "bradley_terry",
+        "dpo",
+        "ipo",
+        "preference_hinge",
+    ]
     for key in ORDER:
         assert get(key).fn is getattr(losses, key)
         assert get(key).grad is getattr(losses, key + "_grad")
@@ -55,6 +62,13 @@ PROPERTIES = {
     # 1 − cos (linear) or max(0, cos − m) (hinge): convex, |∂ℓ/∂cos| ≤ 1, the loss in
     # [0, 2] so a mislabelled pair costs at most 2 (robust); kink at cos = m.
     "cosine_embedding": (True, True, True, False),
+    # softplus(−βh), h linear in the policy's log-probabilities: convex, smooth, |∂ℓ| ≤ β;
+    # a mislabelled pair costs ≈ β|h|, without bound.
+    "dpo": (True, True, False, True),
+    # (h − 1/(2β))²: convex, smooth, gradient 2(h − 1/(2β)) unbounded, so not robust.
+    "ipo": (True, False, False, True),
+    # max(0, m − Δr): convex hinge, slope −1 or 0, kink at Δr = m, linear growth.
+    "preference_hinge": (True, True, False, False),
 }
 
 
@@ -74,6 +88,7 @@ def test_properties(key):
 X = {
     "divergence": np.linspace(-4.0, 4.0, 41),
     "similarity": np.linspace(-1.0, 1.0, 41),
+    "preference": np.linspace(-6.0, 6.0, 41),
 }
 GAUSS = {"mu_p": 0.5, "sigma_p": 1.2, "sigma_q": 0.8}
 S_POS, K, S_NEG = 0.3, 7, -0.2
@@ -81,6 +96,7 @@ SHARED = {
     "divergence": GAUSS,
     "similarity": {"sim_pos": S_POS, "n_neg": float(K), "sim_neg": S_NEG},
 }
+RHO = -30.0  # the preference views' reference log-probabilities (preference.REF_LOGP)
 
 
 def _js_along_mu_q(mu):
@@ -151,6 +167,33 @@ COMPARE_CASES = [
             losses.cosine_embedding_grad(0.0, s, margin=0.3),
         ),
     ),
+    (
+        "preference",
+        "dpo",
+        {"beta": 0.5},
+        lambda h: (
+            losses.dpo(RHO + h, RHO, RHO, RHO, beta=0.5),
+            losses.dpo_grad(RHO + h, RHO, RHO, RHO, beta=0.5)[0],
+        ),
+    ),
+    (
+        "preference",
+        "ipo",
+        {"beta": 0.25},
+        lambda h: (
+            losses.ipo(RHO + h, RHO, RHO, RHO, beta=0.25),
+            losses.ipo_grad(RHO + h, RHO, RHO, RHO, beta=0.25)[0],
+        ),
+    ),
+    (
+        "preference",
+        "preference_hinge",
+        {"margin": 1.5},
+        lambda r: (
+            losses.preference_hinge(r, 0.0, margin=1.5),
+            losses.preference_hinge_grad(r, 0.0, margin=1.5)[0],
+        ),
+    ),
 ]
 
 
@@ -183,6 +226,11 @@ def test_compare_surfaces_equal_the_core():
     x, y, z = compare.surface("similarity", "cosine_dissimilar", {"margin": 0.3}, sim, n=11)
     # A similar pair at s⁺ plus a dissimilar one at s⁻: (1 − x) + max(0, y − m), by hand.
     assert z[9, 2] == pytest.approx((1.0 - x[2]) + max(0.0, y[9] - 0.3))
+    x, y, z = compare.surface("preference", "dpo", {"beta": 0.5}, n=11)
+    # Only h = x − y matters: Bradley–Terry on β(x − y).
+    assert z[2, 6] == pytest.approx(float(losses.bradley_terry(0.5 * (x[6] - y[2]), 0.0)))
+    x, y, z = compare.surface("preference", "ipo", {"beta": 0.25}, n=11)
+    assert z[7, 1] == pytest.approx((x[1] - y[7] - 2.0) ** 2)
     _, _, z = compare.surface("divergence", "js_divergence", {}, GAUSS, n=11)
     assert np.isfinite(z).all() and (z >= 0).all() and (z <= LN2).all()
 
@@ -203,7 +251,13 @@ def test_the_presets():
     div = by_key["divergences"]
     assert div.title == "KL forward, KL reverse and JS" and div.domain == "divergence"
     assert [e for e, _ in div.entries] == ["kl_forward", "kl_reverse", "js_divergence"]
-    for p in (div,):
+    rlhf = by_key["rlhf"]
+    assert rlhf.title == "Reward model vs DPO vs IPO" and rlhf.domain == "preference"
+    assert [e for e, _ in rlhf.entries] == ["bradley_terry", "dpo", "ipo"]
+    # The note's numbers: DPO at β = 0.5 and IPO's target 1/(2β) = 2 at β = 0.25.
+    assert dict(rlhf.entries)["dpo"] == {"beta": 0.5}
+    assert dict(rlhf.entries)["ipo"] == {"beta": 0.25} and "= 2" in rlhf.note
+    for p in (div, rlhf):
         compare.check_entries(p.domain, p.entries)
         assert 0 <= p.baseline < len(p.entries)
 
@@ -501,3 +555,109 @@ def test_cosine_embedding_text_names_the_label_convention():
     spec = get("cosine_embedding")
     text = " ".join((spec.when_to_use, *spec.pitfalls))
     assert "y = −1" in text and "2 − 2 cos θ" in text
+
+
+# --------------------------------------------------------------------------- DPO and IPO
+
+
+@pytest.mark.parametrize("beta", [0.01, 0.1, 0.5, 1.0])
+def test_dpo_at_h_zero_is_ln_2(beta):
+    # −log σ(0) = ln 2 whatever β (Rafailov et al. 2023, eq. 7 at π_θ = π_ref), slope −β/2.
+    branches = _curve("dpo", 0.0, beta=beta)
+    loss, grad = branches["−log σ(βh)"]
+    assert loss[0] == pytest.approx(LN2, rel=1e-12)
+    assert grad[0] == pytest.approx(-beta / 2, rel=1e-12)
+    prob, _ = branches["σ(βh), the implied P(chosen ≻ rejected)"]
+    assert prob[0] == pytest.approx(0.5, rel=1e-12)
+
+
+def test_dpo_is_bradley_terry_on_beta_h():
+    h = np.linspace(-20.0, 20.0, 81)
+    for beta in (0.05, 0.3):
+        loss, grad = _first("dpo", h, beta=beta)
+        np.testing.assert_allclose(loss, losses.bradley_terry(beta * h, 0.0), rtol=1e-12)
+        np.testing.assert_allclose(
+            grad, beta * losses.bradley_terry_grad(beta * h, 0.0)[0], rtol=1e-12
+        )
+    # By hand: β = 0.1, h = 10: −log σ(1) = log(1 + e^{−1}) = 0.3132616875182228.
+    loss, _ = _first("dpo", 10.0)
+    assert loss[0] == pytest.approx(0.3132616875182228, rel=1e-12)
+
+
+def test_dpo_probability_branch_is_sigmoid_of_beta_h():
+    h = np.linspace(-20.0, 20.0, 41)
+    prob, slope = _curve("dpo", h, beta=0.2)["σ(βh), the implied P(chosen ≻ rejected)"]
+    s = 1.0 / (1.0 + np.exp(-0.2 * h))
+    np.testing.assert_allclose(prob, s, rtol=1e-12)
+    np.testing.assert_allclose(slope, 0.2 * s * (1 - s), rtol=1e-10)
+
+
+def test_the_views_inputs_stay_log_probabilities():
+    # π_c = ρ + h ≤ 0 over the whole h axis (else the core would raise).
+    axis = get("dpo").curve.axis()
+    assert RHO + axis.range[1] < 0
+    assert preference_module.REF_LOGP == RHO
+    (_, hi), (_, y_hi) = DOMAINS["preference"].surface_ranges
+    assert RHO + max(hi, y_hi) < 0 and RHO + DOMAINS["preference"].axes[0].range[1] < 0
+
+
+@pytest.mark.parametrize("beta", [0.03, 0.1, 0.25, 1.0])
+def test_ipo_minimum_is_at_h_one_over_two_beta(beta):
+    # (h − 1/(2β))² is 0 with slope 0 at its target (Azar et al. 2023, eq. 17), and the
+    # marker sits there, on the axis for every β the slider allows (β ≥ 0.03: h ≤ 16.7).
+    target = 1.0 / (2.0 * beta)
+    loss, grad = _first("ipo", target, beta=beta)
+    assert loss[0] == pytest.approx(0.0, abs=1e-24) and grad[0] == pytest.approx(0.0, abs=1e-12)
+    ((x, label),) = _markers("ipo", beta=beta)
+    assert x == pytest.approx(target) and f"{target:.2f}" in label
+    lo, hi = get("ipo").curve.x_range
+    assert lo < target < hi
+
+
+def test_ipo_known_values_and_that_it_pulls_back_where_dpo_keeps_pushing():
+    # By hand: β = 0.5 at h = 0: (0 − 1)² = 1; β = 0.1 at h = −5: (−5 − 5)² = 100.
+    assert _first("ipo", 0.0, beta=0.5)[0][0] == pytest.approx(1.0, rel=1e-12)
+    assert _first("ipo", -5.0, beta=0.1)[0][0] == pytest.approx(100.0, rel=1e-12)
+    h = np.linspace(-20.0, 20.0, 401)
+    _, ipo_grad = _first("ipo", h, beta=0.1)
+    _, dpo_grad = _first("dpo", h, beta=0.1)
+    assert (dpo_grad < 0).all()  # DPO always asks for a larger margin
+    assert (ipo_grad[h > 5.0] > 0).all() and (ipo_grad[h < 5.0] < 0).all()
+
+
+def test_dpo_and_ipo_surfaces_rows_are_the_curves_at_each_beta():
+    for key in ("dpo", "ipo"):
+        x, y, z = _surface(key)
+        for row in (0, 17, 40):
+            loss, _ = _first(key, x, beta=float(y[row]))
+            np.testing.assert_allclose(z[row], loss, rtol=1e-12)
+    # IPO's valley follows h = 1/(2β) across the map (to the grid's spacing).
+    x, y, z = _surface("ipo", n=161)
+    best = x[np.argmin(z, axis=1)]
+    inside = 1 / (2 * y) < x[-1]
+    np.testing.assert_allclose(best[inside], 1 / (2 * y[inside]), atol=x[1] - x[0])
+
+
+# --------------------------------------------------------------------------- preference hinge
+
+
+def test_preference_hinge_known_values_and_marker():
+    # max(0, m − Δr) with m = 1 (by hand): 2 at Δr = −1, 0.5 at 0.5, 0 from Δr = 1 on.
+    loss, grad = _first("preference_hinge", np.array([-1.0, 0.5, 1.0, 3.0]))
+    np.testing.assert_allclose(loss, [2.0, 0.5, 0.0, 0.0], rtol=0, atol=1e-15)
+    np.testing.assert_array_equal(grad, [-1.0, -1.0, 0.0, 0.0])  # subgradient 0 at the kink
+    ((x, label),) = _markers("preference_hinge", margin=2.2)
+    assert x == pytest.approx(2.2) and "2.20" in label
+
+
+def test_preference_hinge_is_the_hinge_with_label_one_on_the_score_gap():
+    dr = np.linspace(-6.0, 6.0, 61)
+    for m in (0.0, 1.0, 2.5):
+        loss, _ = _first("preference_hinge", dr, margin=m)
+        np.testing.assert_allclose(loss, losses.hinge(1.0, dr, margin=m), rtol=0, atol=1e-15)
+
+
+def test_preference_hinge_surface_rows_are_the_curve_at_each_margin():
+    x, y, z = _surface("preference_hinge")
+    for row in (0, 21, 40):
+        np.testing.assert_allclose(z[row], np.maximum(0.0, y[row] - x), rtol=0, atol=1e-15)

@@ -735,7 +735,9 @@ def landscape_path_figure(
         # (w, b, loss), name, 2-D symbol, 2-D size, 3-D symbol, fill, edge
         ((pw[k], pb[k], pl[k]), f"step {k}", "circle", 12, "circle", colour, "#FFFFFF"),
         (optimum, "optimum ★", "star", 20, "diamond", "#FFFFFF", "#000000"),
-        (truth, "truth ✕", "x", 14, "x", "#000000", "#FFFFFF"),
+        # 3-D markers are font glyphs: "x" is the emoji ❌, a blank box without an emoji
+        # font (headless Chromium on Debian); "cross" is a plain "+".
+        (truth, "truth ✕", "x", 14, "cross", "#000000", "#FFFFFF"),
     )
     data: list[dict]
     if three_d:
@@ -781,7 +783,8 @@ def landscape_path_figure(
                     "type": "scatter3d",
                     "x": f32([mw]),
                     "y": f32([mb]),
-                    "z": f32([ml + lift]),
+                    # Higher than the path: at 1 % the surface in front hid half of each.
+                    "z": f32([ml + 4 * lift]),
                     "mode": "markers",
                     "name": name,
                     "marker": {
@@ -795,10 +798,12 @@ def landscape_path_figure(
             )
         layout = {
             "scene": {
-                "xaxis": {"title": {"text": "slope w"}},
-                "yaxis": {"title": {"text": "intercept b"}},
-                "zaxis": {"title": {"text": z_label}},
-                "camera": {"eye": {"x": 1.45, "y": -1.45, "z": 0.95}},
+                "xaxis": {"title": {"text": "slope w"}, "nticks": 5},
+                "yaxis": {"title": {"text": "intercept b"}, "nticks": 5},
+                "zaxis": {"title": {"text": z_label}, "nticks": 5},
+                # Far enough that the box and its tick labels fit a third of a laptop's
+                # width (at 1.45, -1.45, 0.95 the z, w and b labels ran off the figure).
+                "camera": {"eye": {"x": 2.3, "y": -2.3, "z": 1.45}},
                 "aspectmode": "cube",
             },
             "margin": {"l": 0, "r": 0, "t": 40, "b": 0},

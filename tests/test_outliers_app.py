@@ -292,3 +292,21 @@ def test_caching_recomputes_only_what_a_control_changed(monkeypatch):
     base = calls()
     at.slider(key="outliers.delta").set_value(1.5).run()
     assert changed() == {"fit_regression": 3, "regression_landscape": 3, "gradient_descent": 3}
+
+
+@pytest.mark.parametrize("three_d", ["0", "1"])
+def test_the_caption_names_the_markers_the_landscapes_draw(three_d):
+    # In 3-D the optimum is a diamond and the truth a cross (Plotly's 3-D "x" is the emoji
+    # ❌, a blank box without an emoji font); the caption said ★ and ✕ there too.
+    import json
+
+    at = run({"3d": three_d})
+    assert_ok(at)
+    spec = json.loads(at.get("plotly_chart")[1].proto.spec)
+    symbols = {t["name"]: t["marker"].get("symbol") for t in spec["data"] if "marker" in t}
+    caption = next(c.value for c in at.caption if "= optimum of that loss" in c.value)
+    glyph = {"star": "★", "diamond": "◆", "x": "✕", "cross": "+"}
+    assert f"{glyph[symbols['optimum ★']]} = optimum of that loss" in caption
+    assert f"{glyph[symbols['truth ✕']]} = true parameters" in caption
+    if three_d == "1":
+        assert symbols["truth ✕"] != "x"

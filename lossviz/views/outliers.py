@@ -376,7 +376,12 @@ def render() -> None:
     eta = fmt(lr, v["lr_step"])
     st.caption(
         f"{OPT_TITLES[opt]}, η = {eta}, {steps} steps from (w, b) = {START}. "
-        "★ = optimum of that loss, ✕ = true parameters, ● = the iterate at the chosen step. "
+        + (
+            "◆ = optimum of that loss, + = true parameters"
+            if v["three_d"]
+            else "★ = optimum of that loss, ✕ = true parameters"
+        )
+        + ", ● = the iterate at the chosen step. "
         + _stability_note(d, opt)
     )
     cols = st.columns(3, gap="small")

@@ -541,10 +541,12 @@ SPECS: list[LossSpec] = [
             "Natural log vs log base 2: values here are in nats; in bits they are 1/ln 2 ≈ 1.443 "
             "times larger. A uniform guess over K classes costs ln K nats = log₂ K bits.",
             "Adding the same constant to every logit changes nothing (softmax is shift invariant): "
-            "only differences matter, and p₀ = ½ exactly where z₀ = log Σ_{k≠0} e^{z_k}.",
+            "only differences matter, and p₀ = ½ exactly where "
+            "z₀ = ln(e^(z₁) + … + e^(z_(K−1))), the log-sum-exp of the others.",
             "Without smoothing the loss keeps falling as the true logit grows, so on separable "
             "data the logits grow without bound (overconfidence). With ε > 0 the minimum along "
-            "z₀ is finite, at z₀ = ln Σ_{k≠0} e^{z_k} + ln((1 − ε + ε/K) / (ε − ε/K)) (for K = 2: "
+            "z₀ is finite, at z₀ = ln(e^(z₁) + … + e^(z_(K−1))) + ln((1 − ε + ε/K) / (ε − ε/K)) "
+            "(for K = 2: "
             "z₀ − z₁ = ln((1 − ε/2)/(ε/2)), 2.94 for ε = 0.1), and the loss no longer reaches 0: "
             "its floor is the entropy of the smoothed target.",
         ),
@@ -815,7 +817,7 @@ SPECS: list[LossSpec] = [
             "Its scores are not probabilities: the minimiser of the expected hinge loss is "
             "sign(2p − 1), not the log-odds, so a hinge-trained score says which side, not how "
             "likely; calibrate separately (Platt scaling) if probabilities are needed.",
-            "For a linear score the margin only sets the scale: max(0, m − t·z) = "
+            "For a linear score the margin only sets the scale: for m > 0, max(0, m − t·z) = "
             "m·max(0, 1 − t·z/m), so changing m rescales w against the weight penalty; m = 1 is "
             "the convention. It bounds the zero-one loss only for m ≥ 1 (its value at t·z = 0 "
             "is m), and m = 0, the perceptron's loss, is met by any separating line.",

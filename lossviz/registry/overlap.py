@@ -49,10 +49,9 @@ from ._types import (
 N_PIXELS = 1000
 #: The image is N_PIXELS / TILE copies of a TILE-pixel tile (f is a whole percent).
 TILE = 100
-#: Probability axes span [EDGE, 1 − EDGE]: the BCE reference needs finite logits. (The same
-#: value as classification.P_EDGE; not imported, so that classification.py can import this
-#: module's terms for BCE's Compare join without an import cycle.)
-EDGE = 1e-3
+#: The foreground probability spans [EDGE, 1 − EDGE]: the BCE reference needs finite
+#: logits, and at x = 0.01 a missed object already costs BCE its largest slope on the plot.
+EDGE = 0.01
 
 # --------------------------------------------------------------------------- the scene
 
@@ -100,7 +99,8 @@ def _d_image(c, params, var, n: int) -> np.ndarray:
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
-    """log(p / (1 − p)), the logit BCE takes (as classification.logit; see EDGE)."""
+    """log(p / (1 − p)), the logit BCE takes (as classification.logit, not imported so that
+    classification.py can import this module's terms for BCE's Compare join)."""
     return np.log(p) - np.log1p(-p)
 
 
@@ -199,7 +199,7 @@ X_AXIS = Axis(
     "x",
     "foreground probability x (background pixels: b)",
     (EDGE, 1.0 - EDGE),
-    "dℓ/dx (sum of ∂ℓ/∂p over the foreground pixels)",
+    "dℓ/dx (all foreground pixels)",
     title="foreground probability x",
     probe=0.5,
     step=0.01,
@@ -265,9 +265,8 @@ SMOOTH = Param(
     "mask and prediction is 0/0.",
 )
 
-_smooth_positive = Depends(
-    lambda p: p["smooth"] > 0, "s > 0; at s = 0 undefined where mask and prediction are all 0"
-)
+# At s = 0 the loss is 0/0 (undefined) where mask and prediction are all 0.
+_smooth_positive = Depends(lambda p: p["smooth"] > 0, "s > 0")
 
 
 def _overlap_properties(typical_use: str) -> Properties:
@@ -329,7 +328,7 @@ SPECS: list[LossSpec] = [
         latex=r"\ell(y, p) = 1 - \frac{2\sum_k y_k p_k + s}{\sum_k y_k + \sum_k p_k + s}",
         grad_latex=(
             r"\frac{\partial \ell}{\partial p_k} = \frac{(1 - 2y_k) - \ell}"
-            r"{\sum_j y_j + \sum_j p_j + s};\quad"
+            r"{\sum_j y_j + \sum_j p_j + s};\quad "
             r"\text{on the curve: } \frac{d\ell}{dx}"
             r" = \sum_{k:\,y_k = 1} \frac{\partial \ell}{\partial p_k}"
         ),
@@ -344,16 +343,17 @@ SPECS: list[LossSpec] = [
             "tumours, vessels; V-Net introduced it for volumetric medical images), usually summed "
             "with cross-entropy (Dice + CE), which gives steadier gradients early in training. "
             + _SCENE_TEXT
-            + "At f = 1 % the mean BCE over the pixels falls only from 0.07 to 0.001 between "
-            "missing the object (x = 0.001) and finding it (x = 0.999), because 99 % of its terms "
-            "are background pixels that are right either way; Dice falls from 0.92 to 0.05. "
-            "Drag b: a faint 2 % haze over the background (b = 0.02) already costs Dice 0.5 at "
-            "x = 1, and BCE almost nothing."
+            + "At f = 1 % the mean BCE over the pixels falls only from 0.05 to 0.001 between "
+            "missing the object (x = 0.01) and finding it (x = 0.99), because 99 % of its terms "
+            "are background pixels that are right either way; Dice falls from 0.90 to 0.05. "
+            "Drag b: a faint 2 % haze over the background (b = 0.02) already costs Dice 0.5 "
+            "when the object is found (x = 0.99), and BCE almost nothing."
         ),
         pitfalls=(
             _SMOOTH_PITFALL,
             "Soft Dice is not the Dice score of the thresholded mask you evaluate: it rewards "
-            "probabilities, so x = 0.5 on every foreground pixel scores soft Dice ≈ 0.65 here, "
+            "probabilities, so x = 0.5 on every foreground pixel scores a soft Dice coefficient of "
+            "0.65 here (loss 0.35), "
             "while thresholding at 0.5 may give 0 or 1. The two agree only for confident "
             "predictions.",
             "Per image or per batch: Dice summed over the whole batch (MONAI batch=True) lets "
@@ -391,14 +391,14 @@ SPECS: list[LossSpec] = [
         grad=losses.tversky_grad,
         latex=(
             r"\ell = 1 - \frac{\mathrm{TP} + s}"
-            r"{\mathrm{TP} + \alpha\,\mathrm{FP} + \beta\,\mathrm{FN} + s},\quad"
+            r"{\mathrm{TP} + \alpha\,\mathrm{FP} + \beta\,\mathrm{FN} + s},\quad "
             r"\mathrm{TP} = \sum_k y_k p_k,\ \mathrm{FP} = \sum_k (1 - y_k)\,p_k,\ "
             r"\mathrm{FN} = \sum_k y_k (1 - p_k)"
         ),
         grad_latex=(
             r"\frac{\partial \ell}{\partial p_k} = \frac{e_k - \ell\,(y_k + e_k)}"
-            r"{\mathrm{TP} + \alpha\,\mathrm{FP} + \beta\,\mathrm{FN} + s},\quad"
-            r"e_k = \alpha\,(1 - y_k) - \beta\,y_k;\quad"
+            r"{\mathrm{TP} + \alpha\,\mathrm{FP} + \beta\,\mathrm{FN} + s},\quad "
+            r"e_k = \alpha\,(1 - y_k) - \beta\,y_k;\quad "
             r"\text{on the curve: } \frac{d\ell}{dx}"
             r" = \sum_{k:\,y_k = 1} \frac{\partial \ell}{\partial p_k}"
         ),
@@ -483,12 +483,12 @@ SPECS: list[LossSpec] = [
         fn=losses.soft_jaccard,
         grad=losses.soft_jaccard_grad,
         latex=(
-            r"\ell = 1 - \frac{I + s}{\sum_k y_k + \sum_k p_k - I + s},\quad"
+            r"\ell = 1 - \frac{I + s}{\sum_k y_k + \sum_k p_k - I + s},\quad "
             r"I = \sum_k y_k p_k"
         ),
         grad_latex=(
             r"\frac{\partial \ell}{\partial p_k} = \frac{(1 - 2y_k) - \ell\,(1 - y_k)}"
-            r"{\sum_j y_j + \sum_j p_j - I + s};\quad"
+            r"{\sum_j y_j + \sum_j p_j - I + s};\quad "
             r"\text{on the curve: } \frac{d\ell}{dx}"
             r" = \sum_{k:\,y_k = 1} \frac{\partial \ell}{\partial p_k}"
         ),
@@ -504,7 +504,9 @@ SPECS: list[LossSpec] = [
             "but J punishes a partial overlap more (D = 0.8 is J = 0.67), so 1 − J lies above "
             "the Dice loss everywhere between a perfect and an empty overlap. "
             + _SCENE_TEXT
-            + "As with Dice, the mean BCE over the pixels hardly moves when a 1 % object is missed."
+            + "Along x the loss is a straight line: the foreground pixels are in the union "
+            "whatever x is, so only the intersection moves. As with Dice, the mean BCE over the "
+            "pixels hardly moves when a 1 % object is missed."
         ),
         pitfalls=(
             "Dice and IoU rank the predictions of one image alike (J = D/(2 − D) is increasing), "
@@ -552,7 +554,7 @@ SPECS: list[LossSpec] = [
 DOMAINS: tuple[DomainDecl, ...] = (
     DomainDecl(
         key="overlap",
-        title="Segmentation: a small foreground's probability",
+        title="Segmentation: one image",
         description=(
             f"One image of {N_PIXELS} pixels, f % of them foreground (label 1); the prediction "
             "gives probability x to every foreground pixel and b to every background pixel "
@@ -568,7 +570,7 @@ DOMAINS: tuple[DomainDecl, ...] = (
                 (EDGE, 1.0 - EDGE),
                 0.5,
                 0.5,
-                0.001,
+                0.01,
                 symbol="x",
             ),
         ),
@@ -603,7 +605,8 @@ PRESETS: tuple[Preset, ...] = (
         log_ratio=False,
         note=(
             "A 10-pixel object in 1000 pixels: Tversky with β = 0.7 > α = 0.3 (Salehi et al. "
-            "2017) punishes missing it more than Dice, Jaccard (IoU) lies above Dice."
+            "2017) charges a half-found object more than Dice and a background haze (b) less; "
+            "Jaccard (IoU) lies above Dice."
         ),
     ),
 )

@@ -515,8 +515,8 @@ SPECS: list[LossSpec] = [
             branches=(Branch("InfoNCE", Call((X, NEGATIVES))),),
             scene=(N_NEG, SIM_NEG),
             markers=(
-                Marker(lambda p: p["sim_neg"], "s⁺ = s⁻ = {x:.2f}: ℓ = ln(K + 1)"),
-                Marker(_half, "π₊ = ½ at s⁺ = s⁻ + τ ln K = {x:.2f}"),
+                Marker(lambda p: p["sim_neg"], "ℓ = ln(K + 1) at s⁺ = s⁻"),
+                Marker(_half, "π₊ = ½ at s⁺ = s⁻ + τ ln K"),
             ),
             family=CurveFamily(
                 "temperature", (0.2, 0.5, 1.0), "τ family: a larger τ flattens the softmax"
@@ -685,11 +685,11 @@ DOMAINS: tuple[DomainDecl, ...] = (
         title="Cosine similarity of the pair being moved",
         description=(
             "x is the cosine similarity s of the pair being moved, in [−1, 1]. InfoNCE "
-            "moving the positive is info_nce(s, [s⁻, …, s⁻], τ), its K negatives at s⁻ set in "
-            "the sidebar; moving one negative, info_nce(s⁺, [s, s⁻, …, s⁻], τ), with s⁺ and "
+            "moving the positive is info_nce(x, [s⁻, …, s⁻], τ), its K negatives at s⁻ set in "
+            "the sidebar; moving one negative, info_nce(s⁺, [x, s⁻, …, s⁻], τ), with s⁺ and "
             "the other K − 1 negatives from the sidebar. Cosine embedding is "
-            "cosine_embedding(1, s) = 1 − s for a similar pair and cosine_embedding(0, s, m) "
-            "= max(0, s − m) for a dissimilar one. The gradient is dℓ/ds."
+            "cosine_embedding(1, x) = 1 − x for a similar pair and cosine_embedding(0, x, m) "
+            "= max(0, x − m) for a dissimilar one. The gradient is dℓ/ds along x."
         ),
         axes=(
             DomainAxis(

@@ -11,6 +11,7 @@ reward model beside DPO and IPO.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -524,7 +525,8 @@ SPECS: list[LossSpec] = [
             ),
         ),
         curve=Curve(
-            axes=(DR_AXIS,),
+            # Probe inside the margin, where the hinge is active.
+            axes=(dataclasses.replace(DR_AXIS, probe=0.5),),
             branches=(Branch("max(0, m − Δr)", Call((X, 0.0))),),
             markers=(Marker(lambda p: p["margin"], "Δr = m = {x:.2f}"),),
         ),

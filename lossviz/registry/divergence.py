@@ -148,6 +148,37 @@ def _probabilities(log_pmf: np.ndarray) -> np.ndarray:
     return np.where(log_pmf < _TINY_LOG, 0.0, np.exp(log_pmf))
 
 
+#: Elements (points × bins) per call of js_divergence in the JS views, curves and
+#: surfaces alike: its temporaries then stay in cache and are reused by the allocator,
+#: where one call over an 801-point curve allocates fresh 10 MB arrays for each step.
+#: The values are those of one call (the loss is computed per point).
+JS_CHUNK_CELLS = 64_000
+
+
+def _in_chunks(fn, bins: int, *arrays) -> np.ndarray:
+    """``fn(*chunk)`` over the broadcast ``arrays``, flattened, a chunk of points at a time.
+
+    ``fn`` maps 1-D arrays of n points to n values; ``bins`` is the length of the class
+    axis it builds per point, which sets how many points go in a chunk.
+    """
+    arrays = np.broadcast_arrays(*(np.asarray(a, dtype=np.float64) for a in arrays))
+    shape = arrays[0].shape
+    flat = [a.reshape(-1) for a in arrays]
+    out = np.empty(flat[0].size)
+    rows = max(1, JS_CHUNK_CELLS // bins)
+    for i in range(0, out.size, rows):
+        out[i : i + rows] = fn(*(a[i : i + rows] for a in flat))
+    return out.reshape(shape)
+
+
+def _target_probabilities(mu_p: np.ndarray, sigma_p: np.ndarray) -> np.ndarray:
+    """P on KL_GRID for a chunk of points: one row when P is the same for all of them
+    (the views' case), else a row per point (a family over μ_P or σ_P)."""
+    if (mu_p == mu_p[0]).all() and (sigma_p == sigma_p[0]).all():
+        return _probabilities(gaussian_logpmf(mu_p[0], sigma_p[0]))
+    return _probabilities(gaussian_logpmf(mu_p, sigma_p))
+
+
 @dataclass(frozen=True, eq=False)
 class GaussianJS(Term):
     """JS between the discretised P = N(μ_P, σ_P²) and Q = N(x, σ_Q²), on KL_GRID.
@@ -160,20 +191,26 @@ class GaussianJS(Term):
     and the term's limit (½ log(2q/(p + q))·q → 0) is 0.
     """
 
-    def _pq(self, coords, params):
-        p = _probabilities(gaussian_logpmf(params["mu_p"], params["sigma_p"]))
-        q = _probabilities(gaussian_logpmf(coords["x"], params["sigma_q"]))
-        return p, q
+    def _args(self, coords, params):
+        return (params["mu_p"], params["sigma_p"], coords["x"], params["sigma_q"])
 
     def loss(self, fns, coords, params):
-        return np.asarray(fns.fn(*self._pq(coords, params)), dtype=np.float64)
+        def js(mu_p, sigma_p, mu_q, sigma_q):
+            p = _target_probabilities(mu_p, sigma_p)
+            return fns.fn(p, _probabilities(gaussian_logpmf(mu_q, sigma_q)))
+
+        return _in_chunks(js, KL_GRID.size, *self._args(coords, params))
 
     def deriv(self, fns, coords, params, var):
-        p, q = self._pq(coords, params)
-        g = np.where(q > 0, fns.grad(p, q), 0.0)  # the 0·(−∞) of an underflowed q is 0
-        mean_q = np.sum(q * KL_GRID, axis=-1, keepdims=True)
-        s = (KL_GRID - mean_q) / np.asarray(params["sigma_q"], dtype=np.float64)[..., None] ** 2
-        return np.sum(g * q * s, axis=-1)
+        def slope(mu_p, sigma_p, mu_q, sigma_q):
+            p = _target_probabilities(mu_p, sigma_p)
+            q = _probabilities(gaussian_logpmf(mu_q, sigma_q))
+            g = np.where(q > 0, fns.grad(p, q), 0.0)  # the 0·(−∞) of an underflowed q is 0
+            mean_q = np.sum(q * KL_GRID, axis=-1, keepdims=True)
+            s = (KL_GRID - mean_q) / sigma_q[:, None] ** 2
+            return np.sum(g * q * s, axis=-1)
+
+        return _in_chunks(slope, KL_GRID.size, *self._args(coords, params))
 
     def subs(self, names):
         return self
@@ -228,8 +265,11 @@ class GaussianJSSurface(Term):
     :func:`gaussian_partition` (JS has no closed form for two Gaussians)."""
 
     def loss(self, fns, coords, params):
-        p, q = gaussian_partition(params["mu_p"], params["sigma_p"], coords["x"], coords["y"])
-        return np.asarray(fns.fn(p, q), dtype=np.float64)
+        def js(mu_p, sigma_p, mu_q, sigma_q):
+            return fns.fn(*gaussian_partition(mu_p, sigma_p, mu_q, sigma_q))
+
+        args = (params["mu_p"], params["sigma_p"], coords["x"], coords["y"])
+        return _in_chunks(js, 2 * JS_BINS + 1, *args)
 
     def deriv(self, fns, coords, params, var):
         raise ValueError("the JS surface has no gradient view")

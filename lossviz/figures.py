@@ -1583,22 +1583,23 @@ def kl_landscapes_figure(
 
 
 def _scale_bar(e: np.ndarray, length: float, label: str, k: str) -> dict:
-    """A horizontal bar of the given length under the points: the margin in embedding units."""
+    """A horizontal bar of the given length under the points: the margin in embedding units.
+
+    Named in the legend, not by text at the bar: beside the bar the text ran past the
+    plot's range (cut at its edge on a phone), above it the text sat on the points.
+    """
     x0 = float(e[:, 0].min())
     y0 = float(e[:, 1].min()) - 0.08 * max(float(np.ptp(e[:, 1])), length, 1e-9)
     return {
         "type": "scatter",
         "x": [x0, x0 + length],
         "y": [y0, y0],
-        "mode": "lines+markers+text",
-        # Above the bar, from its left end: right of its right end the text ran past the
-        # plot's edge (autorange does not make room for it) on a narrow screen.
-        "text": [label, ""],
-        "textposition": "top right",
+        "mode": "lines+markers",
+        "name": f"bar: {label}" if label else "bar: the margin",
         "line": {"color": MARKER_COLOUR, "width": 3},
         "marker": {"symbol": "line-ns", "size": 10, "line": {"color": MARKER_COLOUR, "width": 2}},
         "hoverinfo": "skip",
-        "showlegend": False,
+        "showlegend": True,
         "xaxis": f"x{k}",
         "yaxis": f"y{k}",
     }

@@ -56,8 +56,8 @@ def test_default_page_draws_the_embeddings_and_each_view_from_the_live_values():
     assert m["mean contrastive loss at step 200"] == f"{trace.loss[200]:.4f}"
     assert m["active pairs at step 200"] == f"{100 * trace.active[200]:.1f}%"
     # Legends and labels come from the live values.
-    assert not any("margin" in str(t.get("text", "")) for t in _spec(at, 0)["data"])
-    assert any("margin m = 1.00" in t.get("text", [""])[0] for t in _spec(at, 1)["data"])
+    assert not any("margin" in str(t.get("name", "")) for t in _spec(at, 0)["data"])
+    assert "bar: margin m = 1.00" in [t.get("name") for t in _spec(at, 1)["data"]]
     assert at.query_params["t"] == "200" and at.query_params["loss"] == "contrastive"
     at = _app(view="training")
     assert len(at.get("plotly_chart")) == 1

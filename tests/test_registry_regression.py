@@ -60,7 +60,7 @@ PROPERTIES = {
     "gaussian_nll": (False, False, False, True),
 }
 
-X_COUNT = np.linspace(-3.0, 4.0, 41)
+X_COUNT = np.linspace(-2.5, 3.5, 41)
 SHARED_COUNT = {"count": 7.0}
 X = {"regression": np.linspace(-4.0, 4.0, 41), "count": X_COUNT}
 SHARED = {"count": SHARED_COUNT}
@@ -291,26 +291,33 @@ def test_charbonnier_is_barron_alpha_one_times_c_squared():
 
 def test_log_cosh_known_values_and_its_two_regimes():
     # ln cosh 1 = ln((e + 1/e)/2) = ln 1.5430806 = 0.4337808 (by hand); tanh 1 = 0.7615942.
-    (_, loss, grad), (_, quad, quad_g), (_, lin, lin_g) = _curve("log_cosh", {}, [1.0])
+    (_, loss, grad), (_, lin, lin_g) = _curve("log_cosh", {}, [1.0])
     assert loss[0] == pytest.approx(0.4337808, abs=5e-8)
     assert loss[0] == pytest.approx(math.log((math.e + 1 / math.e) / 2), rel=1e-15)
     assert grad[0] == pytest.approx(0.7615942, abs=5e-8)
-    assert (quad[0], quad_g[0]) == (0.5, 1.0)  # ½r², r
     assert lin[0] == pytest.approx(1.0 - LN2, rel=1e-15) and lin_g[0] == 1.0  # |r| − ln 2
+    (_, near, _), (_, quad, quad_g) = _curve("log_cosh", {}, [1.0], "near")
+    assert near[0] == loss[0] and (quad[0], quad_g[0]) == (0.5, 1.0)  # ½r², r
     x = _grid("log_cosh")
-    (_, loss, _), (_, quad, _), (_, lin, _) = _curve("log_cosh", {}, x)
-    np.testing.assert_allclose(quad, 0.5 * x**2, rtol=1e-15)
+    (_, loss, _), (_, lin, _) = _curve("log_cosh", {}, x)
     np.testing.assert_allclose(lin, np.abs(x) - LN2, rtol=1e-14, atol=1e-15)
-    # log cosh r = |r| − ln 2 + log(1 + e^(−2|r|)) (by hand: cosh r = e^|r|(1 + e^(−2|r|))/2),
-    # below both regimes, and within 1e-3 of |r| − ln 2 beyond |r| = 3.8.
+    # log cosh r = |r| − ln 2 + log(1 + e^(−2|r|)) (by hand: cosh r = e^|r|(1 + e^(−2|r|))/2):
+    # above |r| − ln 2, within 1e-3 of it beyond |r| = 3.8.
     np.testing.assert_allclose(loss - lin, np.log1p(np.exp(-2 * np.abs(x))), rtol=1e-12)
-    assert (loss <= quad + 1e-15).all() and (loss >= lin).all()
-    assert (loss - lin)[np.abs(x) >= 3.8].max() < 1e-3
+    assert (loss >= lin).all() and (loss - lin)[np.abs(x) >= 3.8].max() < 1e-3
+    # Near the target: below ½r², and ½r² − r⁴/12 + … (Taylor of log cosh, by hand).
+    x = _grid("log_cosh", axis="near")
+    (_, loss, _), (_, quad, _) = _curve("log_cosh", {}, x, "near")
+    np.testing.assert_allclose(quad, 0.5 * x**2, rtol=1e-15)
+    assert (loss <= quad + 1e-15).all()
+    (_, small, _), _ = _curve("log_cosh", {}, [0.01], "near")
+    assert small[0] == pytest.approx(0.5e-4 - 1e-8 / 12, rel=1e-9)
 
 
-def test_log_cosh_gradient_is_tanh_on_the_curve():
-    x = _grid("log_cosh")
-    ((_, _, grad), *_) = _curve("log_cosh", {}, x)
+@pytest.mark.parametrize("axis", ["r", "near"])
+def test_log_cosh_gradient_is_tanh_on_the_curve(axis):
+    x = _grid("log_cosh", axis=axis)
+    ((_, _, grad), *_) = _curve("log_cosh", {}, x, axis)
     np.testing.assert_allclose(grad, np.tanh(x), rtol=1e-15)
 
 
@@ -495,6 +502,10 @@ def test_peak_markers_are_labelled_with_their_position():
 
 def test_barron_surface_is_the_loss_over_r_and_alpha():
     spec = get("general_robust")
+    # α is the map's y axis but not its y_param (no "current α" line at α = −∞): the
+    # map reads c only, so moving α (or switching on Welsch) keeps the figure.
+    assert spec.surface.y_param is None and spec.surface.uses == ("scale",)
+    assert registry.surface_params(spec, {"alpha": -INF, "scale": 0.5}) == {"scale": 0.5}
     x, y = np.linspace(-4.0, 4.0, 9), np.array([-10.0, -2.0, 0.0, 1.0, 2.0, 3.0])
     z = registry.surface(spec, {"alpha": 1.0, "scale": 0.5}, x, y)
     for i, a in enumerate(y):
@@ -572,8 +583,10 @@ def test_count_domain():
     assert [o.id for o in dom.options] == ["poisson_nll", "mse_rate", "gaussian_nll_rate"]
     assert [p.name for p in dom.shared] == ["count"]
     assert all(o.uses == ("count",) for o in dom.options)
-    for text in ("poisson_nll(y, z)", "gaussian_nll(y, λ, λ)", "mse(y, λ)", "z = log y"):
+    for text in ("poisson_nll(y, z)", "gaussian_nll(y, λ, λ)", "mse(y, λ)", "z = log y",
+                 "λ = ½(√(1 + 4y²) − 1)"):  # fmt: skip
         assert text in dom.description
+    assert dom.default_n == 2  # MSE on the rate, third, outgrows both by far
     # Every entry is smallest at z = log y for y > 0 (its gradient vanishes there).
     for opt in dom.options:
         _, g = compare.value_at("count", opt.id, math.log(_Y), {}, SHARED_COUNT)

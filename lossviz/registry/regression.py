@@ -214,7 +214,7 @@ def _log_or_minus_inf(y: float) -> float:
 
 
 Z_LABEL = "log-rate z = log λ (the prediction)"
-Z_RANGE = (-3.0, 4.0)
+Z_RANGE = (-2.5, 3.5)
 
 #: The rate λ = e^z of a log-rate x, with its derivative along x (for MSE/Gaussian on λ).
 RATE = Build(lambda c, p: np.exp(c["x"]), lambda c, p, v: np.exp(c["x"]), uses=("x",))
@@ -601,8 +601,9 @@ SPECS: list[LossSpec] = [
         when_to_use=(
             "Use it as a hyperparameter-free smooth Huber: quadratic for |r| ≲ 1 and linear "
             "beyond, with a gradient tanh r that is bounded by 1 and smooth to every order. The "
-            "curve draws its two regimes, ½r² and |r| − ln 2, beside it; log cosh r lies below "
-            "both and the gap closes as log(1 + e^(−2|r|)) far out."
+            "curve draws its two regimes beside it: |r| − ln 2 on the residual axis, ½r² on the "
+            "axis near the target. log cosh r lies below both, and its gap to |r| − ln 2, "
+            "log(1 + e^(−2|r|)), closes far out."
         ),
         pitfalls=(
             "The switch from quadratic to linear sits at |r| ≈ 1 in the units of the target: "
@@ -633,13 +634,31 @@ SPECS: list[LossSpec] = [
         ),
         inputs=INPUTS,
         curve=Curve(
-            axes=(R_AXIS,),
-            branches=(
-                Branch("log cosh r", ALONG_R),
-                Branch("½r² (near 0)", HALF_R2),
-                Branch("|r| − ln 2 (far out)", ABS_MINUS_LN2),
+            # Each regime on an axis of its own, so that neither guide squashes the curve:
+            # far out beside |r| − ln 2, near the target beside ½r².
+            axes=(
+                Axis(
+                    "r",
+                    R_LABEL,
+                    R_RANGE,
+                    "∂ℓ/∂ŷ",
+                    title="residual r (far: |r| − ln 2)",
+                    symbol="r",
+                    probe=2.0,
+                ),
+                Axis(
+                    "near",
+                    "residual r = ŷ − y, near the target",
+                    (-1.5, 1.5),
+                    "∂ℓ/∂ŷ",
+                    title="near the target (½r²)",
+                    symbol="r",
+                    probe=0.5,
+                    branches=(Branch("log cosh r", ALONG_R), Branch("½r²", HALF_R2)),
+                ),
             ),
-            # |r| − ln 2 has its kink here; log cosh r and ½r² touch at r = 0.
+            branches=(Branch("log cosh r", ALONG_R), Branch("|r| − ln 2", ABS_MINUS_LN2)),
+            # |r| − ln 2 has its kink at r = 0, where log cosh r and ½r² touch.
             markers=(Marker(0.0, "r = 0"),),
         ),
         surface=two_residuals("log-cosh"),
@@ -725,7 +744,7 @@ SPECS: list[LossSpec] = [
             term=_SAMPLE_MEAN,
             x_label="one prediction ŷ for nine targets y = −1.6 … 3.3",
             y_label="τ (the quantile)",
-            x_range=(-3.0, 4.0),
+            x_range=(-2.0, 3.6),  # the sample's range, a little wider
             y_range=(0.01, 0.99),
             z_label="mean pinball loss",
             y_param="tau",
@@ -918,7 +937,19 @@ SPECS: list[LossSpec] = [
                 (*(n for n, _ in _BARRON_CASES), _WELSCH[0]),
             ),
         ),
-        surface=over_r_and("alpha", (-10.0, 3.0), "α (shape)", "α"),
+        # Over (r, α) like over_r_and, but without y_param: the Explore page's "current α"
+        # line cannot be drawn at α = −∞ (its JSON has no −Infinity), so the map does not
+        # declare α as its y axis; it still reads only c (uses), and α only as Y.
+        surface=Surface(
+            term=Call((0.0, X), {"alpha": Y}),
+            x_label=R_LABEL,
+            y_label="α (shape)",
+            x_range=R_RANGE,
+            y_range=(-10.0, 3.0),
+            uses=("scale",),
+            x_short="r",
+            y_short="α",
+        ),
         joins=(Join("regression", "Barron ρ"),),
     ),
     LossSpec(
@@ -985,7 +1016,7 @@ SPECS: list[LossSpec] = [
         ),
         curve=Curve(
             axes=(
-                Axis("z", Z_LABEL, Z_RANGE, "∂ℓ/∂z", title="log-rate z", symbol="z", probe=1.0),
+                Axis("z", Z_LABEL, Z_RANGE, "∂ℓ/∂z", title="log-rate z", symbol="z", probe=-1.0),
                 Axis(
                     "rate",
                     "rate λ = e^z",
@@ -1146,7 +1177,10 @@ SPECS: list[LossSpec] = [
                 Marker(lambda p: math.sqrt(p["var"]), "+σ = {x:.2f}"),
             ),
             family=CurveFamily(
-                "var", (0.25, 1.0, 4.0), "σ² family", ("σ² = 0.25", "σ² = 1: ½r²", "σ² = 4")
+                "var",
+                (0.5, 1.0, 2.0, 4.0),
+                "σ² family",
+                ("σ² = 0.5", "σ² = 1: ½r²", "σ² = 2", "σ² = 4"),
             ),
         ),
         surface=Surface(
@@ -1187,8 +1221,12 @@ DOMAINS = (
             "An observed count y (the shared slider) and a model that predicts the log-rate "
             "z = log λ, the x axis. Poisson NLL is poisson_nll(y, z) = e^z − y·z; Gaussian NLL "
             "is gaussian_nll(y, λ, λ), a Gaussian with the Poisson's mean and variance λ = e^z; "
-            "MSE is mse(y, λ), the squared error on the rate. For y > 0 all three are smallest "
-            "at z = log y. The gradient is d/dz, through λ = e^z for the last two."
+            "MSE is mse(y, λ), the squared error on the rate. For y > 0 the Poisson NLL and MSE "
+            "are smallest at z = log y, the Gaussian a little below (at λ = ½(√(1 + 4y²) − 1), "
+            "as its variance grows with λ). The gradient is d/dz, through λ = e^z for the last "
+            "two. The Poisson "
+            "NLL drops its constant log y!, so it is negative near its minimum: a ratio to it "
+            "has a gap there."
         ),
         axes=(DomainAxis("z", "log-rate z = log λ", Z_RANGE, 0.0, 1.0, 0.05, symbol="z"),),
         grad_label="dℓ/dz",
@@ -1202,6 +1240,8 @@ DOMAINS = (
             ("mse_rate", {}),
             ("poisson_nll", {}),
         ),
+        # Two entries first: MSE on the rate (the third slot) outgrows both by far.
+        default_n=2,
         term=Call((Par("count"), X)),
         surface=Call((Y, X)),
         lead=("poisson_nll",),

@@ -281,7 +281,8 @@ def _controls(state: UrlState) -> dict:
 def _fits_table(d: RegressionData, fits: dict[str, Fit], delta: float) -> str:
     """Four columns, each fit's error in brackets: narrow enough for a phone or a side column."""
     rows = [
-        "| loss | slope ŵ (ŵ − w) | intercept b̂ (b̂ − b) | outliers' vote |",
+        # No-break spaces keep "(ŵ − w)" on one line when a narrow column wraps the header.
+        "| loss | slope ŵ (ŵ\u00a0−\u00a0w) | intercept b̂ (b̂\u00a0−\u00a0b) | outliers' vote |",
         "|---|---:|---:|---:|",
         f"| truth | {d.slope:.3f} | {d.intercept:.3f} | |",
     ]

@@ -96,7 +96,8 @@ def over_r_and(
 
 def _kinks(symbol: str, name: str) -> tuple[Marker, ...]:
     return (
-        Marker(lambda p: -p[name], f"−{symbol} = {{x:.2f}}"),
+        # + 0.0: at 0 (Smooth L1's β = 0, the ε = 0 tube) the label says 0.00, not -0.00.
+        Marker(lambda p: -p[name] + 0.0, f"−{symbol} = {{x:.2f}}"),
         Marker(lambda p: p[name], f"+{symbol} = {{x:.2f}}"),
     )
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lossviz.registry import FAMILY_MODULES, REGISTRY, Param, Preset, Term
+from lossviz.registry import FAMILY_MODULES, REGISTRY, Param, Preset, Properties, Term
 from lossviz.registry.domains import DOMAINS as _DECLS
 from lossviz.registry.domains import DomainAxis as Axis
 from lossviz.registry.domains import DomainDecl
@@ -64,6 +64,16 @@ class Option:
     surface: Term  # over the domain's (x, y)
     uses: tuple[str, ...] = ()  # shared sliders this option reads
     fixed: Mapping[str, float | None] = field(default_factory=dict)
+    title: str = ""  # the caption under its selector (default: the loss's title)
+    properties: Properties | None = None  # (default: the loss's)
+
+    @property
+    def caption(self) -> str:
+        return self.title or REGISTRY[self.loss].title
+
+    @property
+    def props(self) -> Properties:
+        return self.properties or REGISTRY[self.loss].properties
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +117,19 @@ def _build(decl: DomainDecl) -> Domain:
             surf = j.surface if j.surface is not None else decl.surface
             if term is None or surf is None:
                 raise ValueError(f"{spec.key} joins {decl.key} without a term or a surface")
-            options.append(Option(j.id or spec.key, spec.key, j.name, term, surf, j.uses, j.fixed))
+            options.append(
+                Option(
+                    j.id or spec.key,
+                    spec.key,
+                    j.name,
+                    term,
+                    surf,
+                    j.uses,
+                    j.fixed,
+                    j.title,
+                    j.properties,
+                )
+            )
     lead = {oid: i for i, oid in enumerate(decl.lead)}
     options.sort(key=lambda o: lead.get(o.id, len(lead)))  # stable: registry order after
     return Domain(

@@ -1743,3 +1743,13 @@ def test_docstring_examples_run():
     for module in (regression, classification, divergence, metric, preference, overlap):
         result = doctest.testmod(module, extraglobs={"np": np})
         assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_js_divergence_stays_finite_where_half_a_probability_underflows():
+    # ½·5e-324 rounds to 0 in float64: m = ½(p + q) must be taken in log space. The
+    # exact value is ½p ln 2 + ½(1−p) ln((1−p)/(1−p/2)) + ½·1·ln(1/(1−p/2)) ≈ 0 (by hand).
+    tiny = 5e-324
+    v = L.js_divergence([tiny, 1.0 - tiny], [0.0, 1.0])
+    assert np.isfinite(v) and 0.0 <= v < 1e-300
+    g = L.js_divergence_grad([tiny, 1.0 - tiny], [0.0, 1.0])
+    assert g[0] == -np.inf and np.isfinite(g[1])

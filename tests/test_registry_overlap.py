@@ -365,6 +365,7 @@ def _case(key, **kw):
 
 # (domain, option, params, expected (loss, grad) from the core losses), as tests/test_compare.py
 COMPARE_CASES = [
+    ("overlap", "binary_cross_entropy", {}, lambda x: _mean_bce(SHARED["f"], SHARED["b"], x)),
     ("overlap", "soft_dice", {"smooth": 1.0}, _case("soft_dice", smooth=1.0)),
     ("overlap", "soft_dice", {"smooth": 0.0}, _case("soft_dice", smooth=0.0)),
     (
@@ -403,8 +404,15 @@ def test_compare_surfaces_are_the_core_over_x_and_b():
         np.testing.assert_allclose(z[i], want, rtol=1e-12)
 
 
-def test_the_overlap_preset():
-    (preset,) = [p for p in PRESETS if p.domain == "overlap"]
+def test_the_overlap_presets():
+    preset, versus = [p for p in PRESETS if p.domain == "overlap"]
+    # Dice vs the pixel-mean BCE: what its note says, at its values (f = 1 %, b = 0.001).
+    assert [e for e, _ in versus.entries] == ["soft_dice", "binary_cross_entropy"]
+    compare.check_entries(versus.domain, versus.entries)
+    x = np.array([0.01, 0.99])
+    dice, _ = _core("soft_dice", 1.0, 0.001, x, smooth=1.0)
+    bce, _ = _mean_bce(1.0, 0.001, x)
+    assert dice[0] - dice[1] > 0.8 and bce[0] - bce[1] < 0.05
     assert preset.title == "Dice vs Tversky vs Jaccard at 1 % foreground"
     assert [e for e, _ in preset.entries] == ORDER
     assert dict(preset.entries)["tversky"] == {"alpha": 0.3, "beta": 0.7, "smooth": 1.0}

@@ -433,7 +433,7 @@ def test_the_named_cases_are_the_family_presets_and_welsch_the_special_value():
         "Geman–McClure (α = −2)": -2.0,
         "Welsch (α = −∞)": -INF,
     }
-    assert dict(alpha.presets) == {k: v for k, v in named.items() if v > -INF}
+    assert dict(alpha.presets) == named  # Welsch too: its pill switches the special toggle
     assert alpha.special == ("inf", "α = −∞ (Welsch)", -INF)
     # The slider reaches −10 … 3: α > 2 (faster than L2) is said in its help.
     assert (alpha.min, alpha.max) == (-10.0, 3.0) and "faster than L2" in alpha.help
@@ -503,9 +503,9 @@ def test_peak_markers_are_labelled_with_their_position():
 
 def test_barron_surface_is_the_loss_over_r_and_alpha():
     spec = get("general_robust")
-    # α is the map's y axis but not its y_param (no "current α" line at α = −∞): the
-    # map reads c only, so moving α (or switching on Welsch) keeps the figure.
-    assert spec.surface.y_param is None and spec.surface.uses == ("scale",)
+    # α is the map's y axis (a "current α" line, none at α = −∞, off the map): the map
+    # reads c only, so moving α (or switching on Welsch) keeps the figure.
+    assert spec.surface.y_param == "alpha" and spec.surface.uses == ("scale",)
     assert registry.surface_params(spec, {"alpha": -INF, "scale": 0.5}) == {"scale": 0.5}
     x, y = np.linspace(-4.0, 4.0, 9), np.array([-10.0, -2.0, 0.0, 1.0, 2.0, 3.0])
     z = registry.surface(spec, {"alpha": 1.0, "scale": 0.5}, x, y)

@@ -102,9 +102,14 @@ def _js_terms(p: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     pos_p, pos_q = p > 0, q > 0
     # log(p/m) and log(q/m) only where p > 0 (q > 0), where m >= p/2 > 0: the
     # stand-in 1 elsewhere keeps log 0 and −inf − (−inf) out of the masked branch.
-    log_m = np.log(np.where(pos_p | pos_q, 0.5 * (p + q), 1.0))
-    log_p_m = np.log(np.where(pos_p, p, 1.0)) - log_m
-    log_q_m = np.log(np.where(pos_q, q, 1.0)) - log_m
+    with np.errstate(divide="ignore"):  # log 0 = −inf for a zero p or q: masked below
+        log_p = np.log(np.where(pos_p, p, 0.0))
+        log_q = np.log(np.where(pos_q, q, 0.0))
+    # log m = log(½(p + q)) in log space: half a subnormal p rounds to 0, log m would be
+    # −inf and the term +inf (js_divergence([5e-324, 1 − 5e-324], [0, 1]) was +inf).
+    log_m = np.where(pos_p | pos_q, np.logaddexp(log_p, log_q) - _LN2, 0.0)
+    log_p_m = np.where(pos_p, log_p, 0.0) - log_m
+    log_q_m = np.where(pos_q, log_q, 0.0) - log_m
     # 0·log 0 = 0: a zero probability contributes nothing.
     terms = 0.5 * (np.where(pos_p, p * log_p_m, 0.0) + np.where(pos_q, q * log_q_m, 0.0))
     return terms, log_q_m

@@ -291,6 +291,10 @@ class Join:
     surface: Term | None = None
     uses: tuple[str, ...] = ()
     fixed: Mapping[str, Any] = field(default_factory=dict)  # hyperparameters held fixed
+    #: A reference drawn beside the losses that is not this spec's loss (the 0-1 loss on
+    #: the margin domain): its own caption and properties instead of the spec's.
+    title: str = ""
+    properties: Properties | None = None
 
 
 @dataclass(frozen=True, slots=True)

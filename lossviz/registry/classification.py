@@ -23,6 +23,7 @@ import numpy as np
 from lossviz import losses
 from lossviz.losses._stable import sigmoid
 
+from . import overlap
 from ._terms import Build, Call, Par, Sum, Term, X, Y
 from ._types import (
     INF,
@@ -483,6 +484,14 @@ SPECS: list[LossSpec] = [
                 uses=("z1", "z2"),
             ),
             Join("preference", "BCE(1, Δr)", term=Call((1.0, X)), surface=Call((1.0, X - Y))),
+            # The segmentation image's pixels, averaged: what Dice is compared with.
+            Join(
+                "overlap",
+                "BCE, mean over pixels",
+                term=overlap.MEAN_BCE,
+                surface=overlap.MEAN_BCE_OVER_X_B,
+                uses=("f", "b"),
+            ),
             # Logistic regression's loss of the margin, unweighted (w₊ only scales it here).
             Join(
                 "margin",
@@ -858,6 +867,17 @@ SPECS: list[LossSpec] = [
                 term=ZERO_ONE,
                 surface=ZERO_ONE_TWO,
                 fixed={"margin": 1.0},
+                title="Zero-one loss (the error rate; a reference, not a training loss)",
+                properties=Properties(
+                    convex=False,
+                    bounded_gradient=True,  # 0 wherever it is defined
+                    robust_to_outliers=True,  # a mistake costs 1, however far off
+                    differentiable_everywhere=False,  # a step at t·z = 0
+                    typical_use=(
+                        "What classification is scored on; its gradient is 0 almost "
+                        "everywhere, so models train on a convex surrogate that bounds it."
+                    ),
+                ),
             ),
         ),
     ),

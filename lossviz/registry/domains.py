@@ -95,10 +95,12 @@ _SEED: tuple[DomainDecl, ...] = (
         key="multiclass",
         title="3-class logits",
         description=(
-            "Three classes, true class 0, logits (z₀, z₁, z₂) with z₁ and z₂ set in the "
-            "sidebar; x is the true-class logit z₀. Softmax cross-entropy, or a sigmoid loss "
-            "applied one-vs-all and summed over the three classes (as RetinaNet applies "
-            "focal loss): ℓ(1, z₀) + ℓ(0, z₁) + ℓ(0, z₂). The gradient is ∂ℓ/∂z₀."
+            "Three classes, true class 0, logits (z₀, z₁, z₂) with z₁ and z₂ set beside the "
+            "chart; x is the true-class logit z₀. Softmax cross-entropy, the Weston–Watkins "
+            "multiclass hinge Σₖ max(0, m − z₀ + zₖ) over the wrong classes k, or a sigmoid "
+            "loss applied one-vs-all and summed over the three classes (as RetinaNet applies "
+            "focal loss): "
+            "ℓ(1, z₀) + ℓ(0, z₁) + ℓ(0, z₂). The gradient is ∂ℓ/∂z₀."
         ),
         axes=(DomainAxis("z0", "true-class logit z₀", (-6.0, 6.0), 0.0, 1.0, 0.05, symbol="z₀"),),
         grad_label="∂ℓ/∂z₀",
@@ -123,9 +125,10 @@ _SEED: tuple[DomainDecl, ...] = (
         description=(
             "P = N(μ_P, σ_P²) is the target and Q = N(μ_Q, σ_Q²) the model, both discretised "
             "on a fine grid over [−20, 20]; x is the model's mean μ_Q, σ_P, μ_P and σ_Q are set "
-            "in the sidebar. KL(P‖Q) is kl_divergence(p, q), KL(Q‖P) is kl_divergence(q, p); "
-            "values in nats. The gradient is the derivative along μ_Q, through each loss's "
-            "gradient with respect to its distributions."
+            "beside the chart. KL(P‖Q) is kl_divergence(p, q), KL(Q‖P) is kl_divergence(q, p) "
+            "and JS(P, Q) is js_divergence(p, q); values in nats. The gradient is the "
+            "derivative along μ_Q, through each loss's gradient with respect to its "
+            "distributions."
         ),
         axes=(DomainAxis("mu_q", "model mean μ_Q", (-5.0, 5.0), 1.0, 2.5, 0.05, symbol="μ_Q"),),
         grad_label="d/dμ_Q",
@@ -141,8 +144,9 @@ _SEED: tuple[DomainDecl, ...] = (
         surface_labels=("model mean μ_Q", "model standard deviation σ_Q"),
         surface_ranges=((-4.0, 4.0), (0.2, 3.0)),
         surface_note=(
-            "Surfaces: over the model's (μ_Q, σ_Q), in closed form for continuous Gaussians "
-            "(within 1e-3 of the discretised values the curves show)."
+            "Surfaces: over the model's (μ_Q, σ_Q). KL in closed form for continuous "
+            "Gaussians (within 1e-3 of the discretised values the curves show); JS on a "
+            "coarse partition, 33 bins per point (within 0.005 nats)."
         ),
         defaults=(
             ("kl_forward", {}),
@@ -210,9 +214,13 @@ _SEED: tuple[DomainDecl, ...] = (
         key="preference",
         title="Preference margin Δr",
         description=(
-            "x is the score gap Δr = r_c − r_r. Bradley–Terry is bradley_terry(Δr, 0, m) "
-            "= −log σ(Δr − m); binary cross-entropy is BCE(1, Δr), label 1 on the logit Δr. "
-            "The gradient is dℓ/dΔr."
+            "x is the margin between the chosen and the rejected response. For a reward "
+            "model it is the score gap Δr = r_c − r_r: Bradley–Terry is "
+            "bradley_terry(Δr, 0, m) = −log σ(Δr − m), binary cross-entropy BCE(1, Δr) (label "
+            "1 on the logit Δr), the SLiC hinge preference_hinge(Δr, 0, m). For DPO and IPO "
+            "it is the log-ratio margin h = (π_c − ρ_c) − (π_r − ρ_r), called as "
+            "dpo(−30 + h, −30, −30, −30); their implicit reward gap is β·h. The gradient is "
+            "dℓ/dx."
         ),
         axes=(
             DomainAxis("dr", "score gap Δr = r_c − r_r", (-6.0, 6.0), 0.0, 1.0, 0.05, symbol="Δr"),

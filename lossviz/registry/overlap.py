@@ -586,7 +586,7 @@ DOMAINS: tuple[DomainDecl, ...] = (
             ("soft_dice", {}),
             ("tversky", {"alpha": 0.3, "beta": 0.7}),
             ("soft_jaccard", {}),
-            ("soft_dice", {"smooth": 0.0}),
+            ("binary_cross_entropy", {}),
         ),
     ),
 )
@@ -607,6 +607,18 @@ PRESETS: tuple[Preset, ...] = (
             "A 10-pixel object in 1000 pixels: Tversky with β = 0.7 > α = 0.3 (Salehi et al. "
             "2017) charges a half-found object more than Dice and a background haze (b) less; "
             "Jaccard (IoU) lies above Dice."
+        ),
+    ),
+    Preset(
+        "dice_bce",
+        "Dice vs pixel-mean BCE at 1 % foreground",
+        "overlap",
+        (("soft_dice", {"smooth": 1.0}), ("binary_cross_entropy", {})),
+        shared={"f": 1.0, "b": 0.001},
+        log_ratio=False,
+        note=(
+            "The lesson of the overlap losses: with 1 % foreground, BCE averaged over the "
+            "pixels hardly changes whether the object is found, while Dice goes from ~1 to 0."
         ),
     ),
 )

@@ -861,7 +861,7 @@ SPECS: list[LossSpec] = [
                     "Shape α: 2 is L2, 1 Charbonnier, 0 Cauchy, −2 Geman–McClure, −∞ Welsch; "
                     "above 2 it grows faster than L2."
                 ),
-                presets=_BARRON_CASES,
+                presets=(*_BARRON_CASES, _WELSCH),
                 special=("inf", "α = −∞ (Welsch)", -math.inf),
             ),
             Param(
@@ -938,15 +938,14 @@ SPECS: list[LossSpec] = [
                 (*(n for n, _ in _BARRON_CASES), _WELSCH[0]),
             ),
         ),
-        # Over (r, α) like over_r_and, but without y_param: the Explore page's "current α"
-        # line cannot be drawn at α = −∞ (its JSON has no −Infinity), so the map does not
-        # declare α as its y axis; it still reads only c (uses), and α only as Y.
+        # Over (r, α); the "current α" line is not drawn at α = −∞ (off the map).
         surface=Surface(
             term=Call((0.0, X), {"alpha": Y}),
             x_label=R_LABEL,
             y_label="α (shape)",
             x_range=R_RANGE,
             y_range=(-10.0, 3.0),
+            y_param="alpha",
             uses=("scale",),
             x_short="r",
             y_short="α",

@@ -20,7 +20,7 @@ import streamlit as st
 
 from lossviz import compare, figures
 from lossviz.compare import DOMAINS, LETTERS, PRESETS, Domain, Option
-from lossviz.registry import REGISTRY, Param
+from lossviz.registry import Param
 from lossviz.views.controls import UrlState, fmt
 
 PAGE = "compare"
@@ -156,7 +156,7 @@ def _entry_controls(
         help="Losses of this domain, from the registry; the same loss may appear twice.",
     )
     opt = dom.option(opt_id)
-    where.caption(REGISTRY[opt.loss].title)
+    where.caption(opt.caption)
     scope = f"{dom.key}.{opt_id}"
     values: dict[str, float | None] = {}
     for p in compare.hyperparams(opt):
@@ -539,10 +539,10 @@ def _table(domain, axis_key, dom, entries, labels, base, shared, x0, x_ref) -> s
             _num(float(compare.ratio(v, r))) for (v, _), r in zip(vals, refs, strict=True)
         ]
     # Properties at each entry's own hyperparameters: focal with γ = 0 is BCE, convex.
-    cells = [REGISTRY[o.loss].properties.cells(v) for o, v in entries]
+    cells = [o.props.cells(v) for o, v in entries]
     for title in cells[0]:
         rows[title] = [c[title] for c in cells]
-    rows["typical use"] = [REGISTRY[o.loss].properties.typical_use for o, _ in entries]
+    rows["typical use"] = [o.props.typical_use for o, _ in entries]
     head = "| | " + " | ".join(labels) + " |"
     sep = "|---|" + "---|" * len(labels)
     body = [f"| **{name}** | " + " | ".join(cells) + " |" for name, cells in rows.items()]

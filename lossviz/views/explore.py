@@ -352,8 +352,8 @@ def render() -> None:
 def _hline(spec: LossSpec, values: dict) -> tuple[float, str] | None:
     """The current value of the hyperparameter on the surface's y axis, if there is one."""
     name = spec.surface.y_param
-    if name is None or values.get(name) is None:
-        return None
+    if name is None or values.get(name) is None or not np.isfinite(values[name]):
+        return None  # off the map (Barron's α = −∞)
     p = next(p for p in _all_params(spec) if p.name == name)
     return float(values[name]), f"current {p.symbol} = {fmt(values[name], p.step)}"
 
@@ -373,7 +373,7 @@ def _robust_zmax(z: np.ndarray) -> float | None:
 
 def _extras(key: str, spec: LossSpec, values: dict, x0: float) -> None:
     """Lesson-specific panels."""
-    if key == "kl_divergence":
+    if key in ("kl_divergence", "js_divergence"):
         grid, p, q = registry.gaussian_pair(
             values["mu_p"], values["sigma_p"], x0, values["sigma_q"]
         )
@@ -392,10 +392,25 @@ def _extras(key: str, spec: LossSpec, values: dict, x0: float) -> None:
             q_label=f"Q = N({fmt(x0, 0.05)}, {fmt(values['sigma_q'], 0.05)}²)",
             uirevision="kl.dist",
         )
-        st.plotly_chart(fig, key="explore.kl", config={"displaylogo": False})
-        # The curve's own values at the probe, so the readouts and the curve agree.
-        (_, pq_, _), (_, qp_, _) = registry.curve(spec, values, np.array([x0]))
+        st.plotly_chart(fig, key=f"explore.{key}.dist", config={"displaylogo": False})
+        # The curves' own values at the probe (KL's two directions on the same scene), so
+        # the readouts and the curves agree.
+        kl = REGISTRY["kl_divergence"]
+        (_, pq_, _), (_, qp_, _) = registry.curve(kl, values, np.array([x0]))
         pq, qp = float(pq_[0]), float(qp_[0])
+        if key == "js_divergence":
+            ((_, js_, _),) = registry.curve(spec, values, np.array([x0]))
+            a, b, c = st.columns(3)
+            a.metric("JS(P, Q), symmetric", _nats(float(js_[0])))
+            b.metric("KL(P‖Q), forward", _nats(pq))
+            c.metric("KL(Q‖P), reverse", _nats(qp))
+            st.caption(
+                "Jensen–Shannon compares each distribution with their average M = ½(P + Q): "
+                "it is symmetric, never infinite, and at most ln 2 ≈ 0.693 nats (1 bit), "
+                "reached when P and Q do not overlap, where both KL directions grow "
+                "without bound."
+            )
+            return
         a, b, c = st.columns(3)
         a.metric("KL(P‖Q), forward", _nats(pq))
         b.metric("KL(Q‖P), reverse", _nats(qp))

@@ -216,18 +216,20 @@ def curve_figure(
       branches: ``(name, loss, grad)`` per highlighted line, each array shaped like x.
       x_label: the x-axis title.
       markers: ``(x, label)`` of regime changes, drawn as dotted verticals in both rows.
-      background: ``(name, loss, grad)`` lines drawn thinner behind (e.g. a γ family),
-        each in its own colour of :data:`FAMILY_COLOURS`, named in the legend and
-        labelled on the curve, so every member can be told apart.
+      background: ``(name, loss, grad)`` or ``(name, loss, grad, label)`` lines drawn
+        thinner behind (e.g. a γ family), each in its own colour of
+        :data:`FAMILY_COLOURS`, named in the legend and labelled on the curve (by
+        ``label``, short enough that neighbours do not collide), so every member can be
+        told apart.
       title: figure title (plain text: plotly cannot render LaTeX in Streamlit).
     """
     x = np.asarray(x, dtype=np.float64)
-    for name, loss, grad in (*branches, *background):
+    for name, loss, grad, *_ in (*branches, *background):
         _check_1d(x, (f"{name} loss", np.asarray(loss)), (f"{name} gradient", np.asarray(grad)))
     xs = _axis_values(x)
     data: list[dict] = []
     annotations: list[dict] = []
-    for j, (name, loss, grad) in enumerate(background):
+    for j, (name, loss, grad, *short) in enumerate(background):
         thin = {"color": FAMILY_COLOURS[j % len(FAMILY_COLOURS)], "width": 1.5, "dash": "dot"}
         common = {"type": "scatter", "mode": "lines", "name": name, "legendgroup": name, **xs}
         data.append({**common, "y": f32(loss), "line": thin, "xaxis": "x", "yaxis": "y"})
@@ -241,8 +243,9 @@ def curve_figure(
                 "showlegend": False,
             }
         )
+        label = short[0] if short else name  # the legend names it in full
         annotations.append(
-            _family_label(x, np.asarray(loss), name, thin["color"], j, len(background))
+            _family_label(x, np.asarray(loss), label, thin["color"], j, len(background))
         )
     for i, (name, loss, grad) in enumerate(branches):
         colour = PALETTE[i % len(PALETTE)]

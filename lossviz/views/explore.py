@@ -64,7 +64,11 @@ def family_arrays(key: str, values: tuple, axis: str, n: int = CURVE_POINTS):
         return []
     vals = [v for _, v in members]
     _, loss, grad = registry.family(spec, params, fam.param, vals, _grid(spec, axis, n), axis)[0]
-    return [(name, loss[i], grad[i]) for i, (name, _) in enumerate(members)]
+    # On the curve, "α = −2": the legend carries the full name ("Geman–McClure (α = −2)").
+    return [
+        (name, loss[i], grad[i], f"{p.symbol} = {fmt(v, p.step)}")
+        for i, (name, v) in enumerate(members)
+    ]
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

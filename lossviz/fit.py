@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from . import _validate as _v
-from . import losses
+from . import losses, registry
 from .landscape import _regression_params, _vector, _xy
 from .losses.metric import contrastive_terms, triplet_terms
 
@@ -630,12 +630,8 @@ def _newton(
 
 
 # --------------------------------------------------------------------------- logistic
-#: Loss keys for :func:`fit_logistic` and their keyword hyperparameters (with defaults).
-CLASSIFICATION_LOSSES: dict[str, dict[str, float | None]] = {
-    "binary_cross_entropy": {},
-    "focal": {"gamma": 2.0, "alpha": 0.25},
-    "balanced_bce": {"alpha": 0.5},
-}
+#: Loss keys for :func:`fit_logistic`: two registry losses and α-balanced BCE (focal, γ = 0).
+CLASSIFICATION_LOSSES: tuple[str, ...] = ("binary_cross_entropy", "focal", "balanced_bce")
 
 
 @dataclass(frozen=True, eq=False)
@@ -655,26 +651,20 @@ class LogisticFit:
     converged: bool
 
 
-def _classification_params(loss: str, params: dict[str, Any]) -> dict[str, Any]:
-    if loss not in CLASSIFICATION_LOSSES:
-        allowed = ", ".join(map(repr, CLASSIFICATION_LOSSES))
-        raise ValueError(f"loss must be one of {allowed}; got {loss!r}")
-    defaults = CLASSIFICATION_LOSSES[loss]
-    unknown = sorted(set(params) - set(defaults))
-    if unknown:
-        raise ValueError(f"loss {loss!r} takes no parameter(s) {', '.join(unknown)}")
-    kw = {**defaults, **params}
-    if "gamma" in kw:
-        g = _v.real("gamma", kw["gamma"])
-        if g < 0:
-            raise ValueError(f"gamma must be >= 0, got {g!r}")
-        kw["gamma"] = g
-    if "alpha" in kw and not (loss == "focal" and kw["alpha"] is None):
-        a = _v.real("alpha", kw["alpha"])
-        if not 0.0 <= a <= 1.0:
-            raise ValueError(f"alpha must be in [0, 1], got {a!r}")
-        kw["alpha"] = a
-    return kw
+def classification_kwargs(loss: str, params: dict[str, Any]) -> dict[str, Any]:
+    """Checked keyword arguments of a :data:`CLASSIFICATION_LOSSES` key for its loss function.
+
+    ``"balanced_bce"`` is focal loss with γ fixed at 0: it takes focal's ``alpha``
+    (its default, range and check are focal's, from the registry).
+    """
+    if loss == "balanced_bce":
+        unknown = sorted(set(params) - {"alpha"})
+        if unknown:
+            raise ValueError(f"loss 'balanced_bce' takes no parameter(s) {', '.join(unknown)}")
+        if "alpha" in params and params["alpha"] is None:  # None is focal's "no weighting"
+            raise ValueError("alpha must be a real number in [0, 1] for 'balanced_bce', got None")
+        return registry.loss_kwargs("focal", {**params, "gamma": 0.0})
+    return registry.loss_kwargs(loss, params, among=CLASSIFICATION_LOSSES)
 
 
 def _matrix(name: str, a: Any) -> np.ndarray:
@@ -694,13 +684,13 @@ def fit_logistic(
 ) -> LogisticFit:
     r"""Minimise :math:`F(w, b) = \frac1n\sum_i \ell(y_i, x_i^\top w + b) + \frac{λ}{2}\|w\|^2`.
 
-    Losses: ``"binary_cross_entropy"``; ``"focal"`` (``gamma`` >= 0, ``alpha`` in
+    Losses: ``"binary_cross_entropy"`` (``pos_weight``); ``"focal"`` (``gamma`` >= 0, ``alpha`` in
     [0, 1] or None); ``"balanced_bce"`` = focal with γ = 0 and the given
     ``alpha`` (class-weighted BCE: α on positives, 1 − α on negatives). The bias
     is not penalised. Values and first derivatives come from
     :mod:`lossviz.losses`; the per-sample second derivative :math:`h_i =
-    \ell''(z_i)` is analytic for BCE (:math:`σ(z)(1-σ(z))`, times α_t when
-    balanced) and a central difference of ``focal_grad`` for focal (step
+    \ell''(z_i)` is analytic for BCE (:math:`σ(z)(1-σ(z))`, times ``pos_weight`` on
+    positives, or α_t when balanced) and a central difference of ``focal_grad`` for focal (step
     :math:`10^{-5}(1 + |z|)`, error O(step²)). Focal loss is not convex in z
     for γ > 0, so h is clipped at 0 (a Gauss–Newton-like PSD model); Newton's
     line search makes that safe, and the fixed point is still ∇F = 0.
@@ -724,26 +714,24 @@ def fit_logistic(
     l2 = _v.real("l2", l2)
     if l2 < 0:
         raise ValueError(f"l2 must be >= 0, got {l2!r}")
-    kw = _classification_params(loss, params)
+    kw = classification_kwargs(loss, params)
     n, d = Xm.shape
     Z = np.concatenate([Xm, np.ones((n, 1))], axis=1)
     pen = np.r_[np.full(d, l2), 0.0]  # the bias is not penalised
 
+    fkw = kw
     if loss == "binary_cross_entropy":
-        fn, gfn, fkw = losses.binary_cross_entropy, losses.binary_cross_entropy_grad, {}
+        fn, gfn = losses.binary_cross_entropy, losses.binary_cross_entropy_grad
+        class_weight = kw["pos_weight"] * y + (1.0 - y)  # ℓ'' = (w·y + 1 − y) σ(1−σ)
     else:
-        gamma = kw.get("gamma", 0.0)
         fn, gfn = losses.focal, losses.focal_grad
-        fkw = {"gamma": gamma, "alpha": kw["alpha"]}
+        a = kw["alpha"]
+        class_weight = 1.0 if a is None else a * y + (1.0 - a) * (1.0 - y)  # α_t
 
     def second(z: np.ndarray) -> np.ndarray:
-        if loss == "binary_cross_entropy":
+        if loss == "binary_cross_entropy" or kw["gamma"] == 0.0:  # weighted BCE: exact
             s = 1.0 / (1.0 + np.exp(-np.abs(z)))  # σ(|z|): no overflow; σ(1−σ) is even in z
-            return s * (1.0 - s)
-        if loss == "balanced_bce":
-            s = 1.0 / (1.0 + np.exp(-np.abs(z)))
-            a = kw["alpha"]
-            return (a * y + (1.0 - a) * (1.0 - y)) * s * (1.0 - s)
+            return class_weight * s * (1.0 - s)
         step = 1e-5 * (1.0 + np.abs(z))
         h = (gfn(y, z + step, **fkw) - gfn(y, z - step, **fkw)) / (2.0 * step)
         return np.maximum(h, 0.0)

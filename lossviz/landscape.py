@@ -15,12 +15,11 @@ Both agree with brute force to ~1e-12 relative (the tests ask for 1e-9).
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
-from . import losses
+from . import losses, registry
 
 __all__ = [
     "KL_DIRECTIONS",
@@ -30,8 +29,9 @@ __all__ = [
     "regression_landscape_bruteforce",
 ]
 
-#: Loss keys accepted by the regression landscape and fits, with their hyperparameters.
-REGRESSION_LOSSES: dict[str, tuple[str, ...]] = {"mse": (), "mae": (), "huber": ("delta",)}
+#: Loss keys the regression landscape and fits have exact paths for; their
+#: hyperparameters (names, defaults, checks) are the registry's.
+REGRESSION_LOSSES: tuple[str, ...] = ("mse", "mae", "huber")
 
 #: The MAE/Huber landscape batches w-rows when n is at most this (else one row at a time).
 _BATCH_MAX_N = 4096
@@ -66,26 +66,8 @@ def _xy(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _regression_params(loss: str, params: dict[str, Any]) -> dict[str, float]:
-    """Validate the loss key and its hyperparameters; fill in the defaults."""
-    if loss not in REGRESSION_LOSSES:
-        allowed = ", ".join(map(repr, REGRESSION_LOSSES))
-        raise ValueError(f"loss must be one of {allowed}; got {loss!r}")
-    allowed_params = REGRESSION_LOSSES[loss]
-    unknown = sorted(set(params) - set(allowed_params))
-    if unknown:
-        raise ValueError(
-            f"loss {loss!r} takes no parameter(s) {', '.join(unknown)}"
-            + (f" (it takes {', '.join(allowed_params)})" if allowed_params else "")
-        )
-    out: dict[str, float] = {}
-    if loss == "huber":
-        d = params.get("delta", 1.0)
-        if isinstance(d, bool) or not isinstance(d, int | float | np.integer | np.floating):
-            raise ValueError(f"delta must be a real number, got {d!r}")
-        if not (math.isfinite(float(d)) and float(d) > 0):
-            raise ValueError(f"delta must be > 0 and finite, got {float(d)!r}")
-        out["delta"] = float(d)
-    return out
+    """The loss's checked hyperparameters, from its registry spec; only the exact-path losses."""
+    return registry.loss_kwargs(loss, params, among=REGRESSION_LOSSES)
 
 
 # --------------------------------------------------------------------------- regression

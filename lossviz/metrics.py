@@ -30,7 +30,8 @@ from typing import Any
 import numpy as np
 
 from . import _validate as _v
-from .fit import _classification_params
+from . import losses
+from .fit import classification_kwargs
 from .losses._stable import sigmoid
 
 __all__ = [
@@ -241,11 +242,9 @@ def logistic_slice(
 
     with the same losses, defaults and penalty as ``fit_logistic`` (``"focal"``
     with ``gamma``/``alpha``, ``"balanced_bce"`` with ``alpha``), so the fitted
-    weights are the minimum of the slice at the fitted bias. For hard labels
-    the loss is :math:`α_t (1-p_t)^γ\,\mathrm{softplus}(-s)` with the signed
-    margin :math:`s = (2y - 1) z` and :math:`\log(1 - p_t) = -\mathrm{softplus}(s)`,
-    both softplus sharing one :math:`\log(1 + e^{-|s|})`; evaluated rows of w₂
-    at a time in blocks of ≤ 2²⁰ elements.
+    weights are the minimum of the slice at the fitted bias. Each class's
+    logits go through the loss function itself (a class at a time, so the label
+    is a scalar), rows of w₂ at a time in blocks of ≤ 2²⁰ elements.
 
     Args:
       X: ``(n, 2)`` finite features; labels: ``(n,)`` in {0, 1}.
@@ -272,9 +271,8 @@ def logistic_slice(
     lam = _v.real("l2", l2)
     if lam < 0:
         raise ValueError(f"l2 must be >= 0, got {lam!r}")
-    kw = _classification_params(loss, params)
-    gamma = float(kw.get("gamma", 0.0)) if loss == "focal" else 0.0
-    alpha = kw.get("alpha") if loss != "binary_cross_entropy" else None
+    kw = classification_kwargs(loss, params)
+    fn = losses.binary_cross_entropy if loss == "binary_cross_entropy" else losses.focal
 
     n = y.size
     out = np.zeros((g2.size, g1.size))
@@ -283,20 +281,12 @@ def logistic_slice(
         sel = y == cls
         if not sel.any():
             continue
-        weight = 1.0 if alpha is None else (alpha if cls == 1.0 else 1.0 - alpha)
-        sign = 1.0 if cls == 1.0 else -1.0
-        # Signed margins s = sign·(w1 x1 + w2 x2 + b) = a[i, k] + c[i, j].
-        a = sign * Xm[sel, 0][:, None] * g1[None, :]
+        # Logits z = w1 x1 + w2 x2 + b = a[i, k] + c[i, j], by the loss's own function.
+        a = Xm[sel, 0][:, None] * g1[None, :]
         for j0 in range(0, g2.size, rows):
-            c = sign * (Xm[sel, 1][:, None] * g2[None, j0 : j0 + rows] + b)
-            s = a[:, None, :] + c[:, :, None]  # (n_cls, rows, len(w1))
-            # softplus(±s) = max(±s, 0) + log1p(e^{−|s|}): exact, never overflows, and
-            # several times faster than np.logaddexp; the log1p term is shared.
-            shared = np.log1p(np.exp(-np.abs(s)))
-            ce = np.maximum(-s, 0.0) + shared  # −log p_t = softplus(−s)
-            if gamma != 0.0:
-                ce *= np.exp(-gamma * (np.maximum(s, 0.0) + shared))  # (1 − p_t)^γ
-            out[j0 : j0 + rows] += weight * ce.sum(axis=0)
+            c = Xm[sel, 1][:, None] * g2[None, j0 : j0 + rows] + b
+            z = a[:, None, :] + c[:, :, None]  # (n_cls, rows, len(w1))
+            out[j0 : j0 + rows] += fn(cls, z, **kw).sum(axis=0)
     out /= n
     out += 0.5 * lam * (g1[None, :] ** 2 + g2[:, None] ** 2)
     return out

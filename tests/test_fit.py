@@ -271,6 +271,7 @@ def test_fit_validation() -> None:
 # =========================================================================== issue 6
 LOGISTIC = [
     ("binary_cross_entropy", {}),
+    ("binary_cross_entropy", {"pos_weight": 5.0}),
     ("focal", {}),
     ("focal", {"gamma": 0.5, "alpha": None}),
     ("focal", {"gamma": 4.0, "alpha": 0.9}),
@@ -281,7 +282,8 @@ LOGISTIC = [
 def _logistic_objective(X, y, loss, params, l2, w, b):
     z = X @ w + b
     if loss == "binary_cross_entropy":
-        val, g = losses.binary_cross_entropy(y, z), losses.binary_cross_entropy_grad(y, z)
+        val = losses.binary_cross_entropy(y, z, **params)
+        g = losses.binary_cross_entropy_grad(y, z, **params)
     else:
         kw = (
             {"gamma": 0.0, **params}
@@ -342,8 +344,8 @@ def test_upweighting_positives_moves_the_boundary_towards_negatives() -> None:
     ("loss", "params", "message"),
     [
         ("hinge", {}, r"loss must be one of"),
-        ("focal", {"gamma": -1.0}, r"gamma must be >= 0, got -1\.0"),
-        ("focal", {"alpha": 1.5}, r"alpha must be in \[0, 1\], got 1\.5"),
+        ("focal", {"gamma": -1.0}, r"gamma must be >= 0 and finite, got -1\.0"),
+        ("focal", {"alpha": 1.5}, r"alpha must lie in \[0, 1\] \(or be None\), got 1\.5"),
         ("balanced_bce", {"alpha": None}, r"alpha must be a real number"),
         ("binary_cross_entropy", {"gamma": 2.0}, r"takes no parameter\(s\) gamma"),
     ],

@@ -21,7 +21,15 @@ import numpy as np
 import pytest
 
 from lossviz import losses, registry
-from lossviz.registry import REGISTRY, defaults, gaussian_kl, gaussian_pair, get, hyper
+from lossviz.registry import (
+    REGISTRY,
+    defaults,
+    gaussian_kl,
+    gaussian_pair,
+    get,
+    hyper,
+    loss_kwargs,
+)
 
 KEYS = list(REGISTRY)
 SPECS = [REGISTRY[k] for k in KEYS]
@@ -225,6 +233,23 @@ def test_get():
         get("hubr")
     for key in KEYS:
         assert key in str(info.value)
+
+
+def test_loss_kwargs_are_the_declared_hyperparameters_checked_by_the_loss():
+    # What the fits and landscapes call: defaults from the spec, values checked by the loss.
+    assert loss_kwargs("huber", {}) == {"delta": 1.0}
+    assert loss_kwargs("focal", {"alpha": None}) == {"gamma": 2.0, "alpha": None}
+    assert loss_kwargs("mse", {}, among=("mse", "mae")) == {}
+    with pytest.raises(ValueError, match=r"loss must be one of 'mse', 'mae'; got 'huber'"):
+        loss_kwargs("huber", {}, among=("mse", "mae"))
+    with pytest.raises(ValueError, match=r"no parameter\(s\) gamma \(it takes delta\)"):
+        loss_kwargs("huber", {"gamma": 1.0})
+    with pytest.raises(ValueError, match=r"delta must be > 0 and finite, got -1\.0"):
+        loss_kwargs("huber", {"delta": -1.0})
+    with pytest.raises(ValueError, match=r"delta must be a single number here, got shape \(2,\)"):
+        loss_kwargs("huber", {"delta": [1.0, 2.0]})
+    with pytest.raises(ValueError, match=r"unknown loss 'hubr'"):
+        loss_kwargs("hubr", {})
 
 
 def test_registry_imports_no_ui_library():

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _checks
-from ._stable import hinge_terms, log_sigmoid, log_softmax, sigmoid, softplus
+from ._stable import hinge_terms, log_softmax, sigmoid, softplus_pm
 
 
 def _binary_args(labels: ArrayLike, logits: ArrayLike, *params) -> tuple:
@@ -24,11 +24,13 @@ def _binary_args(labels: ArrayLike, logits: ArrayLike, *params) -> tuple:
     return _checks.broadcast(("labels", y), ("logits", z), *params)
 
 
-def _bce(y: np.ndarray, z: np.ndarray, w=1.0) -> np.ndarray:
+def _bce(y: np.ndarray, z: np.ndarray, w=1.0, sp=None) -> np.ndarray:
     # w·y·softplus(−z) + (1−y)·softplus(z): each term exact, no log(σ) of a rounded σ,
     # and no 0·inf when a label is exactly 0 or 1 (softplus is finite for finite z).
     # w·y is y exactly for w = 1, so pos_weight = 1 is the unweighted loss bit for bit.
-    return (w * y) * softplus(-z) + (1.0 - y) * softplus(z)
+    # ``sp``: (softplus(z), softplus(−z)) when the caller has them already.
+    pos, neg = softplus_pm(z) if sp is None else sp
+    return (w * y) * neg + (1.0 - y) * pos
 
 
 @_checks.float64_result
@@ -159,14 +161,15 @@ def _focal_args(labels, logits, gamma, alpha):
     return y, z, gamma, alpha
 
 
-def _log_one_minus_pt(y: np.ndarray, z: np.ndarray) -> np.ndarray:
+def _log_one_minus_pt(y: np.ndarray, sp: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """log(1 − p_t), where 1 − p_t = y·σ(−z) + (1 − y)·σ(z), in log space.
 
     ``logaddexp`` of the two log terms stays finite at |z| = 1e4, where
     1 − p_t itself would underflow to 0 and its log to −inf.
     """
     with np.errstate(divide="ignore"):  # log 0 = −inf for hard labels, handled by logaddexp
-        return np.logaddexp(np.log(y) + log_sigmoid(-z), np.log1p(-y) + log_sigmoid(z))
+        # log σ(−z) = −softplus(z), log σ(z) = −softplus(−z); sp = (softplus(z), softplus(−z)).
+        return np.logaddexp(np.log(y) - sp[0], np.log1p(-y) - sp[1])
 
 
 def _alpha_t(y: np.ndarray, alpha) -> np.ndarray | float:
@@ -212,8 +215,9 @@ def focal(
     y, z, gamma, alpha = _focal_args(labels, logits, gamma, alpha)
     # The modulating factor (1 − p_t)^γ computed as exp(γ·log(1 − p_t)):
     # finite for every γ >= 0, including γ < 1, and exactly 1 for γ = 0.
-    weight = np.exp(gamma * _log_one_minus_pt(y, z))
-    return _alpha_t(y, alpha) * weight * _bce(y, z)
+    sp = softplus_pm(z)
+    weight = np.exp(gamma * _log_one_minus_pt(y, sp))
+    return _alpha_t(y, alpha) * weight * _bce(y, z, sp=sp)
 
 
 @_checks.float64_result
@@ -238,8 +242,9 @@ def focal_grad(
       -0.5
     """
     y, z, gamma, alpha = _focal_args(labels, logits, gamma, alpha)
-    l1m = _log_one_minus_pt(y, z)
-    ce = _bce(y, z)
+    sp = softplus_pm(z)
+    l1m = _log_one_minus_pt(y, sp)
+    ce = _bce(y, z, sp=sp)
     first = np.exp(gamma * l1m) * (sigmoid(z) - y)
     # log of γ (1−p_t)^{γ−1} p (1−p); log p + log(1−p) = logσ(z) + logσ(−z). It is
     # <= log γ (p(1−p) <= 1 − p_t), so exp never overflows. γ = 0 has no second term:
@@ -247,7 +252,7 @@ def focal_grad(
     # γ = 0 is BCE's gradient bit for bit.
     live = gamma > 0.0
     g = np.where(live, gamma, 1.0)
-    log_mag = np.log(g) + (g - 1.0) * l1m + log_sigmoid(z) + log_sigmoid(-z)
+    log_mag = np.log(g) + (g - 1.0) * l1m - sp[0] - sp[1]  # + log σ(z) + log σ(−z)
     second = np.where(live, (1.0 - 2.0 * y) * np.exp(log_mag) * ce, 0.0)
     return _alpha_t(y, alpha) * (first + second)
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 import types
 from collections.abc import Mapping
 
+import numpy as np
+
 from . import classification, divergence, metric, overlap, preference, regression
 from ._generic import (
     branches,
@@ -26,6 +28,7 @@ from ._generic import (
     defaults,
     family,
     hyper,
+    kwargs,
     markers,
     surface,
     surface_params,
@@ -88,6 +91,8 @@ __all__ = [
     "gaussian_pair",
     "get",
     "hyper",
+    "kwargs",
+    "loss_kwargs",
     "markers",
     "surface",
     "surface_params",
@@ -101,6 +106,22 @@ FAMILY_MODULES = (regression, classification, divergence, metric, preference, ov
 REGISTRY: Mapping[str, LossSpec] = types.MappingProxyType(
     {s.key: s for module in FAMILY_MODULES for s in module.SPECS}
 )
+
+
+def loss_kwargs(key: str, params: Mapping, among: tuple[str, ...] | None = None) -> dict:
+    """:func:`kwargs` of loss ``key``, which must be one of ``among`` (default: any loss).
+
+    For code that takes a loss by name and one value per hyperparameter (the
+    exact fits and landscapes): ValueError naming the key and the allowed ones,
+    then as :func:`kwargs`; values come back as floats (None stays None).
+    """
+    if among is not None and key not in among:
+        raise ValueError(f"loss must be one of {', '.join(map(repr, among))}; got {key!r}")
+    kw = kwargs(get(key), params)
+    for name, v in kw.items():
+        if v is not None and np.ndim(v) != 0:
+            raise ValueError(f"{name} must be a single number here, got shape {np.shape(v)}")
+    return {k: None if v is None else float(v) for k, v in kw.items()}
 
 
 def get(key: str) -> LossSpec:

@@ -32,6 +32,25 @@ def hyper(spec: LossSpec, params: Params) -> dict[str, Any]:
     return {p.name: params.get(p.name, p.default) for p in spec.params}
 
 
+def kwargs(spec: LossSpec, params: Params) -> dict[str, Any]:
+    """Checked keyword arguments for ``spec.fn``: the declared hyperparameters, defaults filled in.
+
+    The one place a caller outside the views (fits, landscapes, metrics) learns
+    which hyperparameters a loss takes. ValueError for a name the spec does not
+    declare, naming the ones it does; a bad value gets the loss function's own
+    message (it is called once, at the middle of its curve).
+    """
+    names = [p.name for p in spec.params]
+    unknown = sorted(set(params) - set(names))
+    if unknown:
+        takes = f" (it takes {', '.join(names)})" if names else " (it takes none)"
+        raise ValueError(f"loss {spec.key!r} takes no parameter(s) {', '.join(unknown)}{takes}")
+    kw = hyper(spec, params)
+    lo, hi = spec.curve.axis(None).range
+    curve(spec, kw, np.array([(lo + hi) / 2]))  # the loss validates its hyperparameters
+    return kw
+
+
 def _full(spec: LossSpec, params: Params) -> dict[str, Any]:
     return {**defaults(spec), **params}
 

@@ -1186,7 +1186,8 @@ def compare_panel_figure(
         "shapes": [
             _vline(mx, xref, yref) for mx in visible for xref, yref in (("x", "y"), ("x2", "y2"))
         ],
-        "margin": {**_COMPARE_MARGIN, "l": 80 if y_titles else 40, "r": 15, "t": 40},
+        # Tick labels such as "−0.5" or "1000" on every domain (automargin asked ≤ 45).
+        "margin": {**_COMPARE_MARGIN, "l": 80 if y_titles else 52, "r": 15, "t": 40},
         "hovermode": "closest",
     }
     for k, (name, domain) in enumerate(zip((loss_label, grad_label), rows, strict=True)):
@@ -1258,7 +1259,8 @@ def compare_ratio_figure(
         "shapes": shapes,
         "annotations": notes,
         "showlegend": True,  # also for a single ratio: it names the entry
-        "margin": _COMPARE_MARGIN,
+        # Log ticks such as "10⁻¹⁰⁰" need more than the overlay's room (automargin: 84).
+        "margin": {**_COMPARE_MARGIN, "l": 92},
     }
     return _figure(data, layout, title=title, height=height, uirevision=uirevision)
 
@@ -1385,7 +1387,9 @@ def compare_surface_figure(
         layout["xaxis"] = _compare_axis(title={"text": x_label})
         layout["yaxis"] = _compare_axis(**({"title": {"text": y_label}} if y_title else {}))
         layout["margin"] = {
-            "l": 80 if y_title else 40,
+            # Room for tick labels such as "−0.25" or "0.005" on every domain's y axis
+            # (Plotly's automargin asked for at most 83 with the title, 49 without).
+            "l": 88 if y_title else 52,
             "r": SURFACE_BAR_MARGIN if colour_bar else 15,
             "t": 40,
             "b": 80,

@@ -43,26 +43,8 @@ def test_compare_loads_with_plots_and_no_exception(app_page):
     assert q["domain"] == "regression" and q["n"] == "3" and q["view"] == "overlay"
 
 
-@pytest.mark.parametrize(
-    ("tab", "view", "plots"),
-    [
-        ("Ratio to a baseline", "ratio", 1),
-        ("Side by side", "panels", 3),
-        ("Surfaces", "surfaces", 3),
-    ],
-)
-def test_each_view_is_a_tab_drawn_when_opened(app_page, tab, view, plots):
-    app_page.goto("/compare")
-    app_page.plots().first.wait_for()
-    app_page.page.get_by_role("tab", name=tab).click()
-    app_page.wait_idle()
-    _wait_for_query(app_page, "view", view)
-    app_page.page.wait_for_function(
-        f"() => document.querySelectorAll('.js-plotly-plot').length === {plots}"
-        " && Array.from(document.querySelectorAll('.js-plotly-plot')).every(g => g._fullData)",
-        timeout=20_000,
-    )
-    assert app_page.exceptions().count() == 0
+# Each view's tab, its URL and the plots it draws: tests/test_every_loss_browser.py
+# opens every tab on every domain.
 
 
 def test_adding_an_entry_adds_a_trace(app_page):

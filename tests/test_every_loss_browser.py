@@ -1,51 +1,38 @@
-"""Every registered loss renders on Explore, and every Compare entry on its domain, in Chromium.
+"""Every loss renders on Explore, and every Compare entry on its domain in every view, in Chromium.
 
 The registry-wide AppTest suites check the numbers; this checks what only a browser
-shows: the page draws its plots with data in them, with no exception and no warning.
+shows, one page load per page: the plots hold data, with no exception and no warning;
+no plot needs a second draw for its margins (tests/test_margins_browser.py says why);
+on Explore, every title, legend and label is whole and uncovered.
 """
 
 from __future__ import annotations
 
 import pytest
+from _browser_checks import (
+    assert_margins_hold_what_is_drawn,
+    assert_plots_hold_data,
+    assert_texts_whole_and_apart,
+    open_drawn,
+)
 
 from lossviz.compare import DOMAINS, MAX_ENTRIES
 from lossviz.registry import REGISTRY
 
 pytestmark = pytest.mark.browser
 
-_DRAWN = """() => {
-  const count = (v) => {
-    let n = 0;
-    for (const e of v || []) {
-      if (typeof e === 'number') { if (Number.isFinite(e)) n++; }
-      else if (e && e.length !== undefined) { for (const f of e) if (Number.isFinite(f)) n++; }
-    }
-    return n;
-  };
-  return Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd =>
-    (gd._fullData || []).reduce((n, t) => n + count(t.z || t.y), 0));
-}"""
-
 
 def _check(app_page, path: str, min_plots: int) -> None:
-    app_page.goto(path)
-    app_page.plots().nth(min_plots - 1).wait_for()
-    app_page.page.wait_for_function(
-        "(n) => Array.from(document.querySelectorAll('.js-plotly-plot'))"
-        ".filter(gd => gd._fullData).length >= n",
-        arg=min_plots,
-    )
-    drawn = app_page.page.evaluate(_DRAWN)
-    assert len(drawn) >= min_plots and all(n > 0 for n in drawn), (path, drawn)
-    assert app_page.exceptions().count() == 0, path
-    alerts = app_page.page.locator("[data-testid='stAlert']")
-    texts = [alerts.nth(i).inner_text() for i in range(alerts.count())]
-    assert not [t for t in texts if "not usable" in t], (path, texts)
+    open_drawn(app_page, path, min_plots)
+    assert_plots_hold_data(app_page, path, min_plots)
+    assert_margins_hold_what_is_drawn(app_page, path)
 
 
 @pytest.mark.parametrize("key", list(REGISTRY))
-def test_every_loss_renders_on_explore(app_page, key):
-    _check(app_page, f"/?loss={key}", 2)  # the curve and the surface
+def test_every_loss_renders_on_explore_whole_and_readable(app_page, key):
+    path = f"/?loss={key}"
+    _check(app_page, path, 2)  # the curve and the surface
+    assert_texts_whole_and_apart(app_page, path)
 
 
 def _compare_paths():
@@ -62,8 +49,35 @@ def _compare_paths():
             )
 
 
+# Compare's views, each a tab: (its tab's name, the plots it draws for n entries).
+_VIEWS = {
+    "overlay": ("Overlay: losses and gradients", lambda n: 1),
+    "ratio": ("Ratio to a baseline", lambda n: 1),
+    "panels": ("Side by side", lambda n: n),
+    "surfaces": ("Surfaces", lambda n: n),
+}
+
+
 @pytest.mark.parametrize("path", list(_compare_paths()))
-@pytest.mark.parametrize("view", ["overlay", "surfaces"])
-def test_every_compare_entry_renders_on_its_domain(app_page, path, view):
+def test_every_compare_entry_renders_on_its_domain_in_every_view(app_page, path):
     n = int(path.split("&n=")[1].split("&")[0])
-    _check(app_page, f"{path}&view={view}", 1 if view == "overlay" else n)
+    _check(app_page, path, 1)  # the overlay
+    for view, (tab, plots) in list(_VIEWS.items())[1:]:
+        # The layouts drawn so far: the new view's plots are laid out afresh.
+        app_page.page.evaluate(
+            "() => { window.__drawn = new Set(Array.from("
+            "document.querySelectorAll('.js-plotly-plot'), gd => gd._fullLayout)); }"
+        )
+        app_page.page.get_by_role("tab", name=tab).click()
+        app_page.wait_idle()
+        app_page.page.wait_for_function(
+            "([view, n]) => new URLSearchParams(location.search).get('view') === view"
+            " && document.querySelectorAll('.js-plotly-plot').length === n"
+            " && Array.from(document.querySelectorAll('.js-plotly-plot')).every(gd =>"
+            " gd._fullLayout && gd._fullLayout._size && !window.__drawn.has(gd._fullLayout))",
+            arg=[view, plots(n)],
+            timeout=20_000,
+        )
+        where = f"{path}&view={view}"
+        assert_plots_hold_data(app_page, where, plots(n))
+        assert_margins_hold_what_is_drawn(app_page, where)

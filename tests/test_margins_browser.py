@@ -11,23 +11,15 @@ area (``_fullLayout._size``) must equal the margins the figure asked for.
 from __future__ import annotations
 
 import pytest
+from _browser_checks import assert_margins_hold_what_is_drawn, open_drawn
 
 pytestmark = pytest.mark.browser
 
+# Every loss on Explore and every Compare domain in every view is checked by
+# tests/test_every_loss_browser.py, the other axes by tests/test_labels_browser.py,
+# each in the page load that checks it renders; these are the remaining views.
 PAGES = [
-    "/?loss=huber",
-    "/?loss=focal&x=p_t",
     "/?loss=focal&3d=1",
-    "/?loss=binary_cross_entropy&x=p",
-    "/?loss=categorical_cross_entropy",
-    "/?loss=kl_divergence",
-    "/?loss=contrastive",
-    "/?loss=triplet",
-    "/?loss=bradley_terry",
-    "/compare",
-    "/compare?view=ratio",
-    "/compare?view=panels",
-    "/compare?view=surfaces",
     "/compare?view=surfaces&3d=1",
     "/outliers",
     "/outliers?3d=1",
@@ -43,21 +35,8 @@ PAGES = [
     "/metric?view=training",
 ]
 
-_MARGINS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map((gd, i) => {
-  const fl = gd._fullLayout, m = fl.margin, s = fl._size;
-  return [i, [m.l, m.r, m.t, m.b], [s.l, s.r, s.t, s.b].map(Math.round)];
-})"""
-
 
 @pytest.mark.parametrize("path", PAGES)
 def test_no_plot_needs_a_second_draw_for_its_margins(app_page, path):
-    app_page.goto(path)
-    app_page.plots().first.wait_for()
-    app_page.page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
-        ".every(gd => gd._fullLayout && gd._fullLayout._size)"
-    )
-    rows = app_page.page.evaluate(_MARGINS)
-    assert rows, f"no plots on {path}"
-    grown = [(i, asked, drawn) for i, asked, drawn in rows if asked != drawn]
-    assert not grown, f"{path}: (plot, margins asked l/r/t/b, margins drawn): {grown}"
+    open_drawn(app_page, path)
+    assert_margins_hold_what_is_drawn(app_page, path)

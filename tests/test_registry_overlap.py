@@ -413,7 +413,7 @@ def test_the_overlap_presets():
     dice, _ = _core("soft_dice", 1.0, 0.001, x, smooth=1.0)
     bce, _ = _mean_bce(1.0, 0.001, x)
     assert dice[0] - dice[1] > 0.8 and bce[0] - bce[1] < 0.05
-    assert preset.title == "Dice vs Tversky vs Jaccard at 1 % foreground"
+    assert preset.title == "Dice, Tversky and Jaccard"
     assert [e for e, _ in preset.entries] == ORDER
     assert dict(preset.entries)["tversky"] == {"alpha": 0.3, "beta": 0.7, "smooth": 1.0}
     assert preset.shared == {"f": 1.0, "b": 0.001}

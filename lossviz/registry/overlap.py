@@ -594,7 +594,7 @@ DOMAINS: tuple[DomainDecl, ...] = (
 PRESETS: tuple[Preset, ...] = (
     Preset(
         "overlap",
-        "Dice vs Tversky vs Jaccard at 1 % foreground",
+        "Dice, Tversky and Jaccard",
         "overlap",
         (
             ("soft_dice", {"smooth": 1.0}),
@@ -611,7 +611,7 @@ PRESETS: tuple[Preset, ...] = (
     ),
     Preset(
         "dice_bce",
-        "Dice vs pixel-mean BCE at 1 % foreground",
+        "Dice vs pixel-mean BCE",
         "overlap",
         (("soft_dice", {"smooth": 1.0}), ("binary_cross_entropy", {})),
         shared={"f": 1.0, "b": 0.001},

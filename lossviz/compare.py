@@ -37,6 +37,7 @@ __all__ = [
     "Preset",
     "entry_label",
     "evaluate",
+    "family",
     "hyper_defaults",
     "hyperparams",
     "normalise",
@@ -210,6 +211,37 @@ def evaluate(
     return (
         np.broadcast_to(loss, x.shape).astype(np.float64),
         np.broadcast_to(grad, x.shape).astype(np.float64),
+    )
+
+
+def family(
+    domain: str,
+    option_id: str,
+    name: str,
+    values: Sequence[float] | np.ndarray,
+    x: np.ndarray,
+    params: Values,
+    shared: Values | None = None,
+    axis: str | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(loss, gradient) of one entry at every value of ``name`` (a hyperparameter of the
+    entry or a shared slider of the domain): arrays ``(len(values), len(x))``, in one
+    evaluation with the parameter broadcast."""
+    dom = DOMAINS[domain]
+    opt = dom.option(option_id)
+    ax = dom.axis(axis) if axis is not None else dom.axes[0]
+    x = np.asarray(x, dtype=np.float64)
+    v = np.asarray(values, dtype=np.float64)[:, None]
+    coords = {"x": (ax.to_native(x) if ax.to_native is not None else x)[None, :]}
+    full = _values(dom, opt, params, shared)
+    full[name] = v
+    fns = REGISTRY[opt.loss].fns
+    shape = (v.shape[0], x.size)
+    loss = opt.term.loss(fns, coords, full)
+    grad = opt.term.deriv(fns, coords, full, "x")
+    return (
+        np.broadcast_to(loss, shape).astype(np.float64),
+        np.broadcast_to(grad, shape).astype(np.float64),
     )
 
 

@@ -271,49 +271,8 @@ def curve_figure(
                 "yaxis": "y2",
             }
         )
-    shapes: list[dict] = []
-    shown = sorted((mx, label) for mx, label in markers if x[0] <= mx <= x[-1])
-    span = float(x[-1] - x[0])
-    ends: list[float] = []  # per stacking level, the x where its last label ends
-    line = {"color": MARKER_COLOUR, "dash": "dot", "width": 1.5}
-    for mx, label in shown:
-        for xref, yref in (("x", "y domain"), ("x2", "y2 domain")):
-            shapes.append(
-                {
-                    "type": "line",
-                    "x0": mx,
-                    "x1": mx,
-                    "xref": xref,
-                    "y0": 0,
-                    "y1": 1,
-                    "yref": yref,
-                    "line": line,
-                }
-            )
-        # Inside the top of the loss row, clear of the legend above it, right of its
-        # line (left of it near the right edge); a label that would run into one
-        # before it goes a row lower. Widths are estimated (~6.5 px a character on a
-        # plot ~480 px wide), as the figure is built before the browser lays it out.
-        width = _label_width(label) * span / 480.0
-        left = mx < x[0] + span - width
-        lo, hi = (mx, mx + width) if left else (mx - width, mx)
-        level = next((k for k, end in enumerate(ends) if lo > end), len(ends))
-        ends[level : level + 1] = [hi]
-        annotations.append(
-            {
-                "x": mx,
-                "xref": "x",
-                "y": 1.0,
-                "yref": "y domain",
-                "text": label,
-                "showarrow": False,
-                "xanchor": "left" if left else "right",
-                "xshift": 3 if left else -3,
-                "yanchor": "top",
-                "yshift": -16 * level,
-                "font": {"size": 12},
-            }
-        )
+    shapes, marks = curve_marks(x, markers)
+    annotations += marks
     layout = {
         "xaxis": {
             **_GRID,
@@ -332,6 +291,68 @@ def curve_figure(
         layout["margin"] = {**MARGIN, "t": MARGIN["t"] + LEGEND_ROW}
         height += LEGEND_ROW
     return _figure(data, layout, title=title, height=height, uirevision=uirevision)
+
+
+def curve_marks(x: np.ndarray, markers: Sequence[tuple[float, str]]) -> tuple[list, list]:
+    """The dotted verticals (one per row) and labels of ``markers`` on a curve figure.
+
+    In the order given, so that marker k is always shapes 2k, 2k + 1 and annotation k
+    (the live scrubbing updates them by index); a marker outside the x range is kept,
+    invisible. Labels sit inside the top of the loss row, clear of the legend above
+    it, right of their line (left of it near the right edge); one that would run into
+    a label left of it goes a row lower. Widths are estimated (~6.5 px a character on a
+    plot ~480 px wide), as the figure is built before the browser lays it out.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    lo_x, hi_x = float(x[0]), float(x[-1])
+    span = hi_x - lo_x
+    line = {"color": MARKER_COLOUR, "dash": "dot", "width": 1.5}
+    placed: dict[int, dict] = {}
+    ends: list[float] = []  # per stacking level, the x where its last label ends
+    order = sorted(range(len(markers)), key=lambda k: markers[k][0])
+    for k in order:
+        mx, label = float(markers[k][0]), markers[k][1]
+        inside = lo_x <= mx <= hi_x
+        width = _label_width(label) * span / 480.0
+        left = mx < lo_x + span - width
+        lo, hi = (mx, mx + width) if left else (mx - width, mx)
+        level = 0
+        if inside:
+            level = next((i for i, end in enumerate(ends) if lo > end), len(ends))
+            ends[level : level + 1] = [hi]
+        placed[k] = {
+            "x": min(max(mx, lo_x), hi_x),
+            "xref": "x",
+            "y": 1.0,
+            "yref": "y domain",
+            "text": label,
+            "showarrow": False,
+            "xanchor": "left" if left else "right",
+            "xshift": 3 if left else -3,
+            "yanchor": "top",
+            "yshift": -16 * level,
+            "font": {"size": 12},
+            "visible": inside,
+        }
+    shapes: list[dict] = []
+    for mx, _ in markers:
+        mx = float(mx)
+        for xref, yref in (("x", "y domain"), ("x2", "y2 domain")):
+            at = min(max(mx, lo_x), hi_x)
+            shapes.append(
+                {
+                    "type": "line",
+                    "x0": at,
+                    "x1": at,
+                    "xref": xref,
+                    "y0": 0,
+                    "y1": 1,
+                    "yref": yref,
+                    "line": line,
+                    "visible": lo_x <= mx <= hi_x,
+                }
+            )
+    return shapes, [placed[k] for k in range(len(markers))]
 
 
 def _label_width(label: str) -> float:
@@ -978,34 +999,43 @@ def _vline(mx: float, xref: str = "x", yref: str = "y") -> dict:
     }
 
 
-def _merge_markers(x: np.ndarray, markers) -> list[tuple[float, str, int]]:
-    """Visible markers sorted by x, labels at one x joined, and a label row for each.
+def _stack_markers(x: np.ndarray, markers) -> list[tuple[float, str, int, bool]]:
+    """Each marker in the order given: ``(x, label, label row, inside the x range)``.
 
-    Labels closer than 12% of the x span go up a row so that they never overlap.
+    Labels closer than 12% of the x span (in x order) go a row further from the axis,
+    so that they never overlap; a marker outside the range is kept, not drawn. The
+    order and the count do not depend on the values, so the scrub bar can move
+    marker k of a figure by its index while a slider is dragged.
     """
-    merged: dict[float, list[str]] = {}
-    for mx, label in markers:
-        if x[0] <= mx <= x[-1]:
-            merged.setdefault(round(float(mx), 9), []).append(label)
-    out: list[tuple[float, str, int]] = []
+    x = np.asarray(x, dtype=np.float64)
     span = float(x[-1] - x[0]) or 1.0
-    for mx in sorted(merged):
-        level = 0
-        if out and mx - out[-1][0] < 0.12 * span:
-            level = out[-1][2] + 1
-        out.append((mx, " · ".join(merged[mx]), level))
-    return out
+    inside = [bool(x[0] <= mx <= x[-1]) for mx, _ in markers]
+    levels = [0] * len(markers)
+    last: tuple[float, int] | None = None
+    for k in sorted(range(len(markers)), key=lambda k: markers[k][0]):
+        if not inside[k]:
+            continue
+        mx = float(markers[k][0])
+        if last is not None and mx - last[0] < 0.12 * span:
+            levels[k] = last[1] + 1
+        last = (mx, levels[k])
+    lo, hi = float(x[0]), float(x[-1])
+    return [
+        (min(max(float(mx), lo), hi), label, levels[k], inside[k])
+        for k, (mx, label) in enumerate(markers)
+    ]
 
 
 def _compare_markers(
     x: np.ndarray, markers, axes: Sequence[tuple[str, str]] = (("x", "y"),), *, bottom=False
 ) -> tuple[list[dict], list[dict]]:
     """Dotted verticals on every ``(xref, yref)`` pair of ``axes``, and their labels
-    inside the first pair's plot, at its top (or bottom): ``(shapes, annotations)``."""
+    inside the first pair's plot, at its top (or bottom): ``(shapes, annotations)``,
+    marker k's shapes at ``k·len(axes) …`` and its label at k."""
     shapes, notes = [], []
-    for mx, label, level in _merge_markers(x, markers):
+    for mx, label, level, visible in _stack_markers(x, markers):
         right = _label_on_left(x, mx)
-        shapes += [_vline(mx, xref, yref) for xref, yref in axes]
+        shapes += [{**_vline(mx, xref, yref), "visible": visible} for xref, yref in axes]
         notes.append(
             {
                 "x": mx,
@@ -1020,6 +1050,7 @@ def _compare_markers(
                 "xanchor": "right" if right else "left",
                 "xshift": -4 if right else 4,  # beside its line, not struck through by it
                 "font": {"size": 12},
+                "visible": visible,
             }
         )
     return shapes, notes
@@ -1177,15 +1208,12 @@ def compare_panel_figure(
             (grad, f"{label} (gradient)", compare_style(index, width=2.5), "x2", "y2"),
         )
     ]
-    visible = [mx for mx, _ in markers if x[0] <= mx <= x[-1]]
     rows = ([0.46, 1.0], [0.0, 0.36])  # 0.6 and 0.4 of the height left by a gap of 0.1
     layout: dict = {
         "xaxis": _compare_axis(anchor="y", domain=[0.0, 1.0], matches="x2", showticklabels=False),
         "xaxis2": _compare_axis(anchor="y2", domain=[0.0, 1.0], title={"text": x_label}),
         "annotations": [_panel_title(label)],
-        "shapes": [
-            _vline(mx, xref, yref) for mx in visible for xref, yref in (("x", "y"), ("x2", "y2"))
-        ],
+        "shapes": _compare_markers(x, markers, (("x", "y"), ("x2", "y2")))[0],
         # Tick labels such as "−0.5" or "1000" on every domain (automargin asked ≤ 45).
         "margin": {**_COMPARE_MARGIN, "l": 80 if y_titles else 52, "r": 15, "t": 40},
         "hovermode": "closest",

@@ -530,13 +530,20 @@ def test_builders_reject_mismatched_shapes():
         )
 
 
-def test_marker_labels_at_one_x_merge_and_close_ones_stack():
+def test_marker_labels_keep_their_order_and_close_ones_stack():
+    # In the order given (the scrub bar moves marker k by its index); labels at one x or
+    # close to each other go a row further from the axis instead of overlapping.
     fig = figures.compare_ratio_figure(
         np.linspace(0, 1, 11),
         [(1, "B", np.ones(11))],
         x_label="p_t",
         baseline_label="A",
-        markers=[(0.9, "p_t = 0.9"), (0.968, "p_t = 0.968"), (0.9, "x₀ = 0.900")],
+        markers=[(0.9, "p_t = 0.9"), (0.968, "p_t = 0.968"), (0.9, "x₀ = 0.900"), (2.0, "out")],
     )
-    texts = {a.text: a.yshift for a in fig.layout.annotations}
-    assert texts == {"p_t = 0.9 · x₀ = 0.900": 0, "p_t = 0.968": 16}
+    notes = [(a.text, a.yshift, a.visible) for a in fig.layout.annotations]
+    assert notes == [
+        ("p_t = 0.9", 0, True),
+        ("p_t = 0.968", 32, True),
+        ("x₀ = 0.900", 16, True),
+        ("out", 0, False),
+    ]

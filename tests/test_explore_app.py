@@ -19,10 +19,27 @@ def _app(**query) -> AppTest:
 _no_exception = assert_no_exception
 
 
-def _slider(at: AppTest, name: str, key: str):
-    matches = [s for s in at.slider if s.key == f"explore.{key}.{name}"]
-    assert matches, f"no slider {name} for {key}"
-    return matches[0]
+def _bar(at: AppTest) -> dict:
+    """The scrub bar's data as the page sends it (its sliders, their values and frames)."""
+    import json
+
+    el = [e for e in at.get("bidi_component") if e.proto.component_name == "lossviz_scrub"]
+    assert len(el) == 1
+    return json.loads(el[0].proto.json)
+
+
+def _value(at: AppTest, name: str, key: str) -> float:
+    """The value the scrub bar shows for parameter ``name`` of loss ``key``."""
+    controls = {c["name"]: c for c in _bar(at)["controls"]}
+    control = controls.get(f"explore.{key}.{name}")
+    assert control is not None, f"no slider {name} for {key}: {sorted(controls)}"
+    return control["value"]
+
+
+def _set(at: AppTest, name: str, key: str, value) -> AppTest:
+    """Commit a value as the scrub bar does on release (it writes the value's session key)."""
+    at.session_state[f"explore.{key}.{name}"] = value
+    return at.run()
 
 
 @pytest.mark.parametrize("key", list(REGISTRY))
@@ -32,12 +49,13 @@ def test_every_loss_renders_and_every_slider_reaches_its_extremes(key):
     assert at.title[0].value == REGISTRY[key].title
     spec = REGISTRY[key]
     for p in (*spec.params, *spec.curve.scene):
+        _value(at, p.name, key)  # on the bar
         for value in (p.min, p.max):
-            s = _slider(at, p.name, key)
-            s.set_value(int(value) if isinstance(s.value, int) else value)
-            at.run()
+            integer = float(p.step).is_integer() and p.step >= 1
+            _set(at, p.name, key, int(value) if integer else value)
             _no_exception(at)
             assert not at.warning, [w.value for w in at.warning]
+            assert _value(at, p.name, key) == pytest.approx(value)
     assert not at.warning
 
 
@@ -45,23 +63,21 @@ def test_url_initialises_the_widgets_and_the_url_follows_them():
     at = _app(loss="focal", gamma="0.5", alpha_on="1", alpha="0.6", x="p_t", family="0")
     _no_exception(at)
     assert not at.warning
-    assert _slider(at, "gamma", "focal").value == pytest.approx(0.5)
-    assert _slider(at, "alpha", "focal").value == pytest.approx(0.6)
+    assert _value(at, "gamma", "focal") == pytest.approx(0.5)
+    assert _value(at, "alpha", "focal") == pytest.approx(0.6)
     assert at.query_params["gamma"] == "0.5"
     assert at.query_params["x"] == "p_t"
-    _slider(at, "gamma", "focal").set_value(3.0)
-    at.run()
+    _set(at, "gamma", "focal", 3.0)
     assert at.query_params["gamma"] == "3.0"
-    header = [m.value for m in at.markdown if "Current values" in m.value]
-    assert header and "γ = 3.0" in header[0] and "α = 0.60" in header[0]
+    title = _chart(at, 0)["layout"]["title"]["text"]
+    assert "γ = 3.0" in title and "α = 0.60" in title
 
 
 def test_optional_alpha_can_be_switched_off_from_the_url():
     at = _app(loss="focal", alpha_on="0")
     _no_exception(at)
-    assert not [s for s in at.slider if s.key == "explore.focal.alpha"]
-    header = next(m.value for m in at.markdown if "Current values" in m.value)
-    assert "α: off" in header
+    assert "explore.focal.alpha" not in {c["name"] for c in _bar(at)["controls"]}
+    assert "α: off" in _chart(at, 0)["layout"]["title"]["text"]
 
 
 @pytest.mark.parametrize(
@@ -93,7 +109,7 @@ def test_garbage_in_the_url_warns_by_name_and_falls_back(query, names):
 def test_out_of_step_url_values_snap_to_the_slider_grid():
     at = _app(loss="huber", delta="0.73")
     _no_exception(at)
-    assert _slider(at, "delta", "huber").value == pytest.approx(0.75)
+    assert _value(at, "delta", "huber") == pytest.approx(0.75)
     # Rounding is not silent: the warning says what was used.
     assert "`delta`" in at.warning[0].value and "rounded to 0.75" in at.warning[0].value
 
@@ -153,7 +169,7 @@ def test_moving_the_surface_y_parameter_leaves_the_surface_figure_as_it_is(key, 
     # sends a cache reference and the browser keeps the chart (the line over it moves).
     at = _app(loss=key)
     before = [e.proto.spec for e in at.get("plotly_chart")]
-    _slider(at, name, key).set_value(value).run()
+    _set(at, name, key, value)
     assert_no_exception(at)
     after = [e.proto.spec for e in at.get("plotly_chart")]
     assert before[1] == after[1]  # the surface

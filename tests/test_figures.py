@@ -41,9 +41,13 @@ def test_curve_figure_drops_markers_outside_the_axis_and_stacks_close_ones():
         x_label="x",
         markers=[(0.0, "zero"), (0.05, "near"), (5.0, "outside")],
     )
-    assert [a.text for a in fig.layout.annotations] == ["zero", "near"]
+    # In the order given (live scrubbing updates marker k by index); the one outside the
+    # axis is kept but not drawn.
+    assert [a.text for a in fig.layout.annotations] == ["zero", "near", "outside"]
+    assert [a.visible for a in fig.layout.annotations] == [True, True, False]
+    assert [s.visible for s in fig.layout.shapes] == [True, True, True, True, False, False]
     # Inside the top of the loss row, the second label a row lower (clear of the legend).
-    assert [a.yshift for a in fig.layout.annotations] == [0, -16]
+    assert [a.yshift for a in fig.layout.annotations][:2] == [0, -16]
     assert all(a.yanchor == "top" for a in fig.layout.annotations)
 
 

@@ -110,18 +110,22 @@ def family(
     ]
 
 
-def markers(spec: LossSpec, params: Params, axis: str | None = None) -> list[tuple[float, str]]:
-    """The curve's markers as ``(position on the axis, label)``, inside the axis's range."""
+def markers(
+    spec: LossSpec, params: Params, axis: str | None = None, *, clip: bool = True
+) -> list[tuple[float, str]]:
+    """The curve's markers as ``(position on the axis, label)``.
+
+    ``clip``: only those inside the axis's range (else all, in declaration order).
+    """
     ax = spec.curve.axis(axis)
     p = _full(spec, params)
-    out = []
     lo, hi = ax.range
+    out = []
     for m in spec.curve.markers:
         native, label = m.resolve(p)
-        x = ax.shown(native)
-        if lo <= x <= hi:
-            out.append((x, label))
-    return out + [(x, label) for x, label in ax.markers if lo <= x <= hi]
+        out.append((ax.shown(native), label))
+    out += list(ax.markers)
+    return [(x, label) for x, label in out if not clip or lo <= x <= hi]
 
 
 def surface(spec: LossSpec, params: Params, x: np.ndarray, y: np.ndarray) -> np.ndarray:

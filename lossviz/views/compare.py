@@ -21,6 +21,8 @@ import streamlit as st
 from lossviz import compare, figures
 from lossviz.compare import DOMAINS, LETTERS, PRESETS, Domain, Option
 from lossviz.registry import Param
+from lossviz.views import compare_frames as frames
+from lossviz.views import scrub
 from lossviz.views.controls import UrlState, fmt
 
 PAGE = "compare"
@@ -142,8 +144,12 @@ def _apply_preset(preset_key: str) -> None:
 
 def _entry_controls(
     state: UrlState, dom: Domain, i: int, where
-) -> tuple[Option, dict[str, float | None]]:
-    """Loss select and hyperparameter sliders of entry i (URL: e{i}, e{i}.<param>)."""
+) -> tuple[Option, dict[str, float | None], list, object]:
+    """Loss select and hyperparameters of entry i (URL: e{i}, e{i}.<param>).
+
+    Returns the option, its values, the scrubbed sliders ``(param, value, key)`` and
+    the container their scrub bar is drawn in (after the charts: it carries frames).
+    """
     slot_opt, slot_vals = dom.defaults[i]
     opt_id = state.select(
         f"e{i}",
@@ -159,38 +165,48 @@ def _entry_controls(
     where.caption(opt.caption)
     scope = f"{dom.key}.{opt_id}"
     values: dict[str, float | None] = {}
+    scrubbed: list = []
     for p in compare.hyperparams(opt):
         default = slot_vals.get(p.name, p.default) if opt_id == slot_opt else p.default
         values[p.name] = state.param(
-            p, scope=scope, container=where, url_name=f"e{i}.{p.name}", default=default
+            p,
+            scope=scope,
+            container=where,
+            url_name=f"e{i}.{p.name}",
+            default=default,
+            scrub=scrubbed,
         )
-    return opt, values
+    return opt, values, scrubbed, where.container()
 
 
-def _shared_controls(state: UrlState, dom: Domain, used: set[str]) -> dict[str, float]:
-    shared: dict[str, float] = {}
-    params: list[Param] = [p for p in dom.shared if p.name in used]
-    if params:
-        st.sidebar.markdown("**Shared inputs**")
-    for p in params:
-        shared[p.name] = state.slider(
-            p.name,
-            f"{p.symbol} ({p.name})",
-            min_value=p.min,
-            max_value=p.max,
-            default=p.default,
-            step=p.step,
-            help=p.help,
-            scope=dom.key,
-        )
-    return shared
+def _control(p: Param, value: float, key: str, label: str | None = None) -> scrub.Control:
+    return scrub.Control(
+        name=key,
+        label=label or f"{p.symbol} ({p.name})",
+        min=p.min,
+        max=p.max,
+        step=p.step,
+        value=value,
+        valuetext=f"{p.symbol} = {{v}}",
+        frames=not (float(p.step).is_integer() and p.step >= 1),
+    )
 
 
 # --------------------------------------------------------------------------- page
 
 
+BARS = [f"{PAGE}.scrub.e{i}" for i in range(compare.MAX_ENTRIES)] + [f"{PAGE}.scrub.shared"]
+
+
 def render() -> None:
     state = UrlState(PAGE)
+    wants: dict[str, dict] = {}
+    for bar in BARS:
+        commit, want = scrub.states(bar)
+        if commit is not None and commit.get("name") in st.session_state:
+            st.session_state[commit["name"]] = commit["value"]  # a slider released
+        if want is not None:
+            wants[bar] = want
     st.title("Compare losses")
     st.caption(
         "Pick a shared input, then 2–4 entries, each a loss with its own parameters "
@@ -251,11 +267,13 @@ def render() -> None:
     st.markdown(dom.description)
     entry_cols = st.columns(n)
     entries: list[tuple[Option, dict]] = []
+    entry_bars: list = []
     for i in range(n):
         with entry_cols[i].container(border=True):
-            entries.append(_entry_controls(state, dom, i, st))
+            opt, vals, scrubbed, slot = _entry_controls(state, dom, i, st)
+            entries.append((opt, vals))
+            entry_bars.append((scrubbed, slot))
     used = {u for opt, _ in entries for u in opt.uses}
-    shared = _shared_controls(state, dom, used)
 
     # --- view controls ------------------------------------------------------------------
     st.sidebar.markdown("**Views**")
@@ -273,35 +291,66 @@ def render() -> None:
     log_ratio = state.toggle(
         "log", "Ratio on a log axis", default=True, scope=domain, help="Gaps where a ratio is ≤ 0."
     )
-    lo, hi = ax.range
-    x0 = state.slider(
-        "x0",
-        f"probe x₀: {ax.label}",
-        min_value=round(lo, 3),
-        max_value=round(hi, 3),
-        default=ax.probe,
-        step=ax.step,
-        scope=f"{domain}.{axis_key}",
-        help="The table reads every entry's value and gradient here; marked on the plots.",
-    )
     norm = state.toggle(
         "norm",
         "Normalise at a reference input",
         default=False,
         help="Divide each loss (and its gradient) by its value at x_ref, so all pass 1 there.",
     )
+    three_d = state.toggle("3d", "3-D surfaces", default=False, help="Same camera for all.")
+
+    # Shared inputs, the probe x₀ and x_ref: one scrub bar above the views they drive.
+    shared: dict[str, float] = {}
+    shared_controls: list[scrub.Control] = []
+    for p in dom.shared:
+        if p.name in used:
+            shared[p.name], k = state.number(
+                p.name, min_value=p.min, max_value=p.max, default=p.default, step=p.step,
+                scope=domain,
+            )  # fmt: skip
+            shared_controls.append(_control(p, shared[p.name], k))
+    lo, hi = ax.range
+    x0, x0_key = state.number(
+        "x0",
+        min_value=round(lo, 3),
+        max_value=round(hi, 3),
+        default=ax.probe,
+        step=ax.step,
+        scope=f"{domain}.{axis_key}",
+    )
+    shared_controls.append(
+        scrub.Control(
+            x0_key,
+            f"probe x₀: {ax.symbol}",
+            round(lo, 3),
+            round(hi, 3),
+            ax.step,
+            x0,
+            valuetext="x₀ = {v}",
+        )
+    )
     x_ref = ax.reference
     if norm:
-        x_ref = state.slider(
+        x_ref, ref_key = state.number(
             "ref",
-            f"reference x_ref: {ax.label}",
             min_value=round(lo, 3),
             max_value=round(hi, 3),
             default=ax.reference,
             step=ax.step,
             scope=f"{domain}.{axis_key}",
         )
-    three_d = state.toggle("3d", "3-D surfaces", default=False, help="Same camera for all.")
+        shared_controls.append(
+            scrub.Control(
+                ref_key,
+                f"reference x_ref: {ax.symbol}",
+                round(lo, 3),
+                round(hi, 3),
+                ax.step,
+                x_ref,
+                valuetext="x_ref = {v}",
+            )
+        )
+    shared_bar = st.container()
 
     # --- compute ------------------------------------------------------------------------
     labels = [compare.entry_label(i, opt, vals) for i, (opt, vals) in enumerate(entries)]
@@ -323,10 +372,11 @@ def render() -> None:
         ],
         default="overlay",
     )
+    drawn = list(range(n))  # the entries the overlay draws (normalising may skip some)
     with state.tab_container(view):
         if view == "overlay":
-            _overlay_view(domain, axis_key, ax, dom, entries, curves, labels, shared, norm, x_ref,
-                          probe_marker)  # fmt: skip
+            drawn = _overlay_view(domain, axis_key, ax, dom, entries, curves, labels, shared,
+                                  norm, x_ref, probe_marker)  # fmt: skip
         elif view == "ratio":
             _ratio_view(domain, axis_key, ax, entries, curves, labels, base, letters,
                         log_ratio, probe_marker, shared)  # fmt: skip
@@ -340,6 +390,44 @@ def render() -> None:
     st.markdown(
         _table(domain, axis_key, dom, entries, labels, base, shared, x0, x_ref if norm else None)
     )
+
+    # --- scrub bars: drawn last, with the frames a bar asked for ----------------------------
+    scene = frames.Scene(
+        domain=domain, axis=axis_key, ax=ax, dom=dom, entries=entries, shared=shared,
+        labels=labels, base=base, norm=norm, x_ref=x_ref, x0=x0, view=view,
+        log_ratio=log_ratio, x=curves[0][0], overlay=drawn,
+    )  # fmt: skip
+    everything = (domain, axis_key, view, n, base, norm, log_ratio, tuple(labels),
+                  _frozen(shared), x0, x_ref)  # fmt: skip
+    for i, (scrubbed, slot) in enumerate(entry_bars):
+        controls = [_control(p, v, k) for p, v, k in scrubbed]
+        contexts = {
+            c.name: scrub.context_of(everything, i, c.name, _frozen(entries[i][1]))
+            for c in controls
+        }
+        sent = {}
+        want = wants.get(f"{PAGE}.scrub.e{i}")
+        if want and want.get("context") == contexts.get(want.get("name")):
+            p = next(p for p, _, k in scrubbed if k == want["name"])
+            c = next(c for c in controls if c.name == want["name"])
+            sent[c.name] = frames.value_frames(scene, c, p.name, [i])
+        with slot:
+            scrub.scrub_bar(f"{PAGE}.scrub.e{i}", controls, contexts=contexts, frames=sent)
+    contexts = {c.name: scrub.context_of(everything, c.name) for c in shared_controls}
+    sent = {}
+    want = wants.get(f"{PAGE}.scrub.shared")
+    if want and want.get("context") == contexts.get(want.get("name")):
+        c = next(c for c in shared_controls if c.name == want["name"])
+        if c.name == x0_key:
+            sent[c.name] = frames.probe_frames(scene, c)
+        elif norm and c.name == ref_key:
+            sent[c.name] = frames.reference_frames(scene, c)
+        else:
+            name = next(p.name for p in dom.shared if _key(domain, p.name) == c.name)
+            movers = [i for i, (opt, _) in enumerate(entries) if name in opt.uses]
+            sent[c.name] = frames.value_frames(scene, c, name, movers)
+    with shared_bar:
+        scrub.scrub_bar(f"{PAGE}.scrub.shared", shared_controls, contexts=contexts, frames=sent)
     state.sync_url()
 
 
@@ -347,7 +435,7 @@ def render() -> None:
 
 
 def _overlay_view(domain, axis_key, ax, dom, entries, curves, labels, shared, norm, x_ref,
-                  probe_marker) -> None:  # fmt: skip
+                  probe_marker) -> list[int]:  # fmt: skip
     x = curves[0][0]
     overlay = []
     skipped = []
@@ -389,6 +477,7 @@ def _overlay_view(domain, axis_key, ax, dom, entries, curves, labels, shared, no
             f"{fmt(x_ref, ax.step)}, so it cannot be scaled to 1 there. Move x_ref.",
             icon="ℹ️",
         )
+    return [i for i, _, _, _ in overlay]
 
 
 def _ratio_view(domain, axis_key, ax, entries, curves, labels, base, letters, log_ratio,
@@ -434,7 +523,7 @@ def _panels_view(domain, axis_key, ax, dom, curves, labels, probe_marker) -> Non
             y_ranges=y_ranges,
             y_titles=i == 0,
             markers=[probe_marker],
-            uirevision=f"{domain}.{axis_key}.panels",
+            uirevision=f"{domain}.{axis_key}.panels.{i}",  # one per panel: the scrub bar finds it
         )
         for i, c in enumerate(curves)
     ]

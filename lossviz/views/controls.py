@@ -24,6 +24,7 @@ import streamlit as st
 from lossviz.registry import Param
 
 _MAX_SHOWN = 40  # characters of a bad URL value echoed back in a warning
+_KEEP = "_lossviz_kept_values"  # session key: every control's last value, by its key
 
 
 def _shown(raw: str) -> str:
@@ -92,15 +93,21 @@ class UrlState:
             except Exception:  # a malformed query string is treated as empty
                 self._url, self._repeated = {}, {}
         self._warn_slot = st.empty()
+        #: Values of this run's controls by session key, kept at the end of the run so
+        #: that a control which is not drawn for a while (another loss, another page)
+        #: comes back with its value: Streamlit forgets the state of an undrawn widget.
+        self._owned: dict[str, Any] = {}
+        self._keep: dict[str, Any] = st.session_state.setdefault(_KEEP, {})
 
     # --- reading the URL -------------------------------------------------------------
 
     def _initial(self, key: str, name: str, parse: Callable[[str], Any], default: Any) -> None:
-        """Seed ``st.session_state[key]`` from the URL (validated) or the default."""
+        """Seed ``st.session_state[key]`` from the URL (validated), the value it had when
+        last drawn in this session, or the default."""
         if key in st.session_state:
             return
         raw = self._url.get(name)
-        value = default
+        value = self._keep.get(key, default)
         if name in self._repeated:
             given = ", ".join(_shown(v) for v in self._repeated[name][:4])
             self._problems.append(
@@ -148,27 +155,7 @@ class UrlState:
         """A slider bound to the query parameter ``name``."""
         key = self._key(scope, name)
         nd = decimals(step)
-
-        def parse(raw: str) -> float:
-            try:
-                v = float(raw)
-            except (TypeError, ValueError):
-                raise ValueError(
-                    f"not a number; using {fmt(default, step)} instead "
-                    f"(allowed {fmt(min_value, step)} to {fmt(max_value, step)})"
-                ) from None
-            if not math.isfinite(v) or not (min_value <= v <= max_value):
-                raise ValueError(
-                    f"outside {fmt(min_value, step)} to {fmt(max_value, step)}; "
-                    f"using {fmt(default, step)} instead"
-                )
-            snapped = min_value + round((v - min_value) / step) * step
-            snapped = min(max(round(snapped, nd + 2), min_value), max_value)
-            snapped = round(snapped) if integer else snapped
-            if abs(snapped - v) > 1e-9 * max(1.0, abs(v)):
-                return Rounded(snapped, f"rounded to {fmt(snapped, step)}, the slider's step")
-            return snapped
-
+        parse = self._number_parser(min_value, max_value, default, step, integer)
         self._initial(key, name, parse, int(default) if integer else float(default))
         where = container if container is not None else self._container
         if integer:
@@ -191,7 +178,61 @@ class UrlState:
                 format=f"%.{nd}f",
             )
         self.values[name] = str(value) if integer else fmt(value, step)
+        self._owned[key] = value
         return value
+
+    def number(
+        self,
+        name: str,
+        *,
+        min_value: float,
+        max_value: float,
+        default: float,
+        step: float,
+        scope: str = "",
+        integer: bool = False,
+    ) -> tuple[float, str]:
+        """A number bound to the query parameter ``name``, drawn by the caller (the scrub bar).
+
+        Validated like a slider's URL value and kept in session state under
+        :meth:`widget_key`; returns ``(value, session key)``. Set it by writing that key.
+        """
+        key = self._key(scope, name)
+        parse = self._number_parser(min_value, max_value, default, step, integer)
+        self._initial(key, name, parse, int(default) if integer else float(default))
+        value = st.session_state[key]
+        if not (min_value <= value <= max_value):  # e.g. a stale value: never draw it
+            value = int(default) if integer else float(default)
+            st.session_state[key] = value
+        self.values[name] = str(value) if integer else fmt(value, step)
+        self._owned[key] = value
+        return value, key
+
+    @staticmethod
+    def _number_parser(min_value, max_value, default, step, integer):
+        nd = decimals(step)
+
+        def parse(raw: str) -> float:
+            try:
+                v = float(raw)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"not a number; using {fmt(default, step)} instead "
+                    f"(allowed {fmt(min_value, step)} to {fmt(max_value, step)})"
+                ) from None
+            if not math.isfinite(v) or not (min_value <= v <= max_value):
+                raise ValueError(
+                    f"outside {fmt(min_value, step)} to {fmt(max_value, step)}; "
+                    f"using {fmt(default, step)} instead"
+                )
+            snapped = min_value + round((v - min_value) / step) * step
+            snapped = min(max(round(snapped, nd + 2), min_value), max_value)
+            snapped = round(snapped) if integer else snapped
+            if abs(snapped - v) > 1e-9 * max(1.0, abs(v)):
+                return Rounded(snapped, f"rounded to {fmt(snapped, step)}, the slider's step")
+            return snapped
+
+        return parse
 
     _UNSET: Any = object()
 
@@ -203,8 +244,13 @@ class UrlState:
         container: Any = None,
         url_name: str | None = None,
         default: float | None = _UNSET,
+        scrub: list | None = None,
     ) -> float | None:
         """The slider of a registry parameter; an optional one gets an on/off toggle.
+
+        With ``scrub`` (a list), no Streamlit slider is drawn: the number is kept in the
+        URL and session state and ``(param, value, session key)`` is appended to
+        ``scrub`` for the caller's scrub bar; the toggles are drawn as usual.
 
         Args:
           url_name: the query-parameter name (default ``p.name``), e.g. ``e0.delta``
@@ -240,6 +286,19 @@ class UrlState:
                 return value
         if default is None or (p.special is not None and default == p.special[2]):
             default = p.default
+        integer = float(p.step).is_integer() and float(p.default).is_integer() and p.step >= 1
+        if scrub is not None:
+            value, key = self.number(
+                name,
+                min_value=p.min,
+                max_value=p.max,
+                default=default,
+                step=p.step,
+                scope=scope,
+                integer=integer,
+            )
+            scrub.append((p, value, key))
+            return value
         return self.slider(
             name,
             f"{p.symbol} ({p.name})",
@@ -250,7 +309,7 @@ class UrlState:
             help=p.help,
             scope=scope,
             container=where,
-            integer=float(p.step).is_integer() and float(p.default).is_integer() and p.step >= 1,
+            integer=integer,
         )
 
     def select(
@@ -285,6 +344,7 @@ class UrlState:
         else:
             value = where.selectbox(label, options, key=key, format_func=format_func, help=help)
         self.values[name] = value
+        self._owned[key] = value
         return value
 
     def toggle(
@@ -312,6 +372,7 @@ class UrlState:
         where = container if container is not None else self._container
         value = where.toggle(label, key=key, help=help)
         self.values[name] = "1" if value else "0"
+        self._owned[key] = bool(value)
         return bool(value)
 
     def tabs(
@@ -346,6 +407,7 @@ class UrlState:
         active = ids[labels.index(st.session_state[key])]
         self._tabs = dict(zip(ids, containers, strict=True))
         self.values[name] = active
+        self._owned[key] = st.session_state[key]
         return active
 
     def tab_container(self, tab_id: str) -> Any:
@@ -364,8 +426,11 @@ class UrlState:
             )
 
     def sync_url(self) -> None:
-        """Write the page's live controls to the query string (and only those)."""
+        """Write the page's live controls to the query string (and only those), and keep
+        their values for the next time they are drawn."""
         self.report()
+        for key in self._owned:
+            self._keep[key] = st.session_state.get(key, self._owned[key])
         current = {k: st.query_params[k] for k in st.query_params}
         if current != self.values:
             st.query_params.from_dict(self.values)

@@ -15,6 +15,7 @@ import streamlit as st
 
 from lossviz import figures, registry
 from lossviz.registry import FAMILIES, REGISTRY, LossSpec, Param
+from lossviz.views import scrub
 from lossviz.views.camera import keep_3d_camera
 from lossviz.views.controls import UrlState, decimals, fmt
 from lossviz.views.level_line import show_level
@@ -42,7 +43,10 @@ def curve_arrays(key: str, values: tuple, axis: str, n: int = CURVE_POINTS):
     spec = REGISTRY[key]
     params = dict(values)
     x = _grid(spec, axis, n)
-    return x, registry.curve(spec, params, x, axis), registry.markers(spec, params, axis)
+    # Every marker, those outside the axis too (drawn invisible): the scrub bar moves
+    # marker k of the figure by index, and a marker may enter the range during a drag.
+    markers = registry.markers(spec, params, axis, clip=False)
+    return x, registry.curve(spec, params, x, axis), markers
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -197,8 +201,108 @@ def probe_axis(spec: LossSpec, axis: str) -> tuple[float, float, float, float]:
     return round(first, nd), round(last, nd), step, round(min(max(default, first), last), nd)
 
 
+def _curve_title(spec: LossSpec, values: dict) -> str:
+    return f"{spec.title} — {_param_line(spec, values) or 'no hyperparameters'}"
+
+
+def _is_integer(p: Param) -> bool:
+    """A count (K classes): its values change the shape of the arguments, so no family."""
+    return float(p.step).is_integer() and float(p.default).is_integer() and p.step >= 1
+
+
+_SHAPE_KEYS = ("x0", "x1", "visible")
+_LABEL_KEYS = ("x", "text", "xanchor", "xshift", "yshift", "visible")
+
+
+def _flat_marks(x: np.ndarray, markers, offset: int) -> dict:
+    """The marker shapes and labels of a curve figure as flat layout paths (for frames).
+
+    ``offset``: labels before the markers' in the figure's annotations (a family's)."""
+    shapes, labels = figures.curve_marks(x, markers)
+    flat = {f"shapes[{k}].{a}": sh[a] for k, sh in enumerate(shapes) for a in _SHAPE_KEYS}
+    for k, lab in enumerate(labels):
+        for a in _LABEL_KEYS:
+            flat[f"annotations[{offset + k}].{a}"] = lab[a]
+    return flat
+
+
+def _probe_frames(control, x, markers, background, revision) -> scrub.Frames:
+    """The probe's line and label at every probe value (the curves do not change)."""
+    grid = control.grid
+    step = control.step
+    layouts = [
+        _flat_marks(x, [*markers, (v, f"x₀ = {fmt(v, step)}")], len(background)) for v in grid
+    ]
+    chart = scrub.ChartFrames(revision=revision, layout=scrub.varying(layouts))
+    return scrub.Frames(values=grid, charts=[chart])
+
+
+def _param_frames(
+    spec: LossSpec,
+    p: Param,
+    control,
+    values: dict,
+    axis: str,
+    *,
+    probe: tuple[float, str],
+    background: list,
+    revision: str,
+    show_family: bool,
+) -> scrub.Frames:
+    """The curve at every value of ``p``'s slider: one call of the loss with ``p``
+    broadcast (:func:`lossviz.registry.family`), and the title, legend and markers
+    that go with each value."""
+    grid = control.grid
+    ax = spec.curve.axis(axis)
+    xd = np.linspace(*ax.range, DRAG_POINTS)
+    fam = registry.family(spec, values, p.name, grid, xd, axis)
+    nbg = len(background)
+    traces: list = []
+    for b, (_, loss, grad) in enumerate(fam):
+        traces += [(2 * nbg + 2 * b, loss), (2 * nbg + 2 * b + 1, grad)]
+    x = _grid(spec, axis)
+    fp = next(q for q in spec.sliders if q.name == spec.curve.family.param) if show_family else None
+    layouts = []
+    for v in grid:
+        member = {**values, p.name: float(v)}
+        lay = {"title.text": _curve_title(spec, member)}
+        markers = registry.markers(spec, member, axis, clip=False)
+        lay.update(_flat_marks(x, [*markers, probe], nbg))
+        full = {**registry.defaults(spec), **member}
+        for b, branch in enumerate(registry.branches(spec, ax)):
+            name = branch.title(full)
+            if fp is not None:
+                name = f"{name}, {fp.symbol} = {fmt(member[fp.name], fp.step)}"
+            lay[f"name{2 * nbg + 2 * b}"] = name
+        layouts.append(lay)
+    varying = scrub.varying(layouts)
+    names = {int(k[4:]): vals for k, vals in varying.items() if k.startswith("name")}
+    layout = {k: vals for k, vals in varying.items() if not k.startswith("name")}
+    chart = scrub.ChartFrames(
+        revision=revision,
+        x0=float(xd[0]),
+        dx=float(xd[1] - xd[0]),
+        points=xd.size,
+        traces=traces,
+        layout=layout,
+        names=names,
+    )
+    level = None
+    if p.name == spec.surface.y_param:
+        level = (f"{spec.key}.surface", f"current {p.symbol} = {{v}}")
+    return scrub.Frames(values=grid, charts=[chart], level=level)
+
+
+SCRUB = "explore.scrub"
+DRAG_POINTS = 201  # points per curve while a slider is dragged (801 again on release)
+
+
 def render() -> None:
     state = UrlState("explore")
+    commit, want = scrub.states(SCRUB)
+    if commit is not None and commit.get("name") in st.session_state:
+        # The scrub bar's names are the values' session keys (see UrlState.number).
+        st.session_state[commit["name"]] = commit["value"]
     keys = sorted(REGISTRY, key=lambda k: FAMILIES.index(REGISTRY[k].family))
     key = state.select(
         "loss",
@@ -206,21 +310,9 @@ def render() -> None:
         keys,
         default="huber",
         format_func=lambda k: f"{REGISTRY[k].title}  ·  {REGISTRY[k].family}",
-        help="Every loss of the registry; the sliders below are its parameters.",
+        help="Every loss of the registry; its sliders are beside the chart.",
     )
     spec = REGISTRY[key]
-
-    values: dict = {}
-    if spec.params:
-        st.sidebar.markdown("**Hyperparameters**")
-        for p in spec.params:
-            values[p.name] = state.param(p, scope=key)
-            if p.presets:
-                _presets(state, p, key)
-    if spec.curve.scene:
-        st.sidebar.markdown("**Scene**")
-        for p in spec.curve.scene:
-            values[p.name] = state.param(p, scope=key)
 
     st.sidebar.markdown("**View**")
     axes = spec.curve.axes
@@ -248,18 +340,9 @@ def render() -> None:
             help="Draw these members behind the current curve, each in its own colour.",
         )
     three_d = state.toggle("3d", "3-D surface", default=False, help="Rotate with the mouse.")
-
-    probe_lo, probe_hi, probe_step, probe_default = probe_axis(spec, x_mode)
-    x0 = state.slider(
-        "x0",
-        f"probe: {ax.label}",
-        min_value=probe_lo,
-        max_value=probe_hi,
-        default=probe_default,
-        step=probe_step,
-        scope=f"{key}.{x_mode}",
-        help="Read the loss and its slope here; marked on the curve.",
-    )
+    for p in spec.params:
+        if p.presets:
+            _presets(state, p, key)
 
     # --- header ---------------------------------------------------------------------
     st.title(spec.title)
@@ -269,34 +352,99 @@ def render() -> None:
     st.latex(spec.latex)
     st.caption("Gradient")
     st.latex(spec.grad_latex)
-    if values:
-        st.markdown(f"**Current values:** {_param_line(spec, values)}")
-
-    frozen = _frozen(values)
-    x, branches, markers = curve_arrays(key, frozen, x_mode)
-    background = family_arrays(key, frozen, x_mode) if show_family else []
-    if show_family:  # name the highlighted curve's member too: "…, γ = 2.0"
-        p = next(q for q in spec.sliders if q.name == fam.param)
-        here = f"{p.symbol} = {fmt(values[p.name], p.step)}"
-        branches = [(f"{name}, {here}", lo_, g_) for name, lo_, g_ in branches]
-    probe_marker = [(x0, f"x₀ = {fmt(x0, probe_step)}")]
 
     left, right = st.columns([11, 9], gap="medium")
     with left:
         st.subheader("Loss and gradient")
+        # The sliders sit beside the chart they drive (the scrub bar below); the toggles
+        # of an optional value (focal's α) or an out-of-range one (α = −∞) above it.
+        toggles = st.container()
+        scrubbed: list = []
+        values: dict = {}
+        for p in spec.sliders:
+            values[p.name] = state.param(p, scope=key, container=toggles, scrub=scrubbed)
+        probe_lo, probe_hi, probe_step, probe_default = probe_axis(spec, x_mode)
+        x0, x0_key = state.number(
+            "x0",
+            min_value=probe_lo,
+            max_value=probe_hi,
+            default=probe_default,
+            step=probe_step,
+            scope=f"{key}.{x_mode}",
+        )
+        bar = st.container()  # the values are on the bar and in the chart's title
+
+        frozen = _frozen(values)
+        x, branches, markers = curve_arrays(key, frozen, x_mode)
+        background = family_arrays(key, frozen, x_mode) if show_family else []
+        if show_family:  # name the highlighted curve's member too: "…, γ = 2.0"
+            fp = next(q for q in spec.sliders if q.name == fam.param)
+            here = f"{fp.symbol} = {fmt(values[fp.name], fp.step)}"
+            branches = [(f"{name}, {here}", lo_, g_) for name, lo_, g_ in branches]
+        probe_marker = (x0, f"x₀ = {fmt(x0, probe_step)}")
+        curve_rev = f"{key}.{x_mode}"
         fig = figures.curve_figure(
             x,
             branches,
             x_label=ax.label,
-            markers=[*markers, *probe_marker],
+            markers=[*markers, probe_marker],
             background=background,
             grad_label=ax.grad_label,
             loss_label=spec.curve.loss_label,
-            title=f"{spec.title} — {_param_line(spec, values) or 'no hyperparameters'}",
-            uirevision=f"{key}.{x_mode}",
+            title=_curve_title(spec, values),
+            uirevision=curve_rev,
         )
         st.plotly_chart(fig, key="explore.curve", config={"displaylogo": False})
         _probe_readout(spec, dict(frozen), x_mode, x0, [name for name, _, _ in branches])
+
+        # --- the scrub bar: every slider of the view, the charts follow a drag ----------
+        controls = [
+            scrub.Control(
+                name=skey,
+                label=f"{p.symbol} ({p.name})",
+                min=p.min,
+                max=p.max,
+                step=p.step,
+                value=value,
+                valuetext=f"{p.symbol} = {{v}}",
+                frames=not _is_integer(p),
+            )
+            for p, value, skey in scrubbed
+        ]
+        controls.append(
+            scrub.Control(
+                name=x0_key,
+                label=f"probe x₀: {ax.symbol}",
+                min=probe_lo,
+                max=probe_hi,
+                step=probe_step,
+                value=x0,
+                valuetext="x₀ = {v}",
+            )
+        )
+        view = (key, x_mode, show_family)
+        contexts = {
+            c.name: scrub.context_of(view, {k: v for k, v in values.items() if k != p.name})
+            for c, (p, _, _) in zip(controls, scrubbed, strict=False)
+        }
+        contexts[x0_key] = scrub.context_of(view, frozen)
+        frames = {}
+        if want is not None and want.get("name") in contexts:
+            name = want["name"]
+            if want.get("context") == contexts[name]:
+                by_key = {
+                    skey: (p, c) for (p, _, skey), c in zip(scrubbed, controls[:-1], strict=True)
+                }
+                if name == x0_key:
+                    frames[name] = _probe_frames(controls[-1], x, markers, background, curve_rev)
+                else:
+                    p, c = by_key[name]
+                    frames[name] = _param_frames(
+                        spec, p, c, values, x_mode, probe=probe_marker, background=background,
+                        revision=curve_rev, show_family=show_family,
+                    )  # fmt: skip
+        with bar:
+            scrub.scrub_bar(SCRUB, controls, contexts=contexts, frames=frames)
     with right:
         st.subheader("Surface")
         # The surface does not depend on the parameter that is its y axis: leave that

@@ -74,6 +74,13 @@ export default function ({ data }) {
     if (gd._fullLayout) place(gd);
   };
   const scan = () => doc.querySelectorAll(".js-plotly-plot").forEach(hook);
+  // The scrub bar moves the line while its slider is dragged (lossviz/views/scrub.py).
+  w.__lossvizLevelSet = (revision, y, label) => {
+    levels[revision] = { ...(levels[revision] || {}), revision, y, label };
+    doc.querySelectorAll(".js-plotly-plot").forEach((gd) => {
+      if (gd.layout && gd.layout.uirevision === revision) place(gd);
+    });
+  };
   if (!w.__lossvizLevelObserver) {
     w.__lossvizLevelObserver = new w.MutationObserver(scan);
     w.__lossvizLevelObserver.observe(doc.body, { childList: true, subtree: true });

@@ -1,0 +1,175 @@
+"""Scrubbing in Chromium: the charts follow a slider while it is dragged, with exact numbers.
+
+A real `streamlit run app.py` and headless Chromium: the mouse drags a scrub-bar slider
+and the test reads the Plotly chart's data before the button is released (it must
+already show the member at the dragged value, equal to the core loss there), then
+checks that the release writes the link. Keys, play and Compare the same way.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lossviz import compare, losses
+
+pytestmark = pytest.mark.browser
+
+_TRACE = """([plot, i]) => {
+  const gd = document.querySelectorAll('.js-plotly-plot')[plot];
+  const t = gd._fullData[i];
+  return {y: Array.from(t.y), x0: t.x0, dx: t.dx, x: t.x ? Array.from(t.x) : null,
+          title: gd.layout.title && gd.layout.title.text, name: t.name};
+}"""
+
+
+def _trace(app_page, plot: int, i: int) -> dict:
+    return app_page.page.evaluate(_TRACE, [plot, i])
+
+
+def _xs(t: dict) -> np.ndarray:
+    if t["x"] is not None:
+        return np.asarray(t["x"], dtype=float)
+    return t["x0"] + t["dx"] * np.arange(len(t["y"]))
+
+
+def _slider(app_page, label: str):
+    return app_page.page.get_by_role("slider", name=label, exact=True)
+
+
+def _drag_to(app_page, slider, fraction: float) -> None:
+    """Press the slider's thumb, hold it and move to ``fraction`` of the track (no release)."""
+    box = slider.bounding_box()
+    y = box["y"] + box["height"] / 2
+    now = float(slider.get_attribute("aria-valuenow"))
+    lo = float(slider.get_attribute("aria-valuemin"))
+    hi = float(slider.get_attribute("aria-valuemax"))
+    pad = 8
+    width = box["width"] - 2 * pad
+    start = box["x"] + pad + width * (now - lo) / (hi - lo)
+    app_page.page.mouse.move(start, y)
+    app_page.page.mouse.down()
+    target = box["x"] + pad + width * fraction
+    for k in range(1, 11):
+        app_page.page.mouse.move(start + (target - start) * k / 10, y)
+        app_page.page.wait_for_timeout(30)
+
+
+def _wait_frames(app_page, slider) -> None:
+    """Hover a slider and wait until its frames have arrived (the browser asks on hover)."""
+    slider.hover()
+    app_page.page.wait_for_timeout(200)
+    app_page.wait_idle()
+
+
+def test_dragging_a_hyperparameter_moves_the_curve_before_release(app_page):
+    app_page.goto("/?loss=huber&delta=1.00")
+    app_page.plots().first.wait_for()
+    delta = _slider(app_page, "δ (delta)")
+    assert delta.get_attribute("aria-valuetext") == "δ = 1.00"
+    _wait_frames(app_page, delta)
+    _drag_to(app_page, delta, 0.5)
+    dragged = float(delta.get_attribute("aria-valuenow"))
+    assert dragged > 2.0
+    app_page.page.wait_for_function(
+        "(v) => document.querySelectorAll('.js-plotly-plot')[0].layout.title.text"
+        ".includes('δ = ' + v)",
+        arg=f"{dragged:.2f}",
+        timeout=5_000,
+    )
+    # Before the release: the chart already holds the core's numbers at the dragged δ.
+    loss = _trace(app_page, 0, 0)
+    grad = _trace(app_page, 0, 1)
+    x = _xs(loss)
+    np.testing.assert_allclose(loss["y"], losses.huber(0.0, x, delta=dragged), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(
+        grad["y"], losses.huber_grad(0.0, x, delta=dragged), rtol=1e-6, atol=1e-7
+    )
+    assert app_page.query()["delta"] == "1.00"  # nothing committed yet
+    # The surface's "current δ" line followed too.
+    line = app_page.page.locator(".lossviz-level").first
+    assert float(line.get_attribute("data-y")) == pytest.approx(dragged)
+    app_page.page.mouse.up()
+    app_page.page.wait_for_function(
+        "(v) => new URL(location.href).searchParams.get('delta') === v",
+        arg=f"{dragged:.2f}",
+        timeout=15_000,
+    )
+    app_page.wait_idle()
+    after = _trace(app_page, 0, 0)
+    assert len(after["y"]) == 801  # the committed curve: every point again
+    assert app_page.exceptions().count() == 0
+
+
+def test_keys_step_page_and_jump_and_commit(app_page):
+    app_page.goto("/?loss=huber&delta=1.00")
+    app_page.plots().first.wait_for()
+    delta = _slider(app_page, "δ (delta)")
+    _wait_frames(app_page, delta)
+    delta.focus()
+    for _ in range(3):
+        delta.press("ArrowRight")
+    assert delta.get_attribute("aria-valuenow") == "1.15"
+    assert delta.get_attribute("aria-valuetext") == "δ = 1.15"
+    app_page.page.wait_for_function(
+        "() => new URL(location.href).searchParams.get('delta') === '1.15'", timeout=15_000
+    )
+    app_page.wait_idle()
+    delta = _slider(app_page, "δ (delta)")
+    delta.focus()
+    delta.press("PageUp")  # ten steps
+    assert delta.get_attribute("aria-valuenow") == "1.65"
+    delta.press("End")
+    assert delta.get_attribute("aria-valuenow") == "5"
+    delta.press("Home")
+    assert delta.get_attribute("aria-valuenow") == "0.05"
+    app_page.page.wait_for_function(
+        "() => new URL(location.href).searchParams.get('delta') === '0.05'", timeout=15_000
+    )
+
+
+def test_play_sweeps_the_probe_and_pause_commits_the_frame(app_page):
+    app_page.goto("/?loss=huber&x0=-4.00")
+    app_page.plots().first.wait_for()
+    probe = _slider(app_page, "probe x₀: r")
+    _wait_frames(app_page, probe)
+    play = app_page.page.get_by_role("button", name="Play: sweep probe x₀: r")
+    before = app_page.page.evaluate("() => window.__lossvizScrubUpdates || 0")
+    play.click()
+    # The frame rate is the benchmark's business (python -m benchmarks); here: it plays.
+    app_page.page.wait_for_function(
+        "(n) => (window.__lossvizScrubUpdates || 0) >= n", arg=before + 10, timeout=15_000
+    )
+    at = float(probe.get_attribute("aria-valuenow"))
+    assert at > -4.0
+    play.click()  # pause: the frame shown is committed to the link
+    app_page.page.wait_for_function(
+        "() => new URL(location.href).searchParams.get('x0') !== '-4.00'", timeout=15_000
+    )
+    assert float(app_page.query()["x0"]) >= at
+
+
+def test_dragging_a_compare_entry_moves_its_overlay_curve_before_release(app_page):
+    app_page.goto("/compare?domain=binary&x=p_t&n=3&e1=focal&e1.gamma=2.0&e1.alpha_on=0")
+    app_page.plots().first.wait_for()
+    gamma = _slider(app_page, "γ (gamma)").first
+    _wait_frames(app_page, gamma)
+    _drag_to(app_page, gamma, 0.9)
+    dragged = float(gamma.get_attribute("aria-valuenow"))
+    app_page.page.wait_for_function(
+        "(v) => document.querySelectorAll('.js-plotly-plot')[0].data[2].name.includes(v)",
+        arg=f"γ = {dragged:.1f}",
+        timeout=5_000,
+    )
+    b = _trace(app_page, 0, 2)
+    x = _xs(b)
+    want, _ = compare.evaluate("binary", "focal", x, {"gamma": dragged, "alpha": None}, axis="p_t")
+    np.testing.assert_allclose(b["y"], want, rtol=1e-6, atol=1e-7)
+    assert app_page.query()["e1.gamma"] == "2.0"
+    app_page.page.mouse.up()
+    app_page.page.wait_for_function(
+        "(v) => new URL(location.href).searchParams.get('e1.gamma') === v",
+        arg=f"{dragged:.1f}",
+        timeout=15_000,
+    )
+    assert app_page.exceptions().count() == 0

@@ -36,6 +36,11 @@ def _floats(b64: str) -> np.ndarray:
     return np.frombuffer(base64.b64decode(b64), dtype="<f4").astype(np.float64)
 
 
+def _x(chart: dict) -> np.ndarray:
+    """The frames' even grid, as NumPy made it (the same floats: a kink at 0 stays at 0)."""
+    return np.linspace(chart["x0"], chart["x1"], chart["points"])
+
+
 def _want(at: AppTest, bar: str, name: str) -> dict:
     """Ask for the frames of slider ``name`` as the browser does on hover, and get them."""
     data = _bars(at)[bar]
@@ -87,7 +92,7 @@ def test_frames_are_the_core_at_every_value_of_the_slider(key, name):
     n = round((p.max - p.min) / p.step) + 1
     assert grid.size == n and grid[0] == pytest.approx(p.min) and grid[-1] == pytest.approx(p.max)
     (chart,) = f["charts"]
-    x = chart["x0"] + chart["dx"] * np.arange(chart["points"])
+    x = _x(chart)
     base = registry.defaults(spec)
     traces = {t["index"]: _floats(t["y"]).reshape(n, -1) for t in chart["traces"]}
     first = min(traces)
@@ -174,7 +179,7 @@ def test_compare_entry_frames_are_the_core_along_the_domain(view):
     charts = f["charts"]
     assert len(charts) == 1
     chart = charts[0]
-    x = chart["x0"] + chart["dx"] * np.arange(chart["points"])
+    x = _x(chart)
     traces = {t["index"]: _floats(t["y"]).reshape(grid.size, -1) for t in chart["traces"]}
     shared = {}
     for g in (0, 20, grid.size - 1):
@@ -198,7 +203,7 @@ def test_compare_shared_input_frames_move_every_entry_that_reads_it():
     f = _want(at, "compare.scrub.shared", "compare.multiclass.z1")
     (chart,) = f["charts"]
     grid = np.asarray(f["values"])
-    x = chart["x0"] + chart["dx"] * np.arange(chart["points"])
+    x = _x(chart)
     traces = {t["index"]: _floats(t["y"]).reshape(grid.size, -1) for t in chart["traces"]}
     assert sorted(traces) == [0, 1, 2, 3, 4, 5]  # all three entries read z₁
     g = 30
@@ -213,7 +218,7 @@ def test_compare_reference_frames_normalise_every_curve_at_each_x_ref():
     f = _want(at, "compare.scrub.shared", "compare.regression.r.ref")
     (chart,) = f["charts"]
     grid = np.asarray(f["values"])
-    x = chart["x0"] + chart["dx"] * np.arange(chart["points"])
+    x = _x(chart)
     traces = {t["index"]: _floats(t["y"]).reshape(grid.size, -1) for t in chart["traces"]}
     g = int(np.argmin(np.abs(grid - 2.0)))
     mse, _ = compare.evaluate("regression", "mse", x, {})

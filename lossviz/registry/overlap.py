@@ -558,9 +558,9 @@ DOMAINS: tuple[DomainDecl, ...] = (
         description=(
             f"One image of {N_PIXELS} pixels, f % of them foreground (label 1); the prediction "
             "gives probability x to every foreground pixel and b to every background pixel "
-            "(f and b in the sidebar). Each loss is evaluated on that one image, reduced over "
-            "its pixels, so x → 0 misses the object and x → 1 finds it. The gradient is dℓ/dx, "
-            "the sum of ∂ℓ/∂p over the foreground pixels (through each loss's gradient with "
+            "(f and b set beside the chart). Each loss is evaluated on that one image, reduced "
+            "over its pixels, so x → 0 misses the object and x → 1 finds it. The gradient is "
+            "dℓ/dx, the sum of ∂ℓ/∂p over the foreground pixels (through each loss's gradient with "
             "respect to its probabilities)."
         ),
         axes=(

@@ -135,7 +135,9 @@ def value_frames(
                 names[2 * pos] = labels[i]
                 names[2 * pos + 1] = [f"{t} (gradient)" for t in labels[i]]
         charts.append(
-            scrub.ChartFrames(scene.revision("overlay"), x0, dx, xd.size, traces, {}, names)
+            scrub.ChartFrames(
+                scene.revision("overlay"), x0, dx, xd.size, traces, {}, names, float(xd[-1])
+            )
         )
     elif scene.view == "ratio":
 
@@ -157,7 +159,9 @@ def value_frames(
         if scene.base in labels:
             layout["yaxis.title.text"] = [f"ratio to {t}" for t in labels[scene.base]]
         charts.append(
-            scrub.ChartFrames(scene.revision("ratio"), x0, dx, xd.size, traces, layout, names)
+            scrub.ChartFrames(
+                scene.revision("ratio"), x0, dx, xd.size, traces, layout, names, float(xd[-1])
+            )
         )
     elif scene.view == "panels":
         for i in movers:
@@ -173,6 +177,7 @@ def value_frames(
                     xd.size,
                     [(0, loss), (1, grad)],
                     layout,
+                    x1=float(xd[-1]),
                 )
             )
     return scrub.Frames(values=grid, charts=charts)
@@ -238,6 +243,12 @@ def reference_frames(scene: Scene, control: scrub.Control) -> scrub.Frames:
     layout["yaxis.title.text"] = [f"ℓ / {t}" for t in ref_text]
     layout["yaxis2.title.text"] = [f"{scene.dom.grad_label} / {t}" for t in ref_text]
     chart = scrub.ChartFrames(
-        scene.revision("overlay"), float(xd[0]), float(xd[1] - xd[0]), xd.size, traces, layout
+        scene.revision("overlay"),
+        float(xd[0]),
+        float(xd[1] - xd[0]),
+        xd.size,
+        traces,
+        layout,
+        x1=float(xd[-1]),
     )
     return scrub.Frames(values=grid, charts=[chart])

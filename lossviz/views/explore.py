@@ -286,6 +286,7 @@ def _param_frames(
         traces=traces,
         layout=layout,
         names=names,
+        x1=float(xd[-1]),
     )
     level = None
     if p.name == spec.surface.y_param:

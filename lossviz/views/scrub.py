@@ -102,12 +102,14 @@ class ChartFrames:
     traces: list[tuple[int, np.ndarray]] = field(default_factory=list)
     layout: dict[str, list] = field(default_factory=dict)
     names: dict[int, list[str]] = field(default_factory=dict)  # legend name per member
+    x1: float | None = None  # the grid's last x (the grid is linspace(x0, x1, points))
 
     def as_data(self) -> dict:
         return {
             "revision": self.revision,
             "x0": self.x0,
             "dx": self.dx,
+            "x1": self.x1,
             "points": self.points,
             "traces": [
                 {

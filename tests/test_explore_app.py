@@ -315,3 +315,38 @@ def test_3d_scene_axis_titles_are_short_and_named_in_a_caption():
     scene = _chart(at, 1)["layout"]["scene"]
     assert scene["xaxis"]["title"]["text"] == "r" and scene["yaxis"]["title"]["text"] == "δ"
     assert any("δ (switch from quadratic to linear)" in c.value for c in at.caption)
+
+
+# --- navigation keeps your place --------------------------------------------------------
+
+
+def test_switching_losses_and_back_restores_that_losss_settings():
+    at = _app(loss="huber", delta="2.55", x0="1.50")
+    at.selectbox(key="explore.loss").set_value("mse").run()
+    assert at.title[0].value == REGISTRY["mse"].title
+    at.selectbox(key="explore.loss").set_value("focal").run()
+    at.toggle(key="explore.3d").set_value(True).run()
+    at.selectbox(key="explore.loss").set_value("huber").run()
+    _no_exception(at)
+    assert _value(at, "delta", "huber") == pytest.approx(2.55)
+    assert at.query_params["delta"] == "2.55" and at.query_params["x0"] == "1.50"
+    assert at.query_params["3d"] == "1"
+    assert not at.warning
+
+
+def test_a_changed_url_on_a_later_run_is_the_view_back_and_forward():
+    # Streamlit reruns with the history entry's query string on Back and Forward; the
+    # page must show that entry's view, not keep its controls and overwrite the URL.
+    at = _app(loss="huber", delta="1.00")
+    _set(at, "delta", "huber", 1.2)
+    assert at.query_params["delta"] == "1.20"
+    at.query_params["delta"] = "1.00"  # Back: the earlier entry
+    at.run()
+    _no_exception(at)
+    assert _value(at, "delta", "huber") == pytest.approx(1.0)
+    assert at.query_params["delta"] == "1.00"
+    at.query_params["loss"] = "focal"  # an entry of another loss
+    at.query_params["gamma"] = "3.0"
+    at.run()
+    assert at.title[0].value == REGISTRY["focal"].title
+    assert _value(at, "gamma", "focal") == pytest.approx(3.0)

@@ -76,22 +76,25 @@ class UrlState:
         self._problems: list[str] = []
         self._container = container if container is not None else st.sidebar
         first_key = f"_lossviz_url_read:{page}"
-        # The URL is read on the page's first run in this session only; after that
-        # the widgets own their values and the URL follows them.
+        self._written_key = f"_lossviz_url_written:{page}"
+        # The URL is read on the page's first run in this session; after that the controls
+        # own their values and the URL follows them, unless the URL changed by itself: the
+        # browser's Back or Forward (Streamlit reruns with that entry's query string), or a
+        # link edited in the address bar. Then the URL is the view again.
         self._url: dict[str, str] = {}
         #: Parameters given more than once (``loss=mse&loss=focal``): ambiguous, so each
         #: is treated as a bad value (the default, and a warning), never the last one silently.
         self._repeated: dict[str, list[str]] = {}
+        #: A run after Back/Forward: the URL's values replace the controls' (see _initial).
+        self._navigated = False
+        url, repeated = self._read_query()
         if first_key not in st.session_state:
             st.session_state[first_key] = True
-            try:
-                for k in st.query_params:
-                    given = st.query_params.get_all(k)
-                    self._url[k] = given[-1] if given else ""
-                    if len(given) > 1:
-                        self._repeated[k] = given
-            except Exception:  # a malformed query string is treated as empty
-                self._url, self._repeated = {}, {}
+            self._url, self._repeated = url, repeated
+        else:
+            last = st.session_state.get(self._written_key)
+            if url and last is not None and url != last:
+                self._url, self._repeated, self._navigated = url, repeated, True
         self._warn_slot = st.empty()
         #: Values of this run's controls by session key, kept at the end of the run so
         #: that a control which is not drawn for a while (another loss, another page)
@@ -101,10 +104,26 @@ class UrlState:
 
     # --- reading the URL -------------------------------------------------------------
 
+    @staticmethod
+    def _read_query() -> tuple[dict[str, str], dict[str, list[str]]]:
+        """The query string: the last value of each parameter, and those given repeatedly."""
+        url: dict[str, str] = {}
+        repeated: dict[str, list[str]] = {}
+        try:
+            for k in st.query_params:
+                given = st.query_params.get_all(k)
+                url[k] = given[-1] if given else ""
+                if len(given) > 1:
+                    repeated[k] = given
+        except Exception:  # a malformed query string is treated as empty
+            return {}, {}
+        return url, repeated
+
     def _initial(self, key: str, name: str, parse: Callable[[str], Any], default: Any) -> None:
         """Seed ``st.session_state[key]`` from the URL (validated), the value it had when
-        last drawn in this session, or the default."""
-        if key in st.session_state:
+        last drawn in this session, or the default. After Back/Forward the URL's value
+        replaces the control's."""
+        if key in st.session_state and not (self._navigated and name in self._url):
             return
         raw = self._url.get(name)
         value = self._keep.get(key, default)
@@ -433,4 +452,7 @@ class UrlState:
             self._keep[key] = st.session_state.get(key, self._owned[key])
         current = {k: st.query_params[k] for k in st.query_params}
         if current != self.values:
+            # Streamlit pushes a history entry for each change (replaces it during Back
+            # and Forward): one entry per committed view.
             st.query_params.from_dict(self.values)
+        st.session_state[self._written_key] = dict(self.values)

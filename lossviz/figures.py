@@ -765,7 +765,7 @@ def landscape_path_figure(
     )
     data: list[dict]
     if three_d:
-        lift = 0.01 * (cmax - cmin)  # draw the path and markers just above the surface
+        lift = path_lift(z)  # draw the path and markers just above the surface
         data = [
             {
                 "type": "surface",
@@ -893,6 +893,13 @@ def landscape_path_figure(
         }
     layout.update(hovermode="closest", showlegend=False)
     return _figure(data, layout, title=title, height=height, uirevision=uirevision)
+
+
+def path_lift(z: np.ndarray) -> float:
+    """How far above a 3-D landscape its path is drawn: 1 % of the landscape's range."""
+    finite = np.asarray(z, dtype=np.float64)
+    finite = finite[np.isfinite(finite)]
+    return 0.01 * float(finite.max() - finite.min()) if finite.size else 0.0
 
 
 def descent_gap_figure(

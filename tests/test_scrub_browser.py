@@ -173,3 +173,53 @@ def test_dragging_a_compare_entry_moves_its_overlay_curve_before_release(app_pag
         timeout=15_000,
     )
     assert app_page.exceptions().count() == 0
+
+
+def test_play_replays_the_optimisers_path_on_the_outliers_landscapes(app_page):
+    app_page.goto("/outliers?steps=200&step=0")
+    app_page.plots().first.wait_for()
+    step = _slider(app_page, "show the path up to step")
+    _wait_frames(app_page, step)
+    # The first landscape (MSE): trace 2 is the path up to the step, 1 point at step 0.
+    land = (
+        "Array.from(document.querySelectorAll('.js-plotly-plot')).find(gd =>"
+        " gd.layout.uirevision === 'outliers.land.mse.2d')"
+    )
+    assert app_page.page.evaluate(f"() => ({land})._fullData[2].x.length") == 1
+    play = app_page.page.get_by_role("button", name="Play: sweep show the path up to step")
+    play.click()
+    app_page.page.wait_for_function(f"() => ({land}).data[2].x.length >= 10", timeout=15_000)
+    play.click()  # pause: the step shown is committed
+    app_page.page.wait_for_function(
+        "() => new URL(location.href).searchParams.get('step') !== '0'", timeout=15_000
+    )
+    shown = int(app_page.query()["step"])
+    app_page.wait_idle()
+    # The committed page draws the same path, up to the same step.
+    n = app_page.page.evaluate(f"() => ({land})._fullData[2].x.length")
+    assert n == shown + 1
+    assert app_page.exceptions().count() == 0
+
+
+def test_play_replays_training_on_the_metric_learning_embedding(app_page):
+    app_page.goto("/metric?steps=100&t=0")
+    app_page.plots().first.wait_for()
+    step = _slider(app_page, "show step")
+    _wait_frames(app_page, step)
+    during = (
+        "Array.from(document.querySelectorAll('.js-plotly-plot')).find(gd =>"
+        " gd.layout.uirevision.endsWith('.contrastive'))"
+    )
+    before = app_page.page.evaluate(f"() => Array.from(({during})._fullData[0].x)")
+    app_page.page.get_by_role("button", name="Play: sweep show step").click()
+    app_page.page.wait_for_function(
+        f"() => ({during}).layout.annotations[0].text !== 'step 0 of 100'", timeout=15_000
+    )
+    app_page.page.wait_for_timeout(500)
+    moved = app_page.page.evaluate(f"() => Array.from(({during}).data[0].x)")
+    assert moved != before  # the points moved with training, in the browser
+    app_page.page.get_by_role("button", name="Play: sweep show step").click()
+    app_page.page.wait_for_function(
+        "() => new URL(location.href).searchParams.get('t') !== '0'", timeout=15_000
+    )
+    assert app_page.exceptions().count() == 0

@@ -27,6 +27,7 @@ from lossviz.fit import (
     train_embedding,
 )
 from lossviz.registry import REGISTRY
+from lossviz.views import scrub
 from lossviz.views.controls import UrlState, fmt
 
 LOSSES = ("contrastive", "triplet")
@@ -73,8 +74,14 @@ def _pct(v: float) -> str:
     return f"{100 * v:.1f}%"
 
 
+SCRUB = "metric.scrub"
+
+
 def render() -> None:
     state = UrlState("metric")
+    commit, want = scrub.states(SCRUB)
+    if commit is not None and commit.get("name") in st.session_state:
+        st.session_state[commit["name"]] = int(commit["value"])
     st.sidebar.markdown("**Loss**")
     loss = state.select(
         "loss", "Loss", LOSSES, default="contrastive", format_func=LOSS_TITLES.get, radio=True
@@ -117,16 +124,9 @@ def render() -> None:
     )
     # The step slider's range follows `steps`: one widget per value of `steps` (its own
     # key), starting at the end of training.
-    t = state.slider(
-        "t",
-        "show step",
-        min_value=0,
-        max_value=steps,
-        default=steps,
-        step=1,
-        integer=True,
-        scope=str(steps),
-        help="Scrub through training: the embedding and histograms at this step.",
+    # Shown as a scrub bar above the views: drag it, or ▶ to replay training in the browser.
+    t, t_key = state.number(
+        "t", min_value=0, max_value=steps, default=steps, step=1, integer=True, scope=str(steps)
     )
 
     spec = REGISTRY[loss]
@@ -153,6 +153,7 @@ def render() -> None:
     unit = "pairs" if loss == "contrastive" else "triplets"
     _readouts(trace, k, loss, unit, (d_pos, d_neg), (d0_pos, d0_neg))
 
+    bar = st.container()
     # One view at a time (lazy tabs): a slider move redraws one chart, not four.
     view = state.tabs(
         "view",
@@ -206,7 +207,52 @@ def render() -> None:
                 f"{unit[:-1]} contributes no gradient: as training succeeds, fewer and fewer "
                 f"{unit} drive it (hard-negative mining exists because of this)."
             )
+    control = scrub.Control(t_key, "show step", 0, steps, 1, k, valuetext="step {v}")
+    context = scrub.context_of(n_per_class, n_classes, seed, loss, margin, optimizer, lr,
+                               steps, view)  # fmt: skip
+    sent = {}
+    if want is not None and want.get("name") == t_key and want.get("context") == context:
+        revision = f"metric.emb.{n_classes}.{n_per_class}.{seed}.{loss}"
+        sent[t_key] = _training_frames(control, view, trace, X, labels, loss, margin, steps,
+                                       n_classes, revision)  # fmt: skip
+    with bar:
+        scrub.scrub_bar(SCRUB, [control], contexts={t_key: context}, frames=sent)
     state.sync_url()
+
+
+def _training_frames(control, view, trace, X, labels, loss, margin, steps, n_classes, revision):
+    """Training replayed in the browser: at every step, the embedding's points (each class
+    a trace) and the margin's bar, or the training curves' "now" line. The distances view
+    follows on release (its histograms are rebinned)."""
+    grid = control.grid
+    last = trace.maps.shape[0] - 1
+    charts = []
+    if view == "embedding":
+        embeds = [embedding.embed(X, trace.maps[min(int(k), last)]) for k in grid]
+        moves = []
+        for j, c in enumerate(np.unique(labels)):
+            sel = labels == c
+            moves.append(
+                (j, {"x": np.stack([e[sel, 0] for e in embeds]),
+                     "y": np.stack([e[sel, 1] for e in embeds])})
+            )  # fmt: skip
+        bars = [figures._scale_bar(e, margin, "", "") for e in embeds]
+        moves.append(
+            (
+                n_classes,
+                {"x": np.array([b["x"] for b in bars]), "y": np.array([b["y"] for b in bars])},
+            )
+        )
+        title = {"annotations[0].text": [f"step {min(int(k), last)} of {steps}" for k in grid]}
+        charts.append(scrub.ChartFrames(revision=revision, moves=moves, layout=title))
+    elif view == "training":
+        at = [float(min(int(k), last)) for k in grid]
+        layout = {
+            "shapes[0].x0": at, "shapes[0].x1": at, "shapes[1].x0": at, "shapes[1].x1": at,
+            "annotations[0].x": at, "annotations[0].text": [f"step {int(a)}" for a in at],
+        }  # fmt: skip
+        charts.append(scrub.ChartFrames(revision=f"metric.curves.{loss}", layout=layout))
+    return scrub.Frames(values=grid, charts=charts)
 
 
 def _bound_text(X: np.ndarray, labels: np.ndarray, loss: str, optimizer: str) -> str:

@@ -30,6 +30,7 @@ from lossviz.fit import (
     stable_learning_rate,
 )
 from lossviz.landscape import regression_landscape
+from lossviz.views import scrub
 from lossviz.views.controls import UrlState, decimals, fmt
 
 LOSSES = ("mse", "mae", "huber")
@@ -324,8 +325,44 @@ def _influence_caption(d: RegressionData, fit: Fit, loss: str, delta: float) -> 
     )
 
 
+SCRUB = "outliers.scrub"
+
+
+def _path_frames(control, paths, land, three_d: bool):
+    """Each optimiser path revealed step by step (the browser slices the path it was
+    sent once: the first k + 1 iterates solid, the rest dotted, the iterate k marked),
+    and the gap chart's "now" line at every step."""
+    steps = control.grid
+    charts = []
+    for loss in LOSSES:
+        p = paths[loss]
+        arrays = {"x": p.w, "y": p.b}
+        lift = figures.path_lift(land[loss]) if three_d else 0.0
+        if three_d:
+            arrays["z"] = p.loss + lift
+        last = p.w.size - 1
+        names = {
+            2: [f"path to step {min(int(k), last)}" for k in steps],
+            3: [f"step {min(int(k), last)}" for k in steps],
+        }
+        point = {**arrays, **({"z": p.loss + 4 * lift} if three_d else {})}
+        charts.append(
+            scrub.ChartFrames(
+                revision=f"outliers.land.{loss}.{'3d' if three_d else '2d'}",
+                reveal=[(1, "suffix", arrays), (2, "prefix", arrays), (3, "point", point)],
+                names=names,
+            )
+        )
+    gap = {"shapes[0].x0": [float(k) for k in steps], "shapes[0].x1": [float(k) for k in steps]}
+    charts.append(scrub.ChartFrames(revision="outliers.gap", layout=gap))
+    return scrub.Frames(values=steps, charts=charts)
+
+
 def render() -> None:
     state = UrlState("outliers")
+    commit, want = scrub.states(SCRUB)
+    if commit is not None and commit.get("name") in st.session_state:
+        st.session_state[commit["name"]] = int(commit["value"])
     v = _controls(state)
     key: DataKey = (v["n"], v["noise"], v["pct"], v["magnitude"], v["kind"], v["seed"])
     delta, opt, lr, steps, grid = v["delta"], v["opt"], v["lr"], v["steps"], v["grid"]
@@ -369,11 +406,12 @@ def render() -> None:
     st.subheader("Loss landscapes over (w, b)")
     w_axis, b_axis, land = make_landscapes(key, delta, grid)
     paths = make_paths(key, delta, opt, lr, steps)
-    step = state.slider(
-        "step", "show the path up to step", min_value=0, max_value=steps, default=steps, step=1,
-        integer=True, scope=f"s{steps}", container=st,
-        help="Drag to replay the optimiser; the rest of its path is dotted.",
+    # The step: a scrub bar (drag, keys, or ▶ to replay the optimiser in the browser).
+    step, step_key = state.number(
+        "step", min_value=0, max_value=steps, default=steps, step=1, integer=True,
+        scope=f"s{steps}",
     )  # fmt: skip
+    bar = st.container()
     eta = fmt(lr, v["lr_step"])
     st.caption(
         f"{OPT_TITLES[opt]}, η = {eta}, {steps} steps from (w, b) = {START}. "
@@ -417,6 +455,15 @@ def render() -> None:
         uirevision="outliers.gap",
     )
     st.plotly_chart(fig, key="outliers.gap", config={"displaylogo": False})
+    control = scrub.Control(
+        step_key, "show the path up to step", 0, steps, 1, step, valuetext="step {v}"
+    )
+    context = scrub.context_of(key, delta, opt, lr, steps, grid, v["three_d"])
+    sent = {}
+    if want is not None and want.get("name") == step_key and want.get("context") == context:
+        sent[step_key] = _path_frames(control, paths, land, v["three_d"])
+    with bar:
+        scrub.scrub_bar(SCRUB, [control], contexts={step_key: context}, frames=sent)
     st.caption(
         f"{OPT_TITLES[opt].capitalize()}, η = {eta}, on a log scale: a straight descending "
         "line is linear convergence. MAE's gradient "

@@ -39,12 +39,22 @@ export default function (component) {
   S.setState = setStateValue;
   for (const [name, f] of Object.entries(data.frames || {})) {
     // Decode once; frames are kept per (control, context) until the context changes.
+    const decode = (arrays) => {
+      const out = {};
+      for (const [k, v] of Object.entries(arrays || {})) out[k] = b64floats(v);
+      return out;
+    };
     const charts = f.charts.map((c) => ({
       revision: c.revision,
       points: c.points,
       x0: c.x0,
       dx: c.dx,
+      // Curves on the chart's even grid: y of every member, (G, points).
       traces: c.traces.map((t) => ({ index: t.index, y: b64floats(t.y) })),
+      // Points that move: x and y of every member, (G, n) each (an embedding's classes).
+      moves: (c.moves || []).map((t) => ({ index: t.index, n: t.n, arrays: decode(t.arrays) })),
+      // A path revealed step by step: the first g + 1 points, the rest, or point g.
+      reveal: (c.reveal || []).map((t) => ({ index: t.index, mode: t.mode, arrays: decode(t.arrays) })),
       layout: c.layout,
       names: c.names || {},
     }));
@@ -106,23 +116,39 @@ export default function (component) {
     for (const ch of f.charts) {
       const gd = plotFor(doc, ch.revision);
       if (!gd || !w.Plotly) continue;
-      const upd = {};
-      const idx = [];
-      if (ch.traces.length) {
-        upd.y = ch.traces.map((t) => t.y.subarray(g * ch.points, (g + 1) * ch.points));
-        upd.x0 = ch.traces.map(() => ch.x0);
-        upd.dx = ch.traces.map(() => ch.dx);
-        upd.x = ch.traces.map(() => null);
-        for (const t of ch.traces) idx.push(t.index);
+      // Per trace, the attributes this member sets; one Plotly.update for the chart, with
+      // every trace's current value for an attribute another trace sets.
+      const sets = new Map();
+      const put = (i, key, value) => {
+        if (!sets.has(i)) sets.set(i, {});
+        sets.get(i)[key] = value;
+      };
+      for (const t of ch.traces) {
+        put(t.index, "y", t.y.subarray(g * ch.points, (g + 1) * ch.points));
+        put(t.index, "x0", ch.x0);
+        put(t.index, "dx", ch.dx);
+        put(t.index, "x", null);
       }
-      const named = Object.keys(ch.names);
-      if (named.length) {
-        // Legend names that change with the value ("…, γ = 2.0"): restyle them too.
-        for (const i of named.map(Number)) if (!idx.includes(i)) idx.push(i);
-        upd.name = idx.map((i) => (ch.names[String(i)] ? ch.names[String(i)][g] : gd.data[i].name));
-        for (const key of ["y", "x0", "dx", "x"]) {
-          if (upd[key]) while (upd[key].length < idx.length) upd[key].push(undefined);
+      for (const t of ch.moves) {
+        for (const [k, arr] of Object.entries(t.arrays)) put(t.index, k, arr.subarray(g * t.n, (g + 1) * t.n));
+      }
+      for (const t of ch.reveal) {
+        for (const [k, arr] of Object.entries(t.arrays)) {
+          const last = Math.min(g, arr.length - 1);
+          const part =
+            t.mode === "prefix" ? arr.subarray(0, last + 1)
+            : t.mode === "suffix" ? arr.subarray(last)
+            : arr.subarray(last, last + 1);
+          put(t.index, k, part);
         }
+      }
+      for (const [i, vals] of Object.entries(ch.names)) put(Number(i), "name", vals[g]);
+      const idx = [...sets.keys()];
+      const keys = new Set();
+      for (const v of sets.values()) for (const k of Object.keys(v)) keys.add(k);
+      const upd = {};
+      for (const k of keys) {
+        upd[k] = idx.map((i) => (k in sets.get(i) ? sets.get(i)[k] : gd.data[i] && gd.data[i][k]));
       }
       const lay = {};
       for (const [path, vals] of Object.entries(ch.layout || {})) lay[path] = vals[g];

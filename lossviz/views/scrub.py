@@ -103,6 +103,12 @@ class ChartFrames:
     layout: dict[str, list] = field(default_factory=dict)
     names: dict[int, list[str]] = field(default_factory=dict)  # legend name per member
     x1: float | None = None  # the grid's last x (the grid is linspace(x0, x1, points))
+    #: Points that move with the value: trace index → {"x": (G, n), "y": (G, n)}.
+    moves: list[tuple[int, dict[str, np.ndarray]]] = field(default_factory=list)
+    #: A path shown step by step (member g is step g): (trace index, "prefix" | "suffix"
+    #: | "point", {"x": path x, "y": path y, …}); the browser shows points [0, g], [g, end)
+    #: or g. Sent once, not once per member.
+    reveal: list[tuple[int, str, dict[str, np.ndarray]]] = field(default_factory=list)
 
     def as_data(self) -> dict:
         return {
@@ -114,15 +120,30 @@ class ChartFrames:
             "traces": [
                 {
                     "index": i,
-                    "y": base64.b64encode(
-                        np.ascontiguousarray(_f32(y), dtype="<f4").tobytes()
-                    ).decode(),
+                    "y": _b64(y),
                 }
                 for i, y in self.traces
             ],
             "layout": self.layout,
             "names": {str(i): v for i, v in self.names.items()},
+            "moves": [
+                {
+                    "index": i,
+                    "n": int(next(iter(arrs.values())).shape[-1]),
+                    "arrays": {k: _b64(a) for k, a in arrs.items()},
+                }
+                for i, arrs in self.moves
+            ],
+            "reveal": [
+                {"index": i, "mode": mode, "arrays": {k: _b64(a) for k, a in arrs.items()}}
+                for i, mode, arrs in self.reveal
+            ],
         }
+
+
+def _b64(a: np.ndarray) -> str:
+    """float32, little-endian, base64: what the browser decodes into a Float32Array."""
+    return base64.b64encode(np.ascontiguousarray(_f32(a), dtype="<f4").tobytes()).decode()
 
 
 def _f32(a: np.ndarray) -> np.ndarray:

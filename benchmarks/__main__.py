@@ -25,8 +25,8 @@ import platform
 import sys
 import time
 
-PARTS = ("landscape", "rerun", "browser", "load")
-DEFAULT_PARTS = ("landscape", "rerun", "browser")  # `load` takes minutes: on demand only
+PARTS = ("landscape", "rerun", "browser", "drag", "load")
+DEFAULT_PARTS = ("landscape", "rerun", "browser", "drag")  # `load` takes minutes: on demand
 
 
 def machine() -> str:
@@ -106,6 +106,7 @@ def main(argv: list[str] | None = None) -> None:
             "landscape": "Exact loss landscapes vs brute force",
             "rerun": "Server-side rerun after one slider move (AppTest)",
             "browser": "Slider move to idle in headless Chromium",
+            "drag": "Dragging a slider: chart updates before the release, release to idle",
             "load": "Concurrent browser sessions on one server",
         }[part]
         print(f"## {title}\n", flush=True)
@@ -120,6 +121,10 @@ def main(argv: list[str] | None = None) -> None:
             from benchmarks import rerun
 
             print(rerun.run(moves=moves))
+        elif part == "drag":
+            from benchmarks import drag
+
+            print(drag.run(releases=2 if args.quick else drag.RELEASES))
         else:
             from benchmarks import browser
 

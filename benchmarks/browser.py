@@ -24,7 +24,10 @@ of these before a quiet period, so Python's polling latency is not counted.
 
 The slider moves one step per press and sweeps towards its maximum, turning at
 either end, so the values it visits are new to ``st.cache_data`` until it
-turns (the cost of a first visit, not of a cache hit).
+turns (the cost of a first visit, not of a cache hit). On Explore and Compare the
+sliders are the scrub bar's (lossviz/views/scrub.py): a key press moves the chart at
+once and commits when the key has rested 350 ms (held keys repeat), so their "press →
+running" includes that rest; ``benchmarks/drag.py`` measures them dragged.
 """
 
 from __future__ import annotations
@@ -67,10 +70,10 @@ class Target:
 # The benchmark table: a new page is one line. Curve targets: move ≤ 1.5× the minimal
 # app and < 300 KB per move; surface targets: < 1 MB per move (issue 3).
 TARGETS: list[Target] = [
-    Target("Explore · Huber δ", "/?loss=huber", 0, "curve"),
-    Target("Explore · Huber probe x₀", "/?loss=huber", 1, "curve"),
-    Target("Explore · focal γ, contour", "/?loss=focal", 0, "surface"),
-    Target("Explore · focal γ, 3-D surface", "/?loss=focal&3d=1", 0, "surface3d"),
+    Target("Explore · Huber δ", "/?loss=huber", "δ (delta)", "curve"),
+    Target("Explore · Huber probe x₀", "/?loss=huber", "probe x₀: r", "curve"),
+    Target("Explore · focal γ, contour", "/?loss=focal", "γ (gamma)", "surface"),
+    Target("Explore · focal γ, 3-D surface", "/?loss=focal&3d=1", "γ (gamma)", "surface3d"),
     Target("Compare · δ", "/compare", "δ (delta)", "curve"),
     Target("Compare · δ, surfaces view", "/compare?view=surfaces", "δ (delta)", "surface"),
     Target("Outliers · Huber δ", "/outliers", "Huber δ (delta)", "surface"),
@@ -255,8 +258,15 @@ def _settle(page, frames: _Frames, *, first: bool = False) -> tuple[float, bool,
 
 
 def _aria(handle) -> tuple[float, float, float]:
-    """(value, min, max) of a slider's ``input[type=range]``."""
-    return tuple(handle.evaluate("e => [e.value, e.min, e.max].map(Number)"))
+    """(value, min, max) of a Streamlit slider's ``input[type=range]`` or of a scrub-bar
+    slider (``role="slider"``, lossviz/views/scrub.py)."""
+    return tuple(
+        handle.evaluate(
+            """e => (e.tagName === 'INPUT' ? [e.value, e.min, e.max]
+              : ['aria-valuenow', 'aria-valuemin', 'aria-valuemax'].map(a => e.getAttribute(a))
+              ).map(Number)"""
+        )
+    )
 
 
 def measure(
@@ -292,9 +302,12 @@ def measure(
         out.load_ms, _, _ = _settle(page, frames, first=True)
         out.load_bytes = frames.received
         if isinstance(slider, str):  # the label is the input's aria-label (its accessible
-            # name comes from aria-labelledby and does not match the label exactly)
+            # name comes from aria-labelledby and does not match the label exactly), or a
+            # scrub-bar slider's accessible name
             label = slider.replace("\\", "\\\\").replace('"', '\\"')
-            thumb = page.locator(f'input[type="range"][aria-label="{label}"]')
+            thumb = page.locator(f'input[type="range"][aria-label="{label}"]').or_(
+                page.get_by_role("slider", name=slider, exact=True)
+            )
         else:
             thumb = page.get_by_role("slider").nth(slider)
         thumb.wait_for(state="attached")

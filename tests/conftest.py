@@ -56,7 +56,10 @@ def _unavailable(reason: str):
 class StreamlitServer:
     """`streamlit run <script>` on 127.0.0.1:<free port>, stopped by :meth:`stop`."""
 
-    def __init__(self, script: Path, *, extra_args: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, script: Path, *, extra_args: tuple[str, ...] = (), cwd: Path | None = None
+    ) -> None:
+        """``cwd``: the checkout to serve (default this one); its ``lossviz`` is imported."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(  # closed in stop()
@@ -72,7 +75,12 @@ class StreamlitServer:
             "--global.developmentMode", "false",
             *extra_args,
         ]  # fmt: skip
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+        env = None
+        if cwd is not None:  # its own package first, before an editable install's finder
+            env = {**os.environ, "PYTHONPATH": str(cwd)}
+        self.proc = subprocess.Popen(
+            cmd, cwd=cwd or ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT
+        )
         self._wait_healthy()
 
     def _wait_healthy(self, timeout: float = 60.0) -> None:

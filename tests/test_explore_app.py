@@ -8,6 +8,7 @@ from _pages import assert_no_exception, run_page
 from streamlit.testing.v1 import AppTest
 
 from lossviz.registry import REGISTRY
+from lossviz.views import scrub
 
 pytestmark = pytest.mark.app
 
@@ -23,7 +24,7 @@ def _bar(at: AppTest) -> dict:
     """The scrub bar's data as the page sends it (its sliders, their values and frames)."""
     import json
 
-    el = [e for e in at.get("bidi_component") if e.proto.component_name == "lossviz_scrub"]
+    el = [e for e in at.get("bidi_component") if e.proto.component_name == scrub.NAME]
     assert len(el) == 1
     return json.loads(el[0].proto.json)
 

@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from lossviz import compare, registry
 from lossviz.registry import REGISTRY
+from lossviz.views import scrub
 
 pytestmark = pytest.mark.app
 
@@ -26,7 +27,7 @@ def _bars(at: AppTest) -> dict[str, dict]:
     """Every scrub bar on the page, by its key, as its data (sliders, contexts, frames)."""
     out = {}
     for e in at.get("bidi_component"):
-        if e.proto.component_name == "lossviz_scrub":
+        if e.proto.component_name == scrub.NAME:
             key = e.proto.id.split("-", 2)[-1]
             out[key] = json.loads(e.proto.json)
     return out

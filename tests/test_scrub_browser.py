@@ -101,6 +101,87 @@ def test_dragging_a_hyperparameter_moves_the_curve_before_release(app_page):
     assert app_page.exceptions().count() == 0
 
 
+_DRAWN = """(plot) => {
+  const gd = document.querySelectorAll('.js-plotly-plot')[plot];
+  const lines = [...gd.querySelectorAll('.scatterlayer .trace')].map(
+      t => [t.__data__[0].trace.index, (t.querySelector('path.js-line') || {}).getAttribute('d')]);
+  const shapes = [...gd.querySelectorAll('.shapelayer path')].filter(
+      p => p.style.display !== 'none').map(p => [+p.dataset.index, p.getAttribute('d')]);
+  const labels = [...gd.querySelectorAll('.annotation')].filter(a => a.style.display !== 'none')
+      .map(a => [+a.dataset.index, a.textContent,
+                 a.querySelector('.annotation-text-g > g').getAttribute('transform')]);
+  return {lines, shapes, labels, title: gd.querySelector('.gtitle').textContent,
+          range: gd._fullLayout.yaxis.range.slice()};
+}"""
+
+
+def _polyline(d: str) -> list[np.ndarray]:
+    """An SVG path of M/L commands as its pieces, each an (n, 2) array of vertices."""
+    pieces = []
+    for part in d.replace("M", "|M").split("|"):
+        if part:
+            pts = [tuple(map(float, p.split(","))) for p in part[1:].split("L")]
+            pieces.append(np.array(pts))
+    return pieces
+
+
+def _distance_to(points: np.ndarray, pieces: list[np.ndarray]) -> np.ndarray:
+    """Each point's distance to the nearest segment of a polyline."""
+    best = np.full(len(points), np.inf)
+    for piece in pieces:
+        a, b = piece[:-1], piece[1:]
+        if not len(a):
+            best = np.minimum(best, np.hypot(*(points - piece[0]).T))
+            continue
+        ab = b - a
+        t = np.clip(
+            np.einsum("pkd,kd->pk", points[:, None, :] - a[None], ab)
+            / np.maximum((ab**2).sum(1), 1e-12),
+            0,
+            1,
+        )
+        near = a[None] + t[..., None] * ab[None]
+        best = np.minimum(best, np.hypot(*(points[:, None, :] - near).transpose(2, 0, 1)).min(1))
+    return best
+
+
+def test_a_member_drawn_in_place_is_what_plotly_draws(app_page):
+    """During a drag the page writes the member into Plotly's SVG itself; Plotly's own
+    redraw of the same data and layout must put every line, marker line and label where
+    the page put them (to a pixel), and the y axis holds every member of the family."""
+    app_page.goto("/?loss=huber&delta=1.00")
+    app_page.plots().first.wait_for()
+    delta = _slider(app_page, "δ (delta)")
+    _wait_frames(app_page, delta)
+    _drag_to(app_page, delta, 0.6)
+    dragged = float(delta.get_attribute("aria-valuenow"))
+    app_page.page.wait_for_timeout(300)
+    ours = app_page.page.evaluate(_DRAWN, 0)
+    # δ up to 5: the gradient's cap ±δ and the loss at r = 4 must be in view while held.
+    assert ours["range"][1] >= losses.huber(0.0, 4.0, delta=dragged)
+    app_page.page.evaluate("() => Plotly.redraw(document.querySelectorAll('.js-plotly-plot')[0])")
+    app_page.page.wait_for_timeout(300)
+    plotly = app_page.page.evaluate(_DRAWN, 0)
+    assert ours["title"] == plotly["title"] and f"δ = {dragged:.2f}" in ours["title"]
+    theirs = dict(plotly["lines"])
+    for index, d in ours["lines"]:
+        mine = np.concatenate(_polyline(d))
+        # Plotly drops vertices within max(line width, 3)/4 px of its simplified line
+        # (plotly.js src/traces/scatter/line_points.js, `baseTolerance`): 0.75 px here.
+        assert _distance_to(mine, _polyline(theirs[index])).max() < 1.0, index
+    assert [i for i, _ in ours["shapes"]] == [i for i, _ in plotly["shapes"]]
+    for (_, a), (_, b) in zip(ours["shapes"], plotly["shapes"], strict=True):
+        np.testing.assert_allclose(
+            np.concatenate(_polyline(a)), np.concatenate(_polyline(b)), atol=0.6
+        )
+    assert [lab[:2] for lab in ours["labels"]] == [lab[:2] for lab in plotly["labels"]]
+    for (_, _, a), (_, _, b) in zip(ours["labels"], plotly["labels"], strict=True):
+        xy = [np.array(t[10:-1].split(","), dtype=float) for t in (a, b)]  # translate(x,y)
+        np.testing.assert_allclose(xy[0], xy[1], atol=1.0)
+    app_page.page.mouse.up()
+    assert app_page.exceptions().count() == 0
+
+
 def test_keys_step_page_and_jump_and_commit(app_page):
     app_page.goto("/?loss=huber&delta=1.00")
     app_page.plots().first.wait_for()

@@ -232,6 +232,13 @@ def family(
     ax = dom.axis(axis) if axis is not None else dom.axes[0]
     x = np.asarray(x, dtype=np.float64)
     v = np.asarray(values, dtype=np.float64)[:, None]
+    if any(q.name == name and q.shape for q in (*REGISTRY[opt.loss].sliders, *dom.shared)):
+        # K classes or negatives set the arguments' shape: one evaluation per value.
+        members = [
+            evaluate(domain, option_id, x, {**params, name: float(u)}, shared, axis)
+            for u in v[:, 0]
+        ]
+        return np.stack([m[0] for m in members]), np.stack([m[1] for m in members])
     coords = {"x": (ax.to_native(x) if ax.to_native is not None else x)[None, :]}
     full = _values(dom, opt, params, shared)
     full[name] = v

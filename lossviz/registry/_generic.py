@@ -102,6 +102,18 @@ def family(
     v = np.asarray(values, dtype=np.float64)[:, None]
     x = np.asarray(x, dtype=np.float64)
     shape = (v.shape[0], x.size)
+    if any(q.name == name and q.shape for q in spec.sliders):  # K: one call per value
+        members = [
+            _curve(spec, {**params, name: float(u)}, x[None, :], axis, params) for u in v[:, 0]
+        ]
+        return [
+            (
+                n,
+                np.stack([np.broadcast_to(m[b][1], (1, x.size))[0] for m in members]),
+                np.stack([np.broadcast_to(m[b][2], (1, x.size))[0] for m in members]),
+            )
+            for b, (n, _, _) in enumerate(members[0])
+        ]
     # A branch that does not read the parameter (BT's σ(Δr)) comes back (1, N): widen it.
     return [
         (n, np.broadcast_to(loss, shape).copy(), np.broadcast_to(grad, shape).copy())

@@ -54,6 +54,9 @@ class Param:
     #: A value outside the slider's range, offered as a toggle: (URL suffix, label,
     #: value), e.g. ("inf", "α = −∞ (Welsch)", -inf); the link says ``alpha_inf=1``.
     special: tuple[str, str, float] | None = None
+    #: Its value sets the arguments' shape (K classes, K negatives), so it cannot
+    #: broadcast: a family over it is one evaluation per value, stacked.
+    shape: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -630,6 +630,7 @@ SPECS: list[LossSpec] = [
                     max=10.0,
                     step=1.0,
                     help="Number of classes K; classes beyond the first three have logit 0.",
+                    shape=True,
                 ),
                 Param(
                     name="other_logit_1",

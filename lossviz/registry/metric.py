@@ -64,6 +64,7 @@ N_NEG = Param(
     max=100.0,
     step=1.0,
     help="Number K of negatives: the positive is picked out of K + 1 candidates.",
+    shape=True,
 )
 SIM_NEG = Param(
     name="sim_neg",

@@ -188,7 +188,6 @@ def _control(p: Param, value: float, key: str, label: str | None = None) -> scru
         step=p.step,
         value=value,
         valuetext=f"{p.symbol} = {{v}}",
-        frames=not (float(p.step).is_integer() and p.step >= 1),
     )
 
 

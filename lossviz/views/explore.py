@@ -205,11 +205,6 @@ def _curve_title(spec: LossSpec, values: dict) -> str:
     return f"{spec.title} — {_param_line(spec, values) or 'no hyperparameters'}"
 
 
-def _is_integer(p: Param) -> bool:
-    """A count (K classes): its values change the shape of the arguments, so no family."""
-    return float(p.step).is_integer() and float(p.default).is_integer() and p.step >= 1
-
-
 _SHAPE_KEYS = ("x0", "x1", "visible")
 _LABEL_KEYS = ("x", "text", "xanchor", "xshift", "yshift", "visible")
 
@@ -408,7 +403,6 @@ def render() -> None:
                 step=p.step,
                 value=value,
                 valuetext=f"{p.symbol} = {{v}}",
-                frames=not _is_integer(p),
             )
             for p, value, skey in scrubbed
         ]

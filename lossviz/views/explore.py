@@ -49,6 +49,16 @@ def curve_arrays(key: str, values: tuple, axis: str, n: int = CURVE_POINTS):
     return x, registry.curve(spec, params, x, axis), markers
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def drag_family(key: str, values: tuple, name: str, grid: tuple, axis: str):
+    """The curve at every value of slider ``name``'s grid on DRAG_POINTS points (the
+    scrub bar's frames; cached: KL's and JS's take 0.5–3.7 s, a sum over 1,601 grid
+    points for each of 201 × 81 pairs; ≤ 64 × 0.5 MB)."""
+    spec = REGISTRY[key]
+    xd = np.linspace(*spec.curve.axis(axis).range, DRAG_POINTS)
+    return registry.family(spec, dict(values), name, np.asarray(grid), xd, axis)
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def family_arrays(key: str, values: tuple, axis: str, n: int = CURVE_POINTS):
     """The members of the spec's family drawn behind its curve (focal's γ of Lin et al.
@@ -250,7 +260,7 @@ def _param_frames(
     grid = control.grid
     ax = spec.curve.axis(axis)
     xd = np.linspace(*ax.range, DRAG_POINTS)
-    fam = registry.family(spec, values, p.name, grid, xd, axis)
+    fam = drag_family(spec.key, tuple(sorted(values.items())), p.name, tuple(grid), axis)
     nbg = len(background)
     traces: list = []
     for b, (_, loss, grad) in enumerate(fam):

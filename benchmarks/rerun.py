@@ -49,14 +49,49 @@ def _app(path: str | None, query: dict[str, str], script: str | None = None):
     return at.run(timeout=60)
 
 
+class _Scrub:
+    """A scrub-bar slider (lossviz/views/scrub.py) in AppTest: moved as the browser
+    commits it, by the bar's ``commit`` state."""
+
+    def __init__(self, at, bar: str, control: dict, seq: int) -> None:
+        self.at, self.bar, self.c, self.seq = at, bar, control, seq
+        self.min, self.max, self.step, self.value = (
+            control["min"], control["max"], control["step"], control["value"]
+        )  # fmt: skip
+
+    def set_value(self, v: float):
+        self.at.session_state[self.bar] = {
+            "commit": {"name": self.c["name"], "value": v, "seq": self.seq},
+            "want": None,
+        }
+        return self.at
+
+
+def _scrub(at, label: str):
+    import json
+
+    from lossviz.views import scrub
+
+    for e in at.get("bidi_component"):
+        if e.proto.component_name == scrub.NAME:
+            data = json.loads(e.proto.json)
+            for c in data["controls"]:
+                if c["label"] == label:
+                    _scrub.seq = getattr(_scrub, "seq", 0) + 1
+                    return _Scrub(at, e.proto.id.split("-", 2)[-1], c, _scrub.seq)
+    raise LookupError(f"no slider {label!r} on the page")
+
+
 def _slider(at, slider: int | str):
     if isinstance(slider, int):
         return at.slider[slider]
-    return next(w for w in at.slider if w.label == slider)
+    found = [w for w in at.slider if w.label == slider]
+    return found[0] if found else _scrub(at, slider)
 
 
 def time_moves(at, slider: int | str, moves: int) -> list[float]:
-    """Milliseconds of each ``set_value(...).run()`` over ``moves`` one-step moves."""
+    """Milliseconds of each ``set_value(...).run()`` over ``moves`` one-step moves (a
+    scrub-bar slider: its commit, as on release)."""
     if at.exception:
         raise RuntimeError(f"the script raised: {at.exception[0].value}")
     times = []

@@ -221,3 +221,33 @@ def test_compare_reference_frames_normalise_every_curve_at_each_x_ref():
     mse, _ = compare.evaluate("regression", "mse", x, {})
     np.testing.assert_allclose(traces[0][g], mse / 4.0, rtol=2e-7, atol=1e-12)  # MSE(2) = 4
     assert chart["layout"]["yaxis.title.text"][g] == "ℓ / ℓ(r = 2.00)"
+
+
+def _commit(at: AppTest, bar: str, name: str, value: float, seq: int) -> dict:
+    at.session_state[bar] = {"commit": {"name": name, "value": value, "seq": seq}, "want": None}
+    at.run()
+    assert_no_exception(at)
+    return _bars(at)[bar]["contexts"]
+
+
+def test_a_commit_keeps_the_committed_sliders_frames_and_renews_those_it_changes():
+    """A slider's frames do not depend on its own value (a second drag needs none new);
+    they do on every other value they draw, the probe's marker included."""
+    at = run_page("explore", {"loss": "huber", "delta": "1.00", "x0": "2.00"})
+    before = _bars(at)["explore.scrub"]["contexts"]
+    after = _commit(at, "explore.scrub", "explore.huber.delta", 1.5, 1)
+    assert after["explore.huber.delta"] == before["explore.huber.delta"]
+    assert after["explore.huber.r.x0"] != before["explore.huber.r.x0"]  # curves changed
+    moved = _commit(at, "explore.scrub", "explore.huber.r.x0", 1.0, 2)
+    assert moved["explore.huber.r.x0"] == after["explore.huber.r.x0"]
+    assert moved["explore.huber.delta"] != after["explore.huber.delta"]  # probe marker
+    at = run_page("compare", {})
+    bars = _bars(at)
+    bar, name = next(
+        (b, n) for b, d in bars.items() if b.endswith(".e2") for n in d["contexts"]
+    )  # the third entry (Huber) and its δ
+    before = bars[bar]["contexts"][name]
+    shared = dict(bars["compare.scrub.shared"]["contexts"])
+    after = _commit(at, bar, name, 1.5, 1)
+    assert after[name] == before
+    assert _bars(at)["compare.scrub.shared"]["contexts"] != shared  # the probe's frames

@@ -396,14 +396,24 @@ def render() -> None:
         labels=labels, base=base, norm=norm, x_ref=x_ref, x0=x0, view=view,
         log_ratio=log_ratio, x=curves[0][0], overlay=drawn,
     )  # fmt: skip
-    everything = (domain, axis_key, view, n, base, norm, log_ratio, tuple(labels),
-                  _frozen(shared), x0, x_ref)  # fmt: skip
+
+    # What a control's frames depend on besides its own value: everything else on the
+    # page (labels follow from the entries' options and values). Its own value left out,
+    # the frames stay valid after its commit, and a second drag needs no new frames.
+    def context(name: str, *, entry: int | None = None, param: str | None = None) -> str:
+        ents = tuple(
+            (opt.id, _frozen({k: v for k, v in vals.items() if (j, k) != (entry, param)}))
+            for j, (opt, vals) in enumerate(entries)
+        )
+        sh = _frozen({k: v for k, v in shared.items() if (entry, k) != (None, param)})
+        probe = None if name == x0_key else x0
+        ref = None if norm and name == ref_key else x_ref
+        return scrub.context_of(domain, axis_key, view, n, base, norm, log_ratio, ents, sh,
+                                probe, ref, name)  # fmt: skip
+
     for i, (scrubbed, slot) in enumerate(entry_bars):
         controls = [_control(p, v, k) for p, v, k in scrubbed]
-        contexts = {
-            c.name: scrub.context_of(everything, i, c.name, _frozen(entries[i][1]))
-            for c in controls
-        }
+        contexts = {k: context(k, entry=i, param=p.name) for p, _, k in scrubbed}
         sent = {}
         want = wants.get(f"{PAGE}.scrub.e{i}")
         if want and want.get("context") == contexts.get(want.get("name")):
@@ -412,7 +422,8 @@ def render() -> None:
             sent[c.name] = frames.value_frames(scene, c, p.name, [i])
         with slot:
             scrub.scrub_bar(f"{PAGE}.scrub.e{i}", controls, contexts=contexts, frames=sent)
-    contexts = {c.name: scrub.context_of(everything, c.name) for c in shared_controls}
+    own = {_key(domain, p.name): p.name for p in dom.shared}
+    contexts = {c.name: context(c.name, param=own.get(c.name)) for c in shared_controls}
     sent = {}
     want = wants.get(f"{PAGE}.scrub.shared")
     if want and want.get("context") == contexts.get(want.get("name")):

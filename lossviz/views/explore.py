@@ -428,8 +428,9 @@ def render() -> None:
             )
         )
         view = (key, x_mode, show_family)
+        # A parameter's frames carry the probe's marker: x₀ is part of their context.
         contexts = {
-            c.name: scrub.context_of(view, {k: v for k, v in values.items() if k != p.name})
+            c.name: scrub.context_of(view, {k: v for k, v in values.items() if k != p.name}, x0)
             for c, (p, _, _) in zip(controls, scrubbed, strict=False)
         }
         contexts[x0_key] = scrub.context_of(view, frozen)

@@ -89,12 +89,19 @@ _DONE = f"""(first) => {{
   if (first) {{  // the first load: every plot drawn and the sliders there
     const gds = Array.from(document.querySelectorAll(".js-plotly-plot"));
     if (!gds.length || !gds.every((gd) => gd._fullData)) return false;
-    if (!document.querySelector("input[type=range]")) return false;
+    // A slider: Streamlit's, or a scrub bar's inside the component's shadow root.
+    const slider = (root) => root.querySelector("input[type=range], [role=slider]") ||
+      Array.from(root.querySelectorAll("*")).some((e) => e.shadowRoot && slider(e.shadowRoot));
+    if (!slider(document)) return false;
   }}
   const events = lv.states.map((s) => s[0]).concat(lv.plots, ws.frames, [lv.key || 0]);
   return performance.now() - Math.max(...events) >= {QUIET_MS};
 }}"""
 _EXCEPTIONS = "[data-testid='stException']"
+# (value, min, max) of a Streamlit slider's input or of a scrub-bar slider (its aria-*;
+# lossviz/views/scrub.py), which commits a key press once the key has rested 350 ms.
+_VALUE = """e => (e.tagName === 'INPUT' ? [e.value, e.min, e.max]
+  : ['aria-valuenow', 'aria-valuemin', 'aria-valuemax'].map(a => e.getAttribute(a))).map(Number)"""
 
 
 def rss_kb(pid: int, field_name: str = "VmRSS") -> int:
@@ -201,7 +208,7 @@ async def _why(page) -> str:
         f"state now {snap['state']}; states since the press [{states}]; "
         f"{len(frames)} websocket messages{last}; {len(snap['plots'])} plot redraws; "
         f"{snap['drawn']}/{snap['nplots']} plots drawn; page time {snap['now'] - t0:+.0f}ms; "
-        f"{await page.locator('input[type=range]').count()} sliders on the page"
+        f"{await page.get_by_role('slider').count()} sliders on the page"
     )
 
 
@@ -252,7 +259,7 @@ async def _moves(page, out: Session, moves: int) -> None:
             break
         out.attempted += 1
         try:
-            before, lo, hi = await thumb.evaluate("e => [e.value, e.min, e.max].map(Number)")
+            before, lo, hi = await thumb.evaluate(_VALUE)
             if before >= hi:
                 direction = "ArrowLeft"
             elif before <= lo:
@@ -262,7 +269,7 @@ async def _moves(page, out: Session, moves: int) -> None:
             await page.evaluate(_WS_RESET)
             await thumb.press(direction)
             snap = await _settled(page, MOVE_TIMEOUT_S)
-            after = await thumb.evaluate("e => Number(e.value)")
+            after = (await thumb.evaluate(_VALUE))[0]
             if after == before:
                 out.failures.append(f"move {i + 1}: {direction} did not move the slider")
                 continue

@@ -43,6 +43,7 @@ def test_page_loads_with_plots_and_no_exception(app_page, path):
 def test_keyboard_slider_move_changes_plot_and_url(app_page, path, param, before, after, trace):
     app_page.goto(f"/{path}?{param}={before}")
     app_page.plots().first.wait_for()
+    app_page.wait_idle()  # the first load's reruns done: a press during one can be lost
     old = _trace_x(app_page, 0, trace)
     slider = app_page.page.get_by_role("slider").first
     slider.focus()

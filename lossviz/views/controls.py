@@ -77,6 +77,7 @@ class UrlState:
         self._container = container if container is not None else st.sidebar
         first_key = f"_lossviz_url_read:{page}"
         self._written_key = f"_lossviz_url_written:{page}"
+        self._snapshot_key = f"_lossviz_url_controls:{page}"
         # The URL is read on the page's first run in this session; after that the controls
         # own their values and the URL follows them, unless the URL changed by itself: the
         # browser's Back or Forward (Streamlit reruns with that entry's query string), or a
@@ -93,7 +94,10 @@ class UrlState:
             self._url, self._repeated = url, repeated
         else:
             last = st.session_state.get(self._written_key)
-            if url and last is not None and url != last:
+            # Only when nothing was moved: a move made before the browser had the last
+            # URL comes back with the URL before it, and it is the move that counts.
+            moved = _controls_now() != st.session_state.get(self._snapshot_key)
+            if url and last is not None and url != last and not moved:
                 self._url, self._repeated, self._navigated = url, repeated, True
         self._warn_slot = st.empty()
         #: Values of this run's controls by session key, kept at the end of the run so
@@ -456,3 +460,18 @@ class UrlState:
             # and Forward): one entry per committed view.
             st.query_params.from_dict(self.values)
         st.session_state[self._written_key] = dict(self.values)
+        st.session_state[self._snapshot_key] = _controls_now()
+
+
+def _controls_now() -> dict:
+    """Every control's state this run (widgets and components; not lossviz's own
+    bookkeeping), to tell a run after a move from one after Back or Forward."""
+    out = {}
+    for k in list(st.session_state):
+        k = str(k)
+        if not k.startswith("_lossviz"):
+            try:
+                out[k] = repr(st.session_state[k])
+            except Exception:  # a widget whose value cannot be read this run
+                continue
+    return out

@@ -17,9 +17,6 @@ from lossviz.data import (
 from lossviz.fit import (
     DescentPath,
     RegressionFit,
-    _lad,
-    _lad_golden,
-    _pairs_and_triplets,
     contrastive_stable_learning_rate,
     fit_bradley_terry,
     fit_gaussian_kl,
@@ -30,6 +27,8 @@ from lossviz.fit import (
     stable_learning_rate,
     train_embedding,
 )
+from lossviz.fit.metric import _pairs_and_triplets
+from lossviz.fit.regression import _lad, _lad_golden
 from lossviz.landscape import kl_landscape, regression_landscape
 
 FITS = [

@@ -189,14 +189,14 @@ def probe_frames(scene: Scene, control: scrub.Control) -> scrub.Frames:
     charts = []
     if scene.view == "overlay":
         layouts = [
-            _flat(*figures._compare_markers(scene.x, scene.markers(v), (("x", "y"), ("x2", "y2"))))
+            _flat(*figures.compare_markers(scene.x, scene.markers(v), (("x", "y"), ("x2", "y2"))))
             for v in grid
         ]
         charts.append(scrub.ChartFrames(scene.revision("overlay"), layout=scrub.varying(layouts)))
     elif scene.view == "ratio":
         layouts = [
             _flat(
-                *figures._compare_markers(
+                *figures.compare_markers(
                     scene.x, [*scene.ax.markers, scene.markers(v)[0]], bottom=True
                 )
             )
@@ -207,7 +207,7 @@ def probe_frames(scene: Scene, control: scrub.Control) -> scrub.Frames:
         for i in range(len(scene.entries)):
             layouts = [
                 _flat(
-                    figures._compare_markers(
+                    figures.compare_markers(
                         scene.x, scene.markers(v)[:1], (("x", "y"), ("x2", "y2"))
                     )[0],
                     [],
@@ -232,7 +232,7 @@ def reference_frames(scene: Scene, control: scrub.Control) -> scrub.Frames:
         traces += [(2 * pos, nl), (2 * pos + 1, ng)]
     layouts = [
         _flat(
-            *figures._compare_markers(
+            *figures.compare_markers(
                 scene.x, scene.markers(scene.x0, v), (("x", "y"), ("x2", "y2"))
             )
         )

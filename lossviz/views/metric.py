@@ -236,7 +236,7 @@ def _training_frames(control, view, trace, X, labels, loss, margin, steps, n_cla
                 (j, {"x": np.stack([e[sel, 0] for e in embeds]),
                      "y": np.stack([e[sel, 1] for e in embeds])})
             )  # fmt: skip
-        bars = [figures._scale_bar(e, margin, "", "") for e in embeds]
+        bars = [figures.scale_bar(e, margin, "", "") for e in embeds]
         moves.append(
             (
                 n_classes,

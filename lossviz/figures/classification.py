@@ -1,0 +1,318 @@
+"""Linear classifiers on imbalanced data: boundaries and predicted probabilities."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ._theme import MARKER_COLOUR, _title, base_layout, f32
+from .regression import _legend_below
+
+NEGATIVE_COLOUR = "#999999"  # grey: the common class, the background majority
+
+
+POSITIVE_COLOUR = "#E69F00"  # orange: the rare class
+
+
+def _boundary_segment(
+    w: tuple[float, float], b: float, box: tuple[float, float, float, float]
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The part of the line w·x + b = 0 inside box (x_lo, x_hi, y_lo, y_hi); None if none."""
+    w1, w2 = float(w[0]), float(w[1])
+    x_lo, x_hi, y_lo, y_hi = box
+    if w1 == 0.0 and w2 == 0.0:
+        return None
+    if abs(w2) >= abs(w1):  # shallow line: parametrise by x
+        xs = np.array([x_lo, x_hi])
+        ys = -(w1 * xs + b) / w2
+    else:  # steep line: parametrise by y
+        ys = np.array([y_lo, y_hi])
+        xs = -(w2 * ys + b) / w1
+    # The segment spans the box along one axis; clip it along the other (Liang–Barsky).
+    t0, t1 = 0.0, 1.0
+    dx, dy = xs[1] - xs[0], ys[1] - ys[0]
+    for p, q in ((-dx, xs[0] - x_lo), (dx, x_hi - xs[0]), (-dy, ys[0] - y_lo), (dy, y_hi - ys[0])):
+        if p == 0.0:
+            if q < 0.0:
+                return None
+            continue
+        t = q / p
+        if p < 0.0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+    if t0 > t1:
+        return None
+    return xs[0] + np.array([t0, t1]) * dx, ys[0] + np.array([t0, t1]) * dy
+
+
+def imbalance_scatter_figure(
+    X: np.ndarray,
+    labels: np.ndarray,
+    panels: Sequence[
+        tuple[str, str, tuple[float, float], float, tuple[np.ndarray, np.ndarray] | None]
+    ],
+    *,
+    size_label: str = "",
+    reference_x: float | None = 0.0,
+    titles: Sequence[str] | None = None,
+    title: str | None = None,
+    height: int = 470,
+    uirevision: str | None = None,
+) -> go.Figure:
+    """The two classes in the plane, one panel per model with its decision boundary.
+
+    Args:
+      X: ``(n, 2)`` points to draw; labels: ``(n,)`` in {0, 1} (1 = the rare positives).
+      panels: ``(name, colour, (w1, w2), b, sized)`` per model; the boundary
+        w·x + b = 0 (p = 0.5) is drawn in ``colour``; ``sized`` is ``(diameters in
+        px, values they show)`` (e.g. from the focal weight), or None for uniform points.
+      size_label: the name of those values, for the hover text.
+      reference_x: a dotted vertical reference at x₁ = this value (None: none).
+      titles: the panels' titles (default: their names, which also label the
+        boundaries in the legend); short ones keep three panels legible on a phone.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(labels, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != 2 or y.shape != (X.shape[0],):
+        raise ValueError(f"X must be (n, 2) and labels (n,), got {X.shape} and {y.shape}")
+    n_panels = len(panels)
+    titles = [p[0] for p in panels] if titles is None else list(titles)
+    if len(titles) != n_panels:
+        raise ValueError(f"titles must have one entry per panel ({n_panels}), got {len(titles)}")
+    fig = make_subplots(
+        rows=1,
+        cols=n_panels,
+        shared_xaxes=True,
+        shared_yaxes=True,
+        horizontal_spacing=0.03,
+        subplot_titles=titles,
+    )
+    pad = 0.3
+    box = (
+        float(X[:, 0].min()) - pad,
+        float(X[:, 0].max()) + pad,
+        float(X[:, 1].min()) - pad,
+        float(X[:, 1].max()) + pad,
+    )
+    # Widen the view (by at most one data span per side) so that each boundary's point
+    # nearest the data centre is in it: a boundary beyond all points is still seen.
+    centre = X.mean(axis=0)
+    span_x, span_y = box[1] - box[0], box[3] - box[2]
+    for _, _, w, b, _ in panels:
+        wv = np.asarray(w, dtype=np.float64)
+        nn = float(wv @ wv)
+        if nn == 0.0:
+            continue
+        near = centre - (float(wv @ centre) + b) * wv / nn
+        if box[0] - span_x <= near[0] <= box[1] + span_x:
+            box = (min(box[0], near[0] - 0.5), max(box[1], near[0] + 0.5), *box[2:])
+        if box[2] - span_y <= near[1] <= box[3] + span_y:
+            box = (*box[:2], min(box[2], near[1] - 0.5), max(box[3], near[1] + 0.5))
+    kind = go.Scattergl if X.shape[0] > 1000 else go.Scatter
+    pos = y == 1.0
+    # Negatives first, positives on top: the rare class must never be hidden.
+    classes = (
+        (f"negatives (y = 0, {int((~pos).sum())} shown)", ~pos, NEGATIVE_COLOUR, 0.45),
+        (f"positives (y = 1, {int(pos.sum())} shown)", pos, POSITIVE_COLOUR, 0.9),
+    )
+    for col, (name, colour, w, b, sizes) in enumerate(panels, start=1):
+        for cname, sel, ccolour, alpha in classes:
+            # Sized points overlap more: draw them lighter.
+            opacity = alpha if sizes is None else 0.6 * alpha
+            hover = "x₁ = %{x:.2f}<br>x₂ = %{y:.2f}"
+            if sizes is None:
+                size, custom = (4.0 if X.shape[0] > 1000 else 6.0), None
+            else:
+                size = f32(np.asarray(sizes[0], dtype=np.float64)[sel])
+                custom = f32(np.asarray(sizes[1], dtype=np.float64)[sel])
+                hover += f"<br>{size_label} = %{{customdata:.3g}}"
+            fig.add_trace(
+                kind(
+                    x=f32(X[sel, 0]),
+                    y=f32(X[sel, 1]),
+                    mode="markers",
+                    name=cname,
+                    legendgroup=cname,
+                    showlegend=col == 1,
+                    customdata=custom,
+                    marker={
+                        "size": size,
+                        "color": ccolour,
+                        "opacity": opacity,
+                        "line": {"width": 0},
+                    },
+                    hovertemplate=hover + f"<extra>{cname.split(' (')[0]}</extra>",
+                ),
+                row=1,
+                col=col,
+            )
+        seg = _boundary_segment(w, b, box)
+        if seg is not None:
+            fig.add_trace(
+                go.Scatter(
+                    x=f32(seg[0]),
+                    y=f32(seg[1]),
+                    mode="lines",
+                    name=f"{name}: p = 0.5",
+                    # The panel's title says whose boundary it is: out of the legend, which
+                    # then holds three entries, not six (too many rows for a phone).
+                    showlegend=False,
+                    line={"color": colour, "width": 3.5},
+                    hoverinfo="skip",
+                ),
+                row=1,
+                col=col,
+            )
+        else:
+            side = "positive" if float(np.dot(w, centre)) + b >= 0 else "negative"
+            fig.add_annotation(
+                text=f"p = 0.5 boundary far outside:<br>every point here<br>is predicted {side}",
+                x=0.5,
+                y=0.02,
+                xref=f"x{'' if col == 1 else col} domain",
+                yref=f"y{'' if col == 1 else col} domain",
+                showarrow=False,
+                font={"size": 12, "color": colour},
+            )
+        if reference_x is not None:
+            fig.add_trace(
+                go.Scatter(
+                    x=f32([reference_x, reference_x]),
+                    y=f32([box[2], box[3]]),
+                    mode="lines",
+                    name=f"x₁ = {reference_x:g}: midway between the class means",
+                    legendgroup="reference",
+                    showlegend=col == 1,
+                    line={"color": MARKER_COLOUR, "width": 1.5, "dash": "dot"},
+                    hoverinfo="skip",
+                ),
+                row=1,
+                col=col,
+            )
+    fig.update_xaxes(title_text="x₁", range=[box[0], box[1]])
+    fig.update_yaxes(range=[box[2], box[3]])
+    fig.update_yaxes(title_text="x₂", col=1)
+    for a in fig.layout.annotations:
+        if a.text in titles:
+            a.font = {"size": 13}
+    if title:
+        fig.update_layout(title=_title(title, height))
+    fig = base_layout(fig, height=height, uirevision=uirevision)
+    top = 60 if title else 40
+    legend, bottom = _legend_below(2 + (reference_x is not None), height, top)
+    fig.update_layout(
+        hovermode="closest",
+        legend=legend,
+        margin={"l": 85, "r": 20, "t": top, "b": bottom},
+    )
+    return fig
+
+
+def probability_histograms_figure(
+    panels: Sequence[tuple[str, np.ndarray, np.ndarray, Sequence[tuple[float, str]]]],
+    *,
+    x_mode: str = "p",
+    bins: int = 40,
+    height: int = 380,
+    uirevision: str | None = None,
+) -> go.Figure:
+    """Histograms of the predicted score of each class, one panel per model.
+
+    Each class is normalised to 100 % on its own, so a class of 20 examples is as
+    visible as one of 20 000.
+
+    Args:
+      panels: ``(name, scores of positives, scores of negatives, [(threshold, label)])``.
+      x_mode: ``"p"`` (probabilities on [0, 1]) or ``"logit"`` (any real scores; the
+        bins span all panels).
+      bins: number of equal-width bins.
+    """
+    if x_mode not in ("p", "logit"):
+        raise ValueError(f"x_mode must be 'p' or 'logit', got {x_mode!r}")
+    arrays = [
+        (np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)) for _, a, b, _ in panels
+    ]
+    if x_mode == "p":
+        edges = np.linspace(0.0, 1.0, bins + 1)
+    else:
+        allv = np.concatenate([np.r_[a, b] for a, b in arrays])
+        lo, hi = np.percentile(allv, [0.5, 99.5]) if allv.size else (-1.0, 1.0)
+        lo, hi = float(min(lo, -1.0)), float(max(hi, 1.0))
+        edges = np.linspace(lo, hi, bins + 1)
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    width = float(edges[1] - edges[0])
+    fig = make_subplots(
+        rows=1,
+        cols=len(panels),
+        shared_yaxes=True,
+        # Room between panels, so that one panel's last x tick never runs into the
+        # next one's first (``1`` and ``0`` read "10" on a phone at 0.03).
+        horizontal_spacing=0.07,
+        subplot_titles=[p[0] for p in panels],
+    )
+    for col, ((_name, _, _, lines), (pos, neg)) in enumerate(zip(panels, arrays, strict=True), 1):
+        for cname, vals, colour in (
+            ("negatives (y = 0)", neg, NEGATIVE_COLOUR),
+            ("positives (y = 1)", pos, POSITIVE_COLOUR),
+        ):
+            # Values beyond the outer bins are counted in them (clipped), so every
+            # example is in exactly one bar and each class sums to 100 %.
+            counts, _ = np.histogram(np.clip(vals, edges[0], edges[-1]), bins=edges)
+            pct = 100.0 * counts / max(vals.size, 1)
+            fig.add_trace(
+                go.Bar(
+                    x=f32(centres),
+                    y=f32(pct),
+                    width=width,
+                    name=cname,
+                    legendgroup=cname,
+                    showlegend=col == 1,
+                    marker={"color": colour, "line": {"width": 0}},
+                    opacity=0.65,
+                    hovertemplate="%{x:.3f}: %{y:.1f} % of the class<extra>" + cname + "</extra>",
+                ),
+                row=1,
+                col=col,
+            )
+        for i, (t, label) in enumerate(sorted(lines)):
+            # Labels right of their line (left of it near the right edge), one row lower
+            # per line, so two close thresholds never print over each other.
+            anchor = "left" if t < edges[0] + 0.8 * (edges[-1] - edges[0]) else "right"
+            fig.add_vline(
+                x=t, line={"color": "#555555", "dash": "dot", "width": 1.5}, row=1, col=col
+            )
+            fig.add_annotation(
+                x=t,
+                y=1.0,
+                xref=f"x{'' if col == 1 else col}",
+                yref=f"y{'' if col == 1 else col} domain",
+                text=label,
+                showarrow=False,
+                yanchor="top",
+                xanchor=anchor,
+                xshift=3 if anchor == "left" else -3,
+                yshift=-15 * i,
+                font={"size": 11},
+            )
+    fig.update_layout(barmode="overlay", bargap=0)
+    x_title = "predicted probability p" if x_mode == "p" else "logit z = w·x + b"
+    fig.update_xaxes(range=[float(edges[0]), float(edges[-1])])
+    # One x title under the middle panel: the axes are the same, and three copies overlap
+    # each other once the panels are narrower than the title.
+    fig.update_xaxes(title_text=x_title, col=(len(panels) + 1) // 2)
+    fig.update_yaxes(title_text="% of the class", col=1)
+    for a in fig.layout.annotations:
+        if a.text in {p[0] for p in panels}:
+            a.font = {"size": 13}
+    fig = base_layout(fig, height=height, uirevision=uirevision)
+    legend, bottom = _legend_below(2, height, 40)
+    fig.update_layout(
+        hovermode="closest",
+        legend=legend,
+        margin={"l": 85, "r": 20, "t": 40, "b": bottom},
+    )
+    return fig

@@ -1,0 +1,61 @@
+r"""Exact fits and gradient-descent paths on the lossviz data sets.
+
+* :func:`fit_regression` — the exact minimiser of the mean MSE, MAE or Huber
+  loss of a line :math:`\hat y = w x + b`.
+* :func:`gradient_descent` — the path of plain GD, heavy-ball momentum or Adam
+  on the same objective, with divergence detected and reported;
+  :func:`stable_learning_rate` — where GD and momentum start to diverge on MSE.
+* :func:`fit_logistic` (BCE, focal, class-balanced BCE), :func:`fit_bradley_terry`
+  and :func:`fit_gaussian_kl` — damped Newton to a tight first-order condition.
+* :func:`train_embedding` — a linear metric-learning map trained by contrastive
+  or triplet loss over all pairs/triplets.
+
+All optimisers share one loop, :func:`_descend`, on a flat parameter vector;
+the later fits (logistic, Bradley–Terry, embeddings) reuse it. Objective values
+and gradients always come from :mod:`lossviz.losses` (``<name>`` and
+``<name>_grad``); nothing is re-derived here except second derivatives.
+
+One module per family, as in :mod:`lossviz.losses`: ``regression``,
+``classification``, ``preference``, ``divergence``, ``metric``; the shared
+``_descent`` loop and ``_newton`` solver. Everything public is re-exported here.
+"""
+
+from __future__ import annotations
+
+from ._descent import OPTIMIZERS
+from .classification import CLASSIFICATION_LOSSES, LogisticFit, classification_kwargs, fit_logistic
+from .divergence import fit_gaussian_kl
+from .metric import (
+    EmbeddingTrace,
+    contrastive_stable_learning_rate,
+    train_embedding,
+)
+from .preference import BTFit, fit_bradley_terry
+from .regression import (
+    DescentPath,
+    RegressionFit,
+    fit_regression,
+    gradient_descent,
+    mse_curvature,
+    stable_learning_rate,
+)
+
+__all__ = [
+    "CLASSIFICATION_LOSSES",
+    "OPTIMIZERS",
+    "BTFit",
+    "DescentPath",
+    "EmbeddingTrace",
+    "LogisticFit",
+    "RegressionFit",
+    "classification_kwargs",
+    "contrastive_stable_learning_rate",
+    "fit_bradley_terry",
+    "fit_gaussian_kl",
+    "fit_logistic",
+    "fit_regression",
+    "gradient_descent",
+    "mse_curvature",
+    "stable_learning_rate",
+    "train_embedding",
+]

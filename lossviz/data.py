@@ -10,6 +10,7 @@ argument, the value and the allowed range; nothing is clipped silently.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -19,10 +20,12 @@ from . import _validate as _v
 __all__ = [
     "OUTLIER_KINDS",
     "ClassificationData",
+    "HeteroscedasticData",
     "PreferenceData",
     "RegressionData",
     "clustered_points",
     "gaussian_mixture",
+    "heteroscedastic_data",
     "imbalanced_data",
     "preference_data",
     "regression_data",
@@ -135,6 +138,88 @@ def regression_data(
             + noise * eps_out[idx]
         )
     return RegressionData(x=x, y=y, is_outlier=is_outlier, slope=slope, intercept=intercept)
+
+
+@dataclass(frozen=True, eq=False)
+class HeteroscedasticData:
+    """A 1-D regression sample whose noise grows with x.
+
+    :math:`y = \text{slope}\\,x + \text{intercept} + σ(x)\\,ε`, ε ~ N(0, 1),
+    σ(x) = ``noise`` + ``noise_growth``·x on x ∈ [0, ``x_max``].
+
+    Attributes:
+      x, y: float64 arrays ``(n,)``; sd: σ(x) at each point, ``(n,)``.
+      slope, intercept, noise, noise_growth: the model the sample was drawn from.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    sd: np.ndarray
+    slope: float
+    intercept: float
+    noise: float
+    noise_growth: float
+
+    @property
+    def n(self) -> int:
+        """Number of points."""
+        return int(self.x.shape[0])
+
+    def quantile_line(self, tau: float) -> tuple[float, float]:
+        """The true conditional τ-quantile of y given x, a line ``(w, b)``.
+
+        With σ linear in x the τ-quantile is slope·x + intercept + σ(x)·z_τ,
+        z_τ = Φ⁻¹(τ): the line ``(slope + noise_growth·z_τ, intercept + noise·z_τ)``.
+        """
+        tau = _v.real("tau", tau)
+        if not 0.0 < tau < 1.0:
+            raise ValueError(f"tau must be in (0, 1), got {tau!r}")
+        z = NormalDist().inv_cdf(tau)
+        return self.slope + self.noise_growth * z, self.intercept + self.noise * z
+
+
+def heteroscedastic_data(
+    n: int = 200,
+    *,
+    slope: float = 1.0,
+    intercept: float = 0.5,
+    noise: float = 0.2,
+    noise_growth: float = 0.4,
+    x_max: float = 5.0,
+    seed: int = 0,
+) -> HeteroscedasticData:
+    r"""Points around a line with Gaussian noise whose standard deviation grows with x.
+
+    :math:`x_i \sim U[0, x_{max}]`, :math:`y_i = \text{slope}\,x_i + \text{intercept}
+    + σ(x_i)\,ε_i`, :math:`σ(x) = \text{noise} + \text{noise\_growth}\cdot x`,
+    :math:`ε_i \sim N(0, 1)`. Every conditional quantile is then a line
+    (:meth:`HeteroscedasticData.quantile_line`): quantile regression's lines fan out,
+    and a Gaussian NLL with a learned variance sees the noise grow.
+
+    Args:
+      n: number of points, >= 2.
+      slope, intercept: the true mean line (finite).
+      noise: σ at x = 0, > 0.
+      noise_growth: how fast σ grows per unit of x, >= 0.
+      x_max: x is uniform on [0, x_max], x_max > 0.
+      seed: integer >= 0; the same arguments always give the same data.
+
+    Returns:
+      A frozen :class:`HeteroscedasticData`. O(n) time.
+    """
+    n = _v.integer("n", n, 2)
+    slope = _v.real("slope", slope)
+    intercept = _v.real("intercept", intercept)
+    noise = _v.positive("noise", noise)
+    noise_growth = _v.in_range("noise_growth", noise_growth, 0.0)
+    x_max = _v.positive("x_max", x_max)
+    rng = np.random.default_rng(_v.seed(seed))
+    x = rng.uniform(0.0, x_max, size=n)
+    sd = noise + noise_growth * x
+    y = slope * x + intercept + sd * rng.standard_normal(n)
+    return HeteroscedasticData(
+        x=x, y=y, sd=sd, slope=slope, intercept=intercept, noise=noise, noise_growth=noise_growth
+    )
 
 
 # --------------------------------------------------------------------------- classification

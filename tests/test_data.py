@@ -9,6 +9,7 @@ from lossviz.data import (
     RegressionData,
     clustered_points,
     gaussian_mixture,
+    heteroscedastic_data,
     imbalanced_data,
     preference_data,
     regression_data,
@@ -180,3 +181,47 @@ def test_part_b_validation(fn, kwargs: dict, message: str) -> None:
 def test_gaussian_mixture_validation(grid, kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         gaussian_mixture(grid, **kwargs)
+
+
+# --------------------------------------------------------------------------- heteroscedastic
+def test_heteroscedastic_data_is_seeded_and_its_noise_grows_with_x():
+    a = heteroscedastic_data(n=4000, seed=3)
+    b = heteroscedastic_data(n=4000, seed=3)
+    np.testing.assert_array_equal(a.x, b.x)
+    np.testing.assert_array_equal(a.y, b.y)
+    assert a.x.min() >= 0.0 and a.x.max() <= 5.0
+    np.testing.assert_allclose(a.sd, 0.2 + 0.4 * a.x)
+    resid = a.y - (a.slope * a.x + a.intercept)
+    low, high = a.x < 1.0, a.x > 4.0
+    # σ(x) = 0.2 + 0.4x: about 0.4 on [0, 1], about 1.8 on [4, 5].
+    assert resid[high].std() > 3.0 * resid[low].std()
+
+
+def test_heteroscedastic_quantile_lines_hold_their_share_of_points():
+    d = heteroscedastic_data(n=20000, seed=1)
+    for tau in (0.1, 0.5, 0.9):
+        w, b = d.quantile_line(tau)
+        share = float(np.mean(d.y <= w * d.x + b))
+        assert abs(share - tau) < 0.01, (tau, share)
+    # z_0.9 = 1.2816 (standard normal table): w = 1 + 0.4·1.2816, b = 0.5 + 0.2·1.2816.
+    w, b = d.quantile_line(0.9)
+    assert w == pytest.approx(1.51262, abs=1e-4) and b == pytest.approx(0.75631, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"n": 1}, "n must be"),
+        ({"noise": 0.0}, "noise must be > 0"),
+        ({"noise_growth": -0.1}, "noise_growth must be >= 0"),
+        ({"x_max": -1.0}, "x_max must be > 0"),
+    ],
+)
+def test_heteroscedastic_data_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        heteroscedastic_data(**kwargs)
+
+
+def test_heteroscedastic_quantile_line_rejects_tau_outside_the_open_unit_interval():
+    with pytest.raises(ValueError, match=r"tau must be in \(0, 1\)"):
+        heteroscedastic_data().quantile_line(1.0)

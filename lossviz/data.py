@@ -21,12 +21,14 @@ __all__ = [
     "OUTLIER_KINDS",
     "ClassificationData",
     "HeteroscedasticData",
+    "PolicyPreferenceData",
     "PreferenceData",
     "RegressionData",
     "clustered_points",
     "gaussian_mixture",
     "heteroscedastic_data",
     "imbalanced_data",
+    "policy_preference_data",
     "preference_data",
     "regression_data",
 ]
@@ -336,6 +338,104 @@ def preference_data(
     chosen = np.where(i_wins, i, j).astype(np.int64)
     rejected = np.where(i_wins, j, i).astype(np.int64)
     return PreferenceData(rewards=rewards, chosen=chosen, rejected=rejected, flipped=flipped)
+
+
+@dataclass(frozen=True, eq=False)
+class PolicyPreferenceData:
+    """Preference pairs over K responses to one prompt, with a reference policy.
+
+    Attributes:
+      ref_logprobs: log π_ref, float64 ``(K,)`` (a distribution: Σ exp = 1).
+      rewards: the annotator's true latent rewards r, float64 ``(K,)``.
+      temperature: the annotator's T: P(i ≻ j) = σ((r_i − r_j)/T).
+      chosen, rejected: int64 ``(n_pairs,)`` response indices of each pair's winner
+        and loser, as labelled.
+      flipped: bool ``(n_pairs,)``, True where the label was flipped (never, when
+        noise-free).
+      noise_free: True when the annotator always prefers the higher reward.
+    """
+
+    ref_logprobs: np.ndarray
+    rewards: np.ndarray
+    temperature: float
+    chosen: np.ndarray
+    rejected: np.ndarray
+    flipped: np.ndarray
+    noise_free: bool
+
+    @property
+    def best(self) -> int:
+        """The response with the highest true reward."""
+        return int(np.argmax(self.rewards))
+
+    def optimal_logprobs(self, beta: float) -> np.ndarray:
+        r"""log π* of the KL-regularised optimum :math:`π^* ∝ π_{ref} \exp(r/(Tβ))`.
+
+        The maximiser of E_π[r/T] − β KL(π ‖ π_ref), r/T being the rewards on the
+        annotator's Bradley–Terry scale (Rafailov et al. 2023, eq. 4). DPO's
+        population optimum when the labels follow that Bradley–Terry model.
+        """
+        beta = _v.positive("beta", beta)
+        z = self.ref_logprobs + self.rewards / (self.temperature * beta)
+        z = z - np.max(z)  # log-softmax with the max subtracted: no overflow for tiny β
+        return z - np.log(np.sum(np.exp(z)))
+
+
+def policy_preference_data(
+    n_responses: int = 6,
+    n_pairs: int = 300,
+    *,
+    temperature: float = 1.0,
+    flip_rate: float = 0.0,
+    ref_spread: float = 1.0,
+    noise_free: bool = False,
+    seed: int = 0,
+) -> PolicyPreferenceData:
+    r"""A reference policy and a Bradley–Terry annotator over K responses to one prompt.
+
+    The rewards, pairs and labels are :func:`preference_data`'s for the same
+    arguments (so a page showing both sees the same annotator). The reference policy
+    is :math:`\log π_{ref} = \log\mathrm{softmax}(s\,g)`, g ~ N(0, I) drawn from its own
+    stream (``default_rng([seed, 1])``), s = ``ref_spread`` (0: uniform). With
+    ``noise_free`` the same pairs are labelled by an annotator who always prefers the
+    higher reward (T and the flip rate are then unused; no flips).
+
+    Args:
+      n_responses: K >= 2.
+      n_pairs: number of comparisons, >= 1.
+      temperature: T > 0.
+      flip_rate: in [0, 1].
+      ref_spread: s >= 0.
+      noise_free: bool.
+      seed: integer >= 0.
+
+    Returns:
+      A frozen :class:`PolicyPreferenceData`. O(K + n_pairs).
+    """
+    ref_spread = _v.in_range("ref_spread", ref_spread, 0.0)
+    if not isinstance(noise_free, bool | np.bool_):
+        raise ValueError(f"noise_free must be True or False, got {noise_free!r}")
+    d = preference_data(
+        n_responses, n_pairs, temperature=temperature, flip_rate=flip_rate, seed=seed
+    )
+    g = np.random.default_rng([_v.seed(seed), 1]).standard_normal(d.rewards.size)
+    z = ref_spread * g
+    z = z - np.max(z)
+    ref = z - np.log(np.sum(np.exp(z)))
+    chosen, rejected, flipped = d.chosen, d.rejected, d.flipped
+    if noise_free:
+        up = d.rewards[chosen] >= d.rewards[rejected]
+        chosen, rejected = np.where(up, chosen, rejected), np.where(up, rejected, chosen)
+        flipped = np.zeros_like(flipped)
+    return PolicyPreferenceData(
+        ref_logprobs=ref,
+        rewards=d.rewards,
+        temperature=float(temperature),
+        chosen=chosen.astype(np.int64),
+        rejected=rejected.astype(np.int64),
+        flipped=flipped,
+        noise_free=bool(noise_free),
+    )
 
 
 # --------------------------------------------------------------------------- distributions

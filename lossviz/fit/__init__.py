@@ -5,6 +5,7 @@ r"""Exact fits and gradient-descent paths on the lossviz data sets.
 * :func:`gradient_descent` — the path of plain GD, heavy-ball momentum or Adam
   on the same objective, with divergence detected and reported;
   :func:`stable_learning_rate` — where GD and momentum start to diverge on MSE.
+* :func:`fit_preference_policy` — a tabular policy fitted by DPO, IPO or the SLiC hinge.
 * :func:`fit_logistic` (BCE, focal, class-balanced BCE), :func:`fit_bradley_terry`
   and :func:`fit_gaussian_kl` — damped Newton to a tight first-order condition.
 * :func:`train_embedding` — a linear metric-learning map trained by contrastive
@@ -30,7 +31,7 @@ from .metric import (
     contrastive_stable_learning_rate,
     train_embedding,
 )
-from .preference import BTFit, fit_bradley_terry
+from .preference import POLICY_LOSSES, BTFit, PolicyFit, fit_bradley_terry, fit_preference_policy
 from .regression import (
     DescentPath,
     RegressionFit,
@@ -43,16 +44,19 @@ from .regression import (
 __all__ = [
     "CLASSIFICATION_LOSSES",
     "OPTIMIZERS",
+    "POLICY_LOSSES",
     "BTFit",
     "DescentPath",
     "EmbeddingTrace",
     "LogisticFit",
+    "PolicyFit",
     "RegressionFit",
     "classification_kwargs",
     "contrastive_stable_learning_rate",
     "fit_bradley_terry",
     "fit_gaussian_kl",
     "fit_logistic",
+    "fit_preference_policy",
     "fit_regression",
     "gradient_descent",
     "mse_curvature",

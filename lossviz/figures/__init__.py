@@ -60,7 +60,9 @@ from .metric import distance_histogram_figure, embeddings_figure, scale_bar, tra
 from .preference import (
     CLEAN_COLOUR,
     FLIPPED_COLOUR,
+    beta_sweep_figure,
     margin_sweep_figure,
+    policy_bars_figure,
     preference_loss_figure,
     rewards_scatter_figure,
 )
@@ -99,6 +101,7 @@ __all__ = [
     "SURFACE_SCALE",
     "TRUTH_COLOUR",
     "base_layout",
+    "beta_sweep_figure",
     "compare_colour_range",
     "compare_markers",
     "compare_overlay_figure",
@@ -123,6 +126,7 @@ __all__ = [
     "margin_sweep_figure",
     "outliers_scatter_figure",
     "path_lift",
+    "policy_bars_figure",
     "preference_loss_figure",
     "probability_histograms_figure",
     "rewards_scatter_figure",

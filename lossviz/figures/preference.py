@@ -203,3 +203,97 @@ def margin_sweep_figure(
         margin={"t": 60},
     )
     return _figure(data, layout, title=title, height=height, uirevision=uirevision)
+
+
+def policy_bars_figure(
+    responses: Sequence[str],
+    series: Sequence[tuple[str, np.ndarray, str]],
+    *,
+    title: str | None = None,
+    height: int = 460,
+    uirevision: str | None = None,
+) -> go.Figure:
+    """Policies over K responses as grouped bars: π_ref, the fitted ones, the optimum.
+
+    Args:
+      responses: the K category labels on the x axis.
+      series: ``(name, probabilities (K,), colour)`` per policy, drawn left to right.
+    """
+    k = len(responses)
+    for name, probs, _ in series:
+        if np.asarray(probs).shape != (k,):
+            raise ValueError(f"{name} must have shape ({k},), got {np.asarray(probs).shape}")
+    data = [
+        {
+            "type": "bar",
+            "x": list(responses),
+            "y": f32(probs),
+            "name": name,
+            "marker": {"color": colour, "line": {"width": 0}},
+            "hovertemplate": "%{x}: %{y:.4f}<extra>" + name + "</extra>",
+        }
+        for name, probs, colour in series
+    ]
+    legend, top = _legend_on_top(len(series), height, title=bool(title))
+    layout = {
+        "barmode": "group",
+        "bargap": 0.2,
+        "bargroupgap": 0.05,
+        "xaxis": {**_GRID, "type": "category", "title": {"text": "response"}},
+        "yaxis": {**_GRID, "title": {"text": "probability"}, "range": [0.0, 1.0]},
+        "hovermode": "closest",
+        "legend": legend,
+        "margin": {"t": top},
+    }
+    return _figure(data, layout, title=title, height=height, uirevision=uirevision)
+
+
+def beta_sweep_figure(
+    betas: np.ndarray,
+    curves: Sequence[tuple[str, np.ndarray, str, str]],
+    *,
+    current: float,
+    current_label: str,
+    y_title: str,
+    title: str | None = None,
+    height: int = 460,
+    uirevision: str | None = None,
+) -> go.Figure:
+    """A quantity of the fits against β on a log axis, the slider's β marked.
+
+    Args:
+      betas: the β values, 1-D increasing, > 0.
+      curves: ``(name, values like betas, colour, dash)`` per curve.
+      current: the slider's β, a dotted vertical labelled ``current_label``.
+      y_title: the y axis's title (a probability: the axis is [0, 1]).
+    """
+    b = np.asarray(betas, dtype=np.float64)
+    if not (b.ndim == 1 and np.all(b > 0) and current > 0):
+        raise ValueError(f"betas and current must be > 0 (a log axis), got {b!r}, {current!r}")
+    for name, vals, _, _ in curves:
+        _check_1d(b, (name, np.asarray(vals)))
+    data = [
+        {
+            "type": "scatter",
+            "x": f32(b),
+            "y": f32(vals),
+            "mode": "lines+markers",
+            "name": name,
+            "line": {"color": colour, "width": 2.5, "dash": dash},
+            "marker": {"size": 5},
+            "hovertemplate": "β = %{x:.2f}: %{y:.4f}<extra>" + name + "</extra>",
+        }
+        for name, vals, colour, dash in curves
+    ]
+    legend, top = _legend_on_top(len(curves), height, title=bool(title), extra=20)
+    layout = {
+        "xaxis": {**_GRID, "type": "log", "title": {"text": "β (log scale)"}},
+        "yaxis": {**_GRID, "title": {"text": y_title}, "range": [0.0, 1.02]},
+        "hovermode": "closest",
+        "legend": legend,
+        "margin": {"t": top},
+        "shapes": [_row_vline(current, 1)],
+        # On a log axis an annotation's x is log10 of the value (a shape's is the value).
+        "annotations": [{**_row_label(current, current_label), "x": float(np.log10(current))}],
+    }
+    return _figure(data, layout, title=title, height=height, uirevision=uirevision)

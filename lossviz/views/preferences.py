@@ -1,4 +1,4 @@
-"""The Preferences page: a Bradley–Terry reward model trained on noisy comparisons.
+"""The Preferences (RLHF) page: a Bradley–Terry reward model, and DPO / IPO policies.
 
 K items have latent rewards r ~ N(0, 1). N comparisons are labelled by a noisy
 annotator (item i preferred with probability σ((r_i − r_j)/T), then the label
@@ -8,8 +8,17 @@ on the other 20 %: its rewards against the truth (Spearman, Pearson), its
 held-out accuracy, the loss against Δr over the data's distribution of Δr, and
 what the margin m does.
 
+The policy tabs fit a tabular policy over the same K items (as responses to one
+prompt) directly from all N pairs with DPO and IPO (``fit_preference_policy``), and
+draw it against the reference policy π_ref and the KL-regularised optimum
+π* ∝ π_ref · exp(r/(Tβ)); the β sweep refits both at every β of the slider's grid and
+shows Azar et al.'s (2023) failure: on noise-free labels DPO sends π(best) to 1
+whatever β, IPO stays at a distance set by β.
+
 Caching: the data on the data sliders; the fit on data + m; the margin sweep
-(13 fits) on the data only, so moving m recomputes one fit.
+(13 fits) on the data only, so moving m recomputes one fit. The policy data on the
+data sliders + reference spread + noise-free; the two policy fits on those + β + λ;
+the β sweep (2 × 40 fits) on those + λ, so moving β costs two fits.
 """
 
 from __future__ import annotations
@@ -20,8 +29,13 @@ import numpy as np
 import streamlit as st
 
 from lossviz import figures, losses, metrics
-from lossviz.data import PreferenceData, preference_data
-from lossviz.fit import fit_bradley_terry
+from lossviz.data import (
+    PolicyPreferenceData,
+    PreferenceData,
+    policy_preference_data,
+    preference_data,
+)
+from lossviz.fit import PolicyFit, fit_bradley_terry, fit_preference_policy
 from lossviz.registry import REGISTRY
 from lossviz.views.controls import UrlState, fmt
 
@@ -31,6 +45,9 @@ SWEEP = np.round(np.arange(-3.0, 3.0001, 0.5), 2)  # margins of the sweep (the s
 DR_HALF_WIDTH = 3.0  # the Δr axis spans at least ±this
 
 DataKey = tuple[int, int, float, float, int]  # K, N, temperature, flip rate, seed
+BETA_MIN, BETA_MAX, BETA_STEP = 0.05, 2.0, 0.05
+BETAS = np.round(np.arange(BETA_MIN, BETA_MAX + 1e-9, BETA_STEP), 2)  # the β slider's grid
+PolicyKey = tuple[DataKey, float, bool]  # data, reference spread, noise-free
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -114,6 +131,26 @@ def _controls(state: UrlState) -> dict:
     sb.markdown("**Reward model**")
     margin = next(p for p in REGISTRY["bradley_terry"].params if p.name == "margin")
     v["margin"] = state.param(margin)
+    sb.markdown("**Policy (DPO, IPO)**")
+    v["beta"] = state.slider(
+        "beta", "β (KL strength)", min_value=BETA_MIN, max_value=BETA_MAX, default=0.5,
+        step=BETA_STEP, help="DPO's and IPO's β: the weight of the implicit KL(π ‖ π_ref) "
+        "penalty. π* ∝ π_ref · exp(r/(Tβ)).",
+    )  # fmt: skip
+    v["l2"] = state.slider(
+        "l2", "ridge λ on the logits", min_value=0.0, max_value=0.1, default=0.0, step=0.005,
+        help="(λ/2)‖θ‖² added to the mean loss; pulls θ towards 0 (the uniform policy). "
+        "λ = 0: the fit nearest the reference.",
+    )  # fmt: skip
+    v["ref"] = state.slider(
+        "ref", "reference spread s", min_value=0.0, max_value=3.0, default=1.0, step=0.1,
+        help="log π_ref = log softmax(s·g), g ~ N(0, I): 0 = a uniform reference.",
+    )  # fmt: skip
+    v["clean"] = state.toggle(
+        "clean", "noise-free labels", default=True,
+        help="On: the policy tabs' pairs are labelled by an annotator who always prefers "
+        "the higher reward (T and f unused there). Off: the Bradley–Terry annotator above.",
+    )  # fmt: skip
     return v
 
 
@@ -131,7 +168,7 @@ def render() -> None:
     fit = make_fit(key, m)
     n_flipped = int(d.flipped.sum())
 
-    st.title("Preferences: a reward model from noisy comparisons")
+    st.title("Preferences (RLHF): a reward model and a policy from comparisons")
     st.markdown(
         f"*{v['items']} items with latent rewards r ~ N(0, 1); {v['pairs']:,} comparisons by an "
         f"annotator who prefers i with probability σ((r_i − r_j)/T), T = {fmt(v['temp'], 0.1)}, "
@@ -167,16 +204,23 @@ def render() -> None:
             ("rewards", "Fitted rewards against the truth"),
             ("loss", "The loss against Δr"),
             ("sweep", "What the margin does"),
+            ("policy", "Policy: DPO vs IPO"),
+            ("beta", "β sweep: DPO vs IPO"),
         ],
         default="rewards",
     )
+    pkey: PolicyKey = (key, float(v["ref"]), bool(v["clean"]))
     with state.tab_container(view):
         if view == "rewards":
             _rewards_view(d, fit, v)
         elif view == "loss":
             _loss_view(d, fit, v, train, m)
-        else:
+        elif view == "sweep":
             _sweep_view(key, m)
+        elif view == "policy":
+            _policy_view(pkey, float(v["beta"]), float(v["l2"]), v)
+        else:
+            _beta_view(pkey, float(v["beta"]), float(v["l2"]), v)
     state.sync_url()
 
 
@@ -268,4 +312,176 @@ def _sweep_view(key: DataKey, m: float) -> None:
         f"{sweep['spread'][-1]:.2f} at m = {top}, while {moved} at m = {top}. Llama 2 uses "
         "a margin per pair, larger when the annotator rated the preference as clear; that "
         "does change the ranking."
+    )
+
+
+# --------------------------------------------------------------------------- policies
+@st.cache_data(max_entries=32, show_spinner=False)
+def make_policy_data(pkey: PolicyKey) -> PolicyPreferenceData:
+    (k, n, temp, flip, seed), spread, clean = pkey
+    return policy_preference_data(
+        k, n, temperature=temp, flip_rate=flip, ref_spread=spread, noise_free=clean, seed=seed
+    )
+
+
+def _policy_fit(pkey: PolicyKey, loss: str, beta: float, l2: float) -> PolicyFit:
+    d = make_policy_data(pkey)
+    return fit_preference_policy(d.chosen, d.rejected, d.ref_logprobs, loss=loss, beta=beta, l2=l2)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def make_policy_fits(pkey: PolicyKey, beta: float, l2: float) -> dict[str, PolicyFit]:
+    return {loss: _policy_fit(pkey, loss, beta, l2) for loss in ("dpo", "ipo")}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def make_beta_sweep(pkey: PolicyKey, l2: float) -> dict[str, np.ndarray]:
+    """π(best) of the DPO and IPO fits and of π* at every β of the slider's grid."""
+    d = make_policy_data(pkey)
+    out: dict[str, np.ndarray] = {}
+    for loss in ("dpo", "ipo"):
+        fits = [_policy_fit(pkey, loss, float(b), l2) for b in BETAS]
+        out[loss] = np.array([f.probs[d.best] for f in fits])
+        out[f"{loss}_unbounded"] = np.array([f.unbounded for f in fits])
+    out["optimum"] = np.array([np.exp(d.optimal_logprobs(float(b))[d.best]) for b in BETAS])
+    return out
+
+
+DPO_COLOUR, IPO_COLOUR = figures.PALETTE[4], figures.PALETTE[0]  # vermillion, blue
+REF_COLOUR, OPT_COLOUR = figures.MARKER_COLOUR, figures.PALETTE[2]  # grey, green
+
+
+def _labels_said(d: PolicyPreferenceData, v: dict) -> str:
+    if d.noise_free:
+        return "noise-free labels: the higher reward always wins"
+    return (
+        f"Bradley–Terry labels at T = {fmt(v['temp'], 0.1)}, flip rate f = {fmt(v['flip'], 0.01)}"
+    )
+
+
+def _kl(p: np.ndarray, logp: np.ndarray, logq: np.ndarray) -> float:
+    return float(losses.kl_divergence(p, np.exp(logq))) if np.all(np.isfinite(logp)) else np.inf
+
+
+def _status(f: PolicyFit) -> str:
+    if f.unbounded:
+        return "no finite minimiser; its infimum is approached where Newton stopped"
+    return "its minimum, ‖∇F‖∞ ≤ 1e-10" if f.converged else "not converged"
+
+
+def _policy_view(pkey: PolicyKey, beta: float, l2: float, v: dict) -> None:
+    d = make_policy_data(pkey)
+    fits = make_policy_fits(pkey, beta, l2)
+    ref = np.exp(d.ref_logprobs)
+    opt = np.exp(d.optimal_logprobs(beta))
+    b, bs, ls = d.best, fmt(beta, BETA_STEP), fmt(l2, 0.005)
+    st.markdown(
+        f"*The {ref.size} items as responses to one prompt; a tabular policy π = softmax(θ) "
+        f"fitted to all {d.chosen.size:,} pairs ({_labels_said(d, v)}) by DPO and by IPO "
+        f"at β = {bs}, ridge λ = {ls}, starting from the reference π_ref (spread "
+        f"s = {fmt(v['ref'], 0.1)}). The target: π* ∝ π_ref · exp(r/(Tβ)), the "
+        "KL-regularised optimum for the annotator's true rewards r.*"
+    )
+    for name, f in (("DPO", fits["dpo"]), ("IPO", fits["ipo"])):
+        if f.unbounded:
+            st.info(f"{name}: {f.note}", icon="♾️")
+        elif not f.converged:
+            st.warning(
+                f"{name}: the fit did not reach its tolerance ({f.note}); shown as it ended."
+            )
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(f"π_ref(item {b}) (best item)", f"{ref[b]:.4f}")
+    c2.metric(
+        f"π_DPO(item {b})", f"{fits['dpo'].probs[b]:.4f}",
+        f"KL to π_ref {_kl(fits['dpo'].probs, fits['dpo'].logprobs, d.ref_logprobs):.3f} nats",
+        delta_color="off", delta_arrow="off",
+    )  # fmt: skip
+    c3.metric(
+        f"π_IPO(item {b})", f"{fits['ipo'].probs[b]:.4f}",
+        f"KL to π_ref {_kl(fits['ipo'].probs, fits['ipo'].logprobs, d.ref_logprobs):.3f} nats",
+        delta_color="off", delta_arrow="off",
+    )  # fmt: skip
+    c4.metric(
+        f"π*(item {b})", f"{opt[b]:.4f}",
+        f"KL to π_ref {float(losses.kl_divergence(opt, ref)):.3f} nats",
+        delta_color="off", delta_arrow="off",
+    )  # fmt: skip
+    names = [f"{i}{' ★' if i == b else ''} (r = {d.rewards[i]:+.2f})" for i in range(ref.size)]
+    fig = figures.policy_bars_figure(
+        names,
+        [
+            ("π_ref (reference)", ref, REF_COLOUR),
+            (f"π_DPO (β = {bs})", fits["dpo"].probs, DPO_COLOUR),
+            (f"π_IPO (β = {bs})", fits["ipo"].probs, IPO_COLOUR),
+            (f"π* ∝ π_ref·exp(r/(Tβ)), β = {bs}", opt, OPT_COLOUR),
+        ],
+        title=f"The fitted policies at β = {bs}, λ = {ls} (★ = the best item, {b})",
+        uirevision="preferences.policy",
+    )
+    st.plotly_chart(fig, key="preferences.policy", config={"displaylogo": False})
+    if d.noise_free:
+        said = (
+            "With noise-free labels no pair is ever contradicted, so DPO's Bradley–Terry "
+            "likelihood reads every win as infinitely sure: "
+            + (
+                "with λ = 0 it has no finite optimum and pushes each winner's probability "
+                "towards 1, whatever β (Azar et al. 2023). "
+                if fits["dpo"].unbounded
+                else f"only the ridge λ = {ls} keeps its logits finite. "
+            )
+            + f"IPO regresses every log-ratio gap h onto 1/(2β) = {0.5 / beta:.2f} nats and "
+            "stays at a finite distance from π_ref that β sets."
+        )
+    else:
+        said = (
+            "Under Bradley–Terry labels DPO's population optimum is π* itself (Rafailov et al. "
+            "2023): with enough pairs π_DPO approaches π*. IPO's target is a different "
+            "one: the log-ratio gap 1/(2β) for every pair, whatever the pair's reward gap."
+        )
+    st.caption(
+        said + " Objective F = mean loss + (λ/2)‖θ‖²: "
+        f"DPO {fits['dpo'].objective:.6g} ({_status(fits['dpo'])}), "
+        f"IPO {fits['ipo'].objective:.6g} ({_status(fits['ipo'])})."
+    )
+
+
+def _beta_view(pkey: PolicyKey, beta: float, l2: float, v: dict) -> None:
+    d = make_policy_data(pkey)
+    sweep = make_beta_sweep(pkey, l2)
+    b = d.best
+    ls = fmt(l2, 0.005)
+    dpo_name = "π_DPO(best)"
+    kind = "noise-free" if d.noise_free else "Bradley–Terry"
+    if sweep["dpo_unbounded"].all():
+        dpo_name += " (no finite optimum: where Newton stopped)"
+    fig = figures.beta_sweep_figure(
+        BETAS,
+        [
+            (dpo_name, sweep["dpo"], DPO_COLOUR, "solid"),
+            ("π_IPO(best)", sweep["ipo"], IPO_COLOUR, "solid"),
+            ("π*(best) ∝ π_ref·exp(r/(Tβ))", sweep["optimum"], OPT_COLOUR, "dot"),
+            ("π_ref(best)", np.full(BETAS.size, np.exp(d.ref_logprobs[b])), REF_COLOUR, "dash"),
+        ],
+        current=beta,
+        current_label=f"β = {fmt(beta, BETA_STEP)}",
+        y_title=f"probability of the best item ({b})",
+        title=f"Refitted at β = {fmt(float(BETAS[0]), BETA_STEP)} … "
+        f"{fmt(float(BETAS[-1]), BETA_STEP)}, λ = {ls} ({kind} labels)",
+        uirevision="preferences.beta",
+    )
+    st.plotly_chart(fig, key="preferences.betasweep", config={"displaylogo": False})
+    lo, hi = fmt(float(BETAS[0]), BETA_STEP), fmt(float(BETAS[-1]), BETA_STEP)
+    dpo0, dpo1 = sweep["dpo"][0], sweep["dpo"][-1]
+    ipo0, ipo1 = sweep["ipo"][0], sweep["ipo"][-1]
+    st.caption(
+        f"On these {d.chosen.size:,} pairs ({_labels_said(d, v)}), DPO's π(best) goes from "
+        f"{dpo0:.4f} at β = {lo} to {dpo1:.4f} at β = {hi}; IPO's from {ipo0:.4f} to "
+        f"{ipo1:.4f}. "
+        + (
+            "DPO has no finite optimum at any β here (λ = 0): β only rescales the "
+            "log-ratios it drives to infinity, so the KL penalty it stands for does not "
+            "regularise. IPO's target gap 1/(2β) does: larger β, closer to π_ref."
+            if sweep["dpo_unbounded"].all()
+            else "Each point is a fit by fit_preference_policy to its optimum."
+        )
     )

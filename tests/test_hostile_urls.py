@@ -122,3 +122,14 @@ def _same(given: str, used: str | None) -> bool:
 def test_about_page_renders():
     at = _run("about", {"anything": "<script>alert(1)</script>"})
     assert not at.exception
+
+
+@pytest.mark.parametrize("value", HOSTILE[:7], ids=range(7))
+@pytest.mark.parametrize("view", ["policy", "beta"])
+def test_hostile_values_on_the_preferences_policy_tabs(view, value):
+    # The generic tests open the default tab; the DPO / IPO tabs have their own controls
+    # (β, ridge λ, reference spread, noise-free), fuzzed here with those tabs open.
+    names = ["beta", "l2", "ref", "clean", "items", "pairs"]
+    at = _run("preferences", {**dict.fromkeys(names, value), "view": view})
+    _assert_warned_cleanly(at, names)
+    assert at.query_params["view"] == view

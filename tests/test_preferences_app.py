@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
+import numpy as np
 import pytest
 from _pages import run_page
 from streamlit.testing.v1 import AppTest
 
 from lossviz import metrics
-from lossviz.data import preference_data
-from lossviz.fit import fit_bradley_terry
+from lossviz.data import policy_preference_data, preference_data
+from lossviz.fit import fit_bradley_terry, fit_preference_policy
 
 pytestmark = pytest.mark.app
 
-VIEWS = ("rewards", "loss", "sweep")  # the tabs: one chart each, only the open one is drawn
+VIEWS = ("rewards", "loss", "sweep", "policy", "beta")  # the tabs: one chart each, only
+# the open one is drawn
 
 
 def _app(**query) -> AppTest:
@@ -146,3 +149,142 @@ def test_margin_sweep_caption_says_how_accuracy_changed(seed, same):
     else:
         start, end = moved.removeprefix("moves from ").split(" at m =")[0].split(" to ")
         assert start != end
+
+
+# --------------------------------------------------------------------------- policies
+def _traces(at: AppTest, index: int = 0) -> list[dict]:
+    return json.loads(at.get("plotly_chart")[index].proto.spec)["data"]
+
+
+def _array(a) -> np.ndarray:
+    if isinstance(a, dict):
+        return np.frombuffer(base64.b64decode(a["bdata"]), dtype=a["dtype"]).astype(float)
+    return np.asarray(a, dtype=float)
+
+
+def _policy(clean=True, spread=1.0, seed=0, k=10, n=500, temp=1.0, flip=0.1):
+    return policy_preference_data(
+        k, n, temperature=temp, flip_rate=flip, ref_spread=spread, noise_free=clean, seed=seed
+    )
+
+
+def test_policy_tab_numbers_equal_the_fit_function():
+    at = _app(view="policy", beta="0.7", ref="0.5")
+    _ok(at)
+    d = _policy(spread=0.5)
+    b = d.best
+    dpo = fit_preference_policy(d.chosen, d.rejected, d.ref_logprobs, loss="dpo", beta=0.7)
+    ipo = fit_preference_policy(d.chosen, d.rejected, d.ref_logprobs, loss="ipo", beta=0.7)
+    shown = _metrics(at)
+    assert shown[f"π_DPO(item {b})"] == f"{dpo.probs[b]:.4f}"
+    assert shown[f"π_IPO(item {b})"] == f"{ipo.probs[b]:.4f}"
+    assert shown[f"π*(item {b})"] == f"{np.exp(d.optimal_logprobs(0.7)[b]):.4f}"
+    assert shown[f"π_ref(item {b}) (best item)"] == f"{np.exp(d.ref_logprobs[b]):.4f}"
+    traces = {t["name"]: _array(t["y"]) for t in _traces(at)}
+    np.testing.assert_allclose(traces["π_IPO (β = 0.70)"], ipo.probs, rtol=1e-6)
+    np.testing.assert_allclose(traces["π_DPO (β = 0.70)"], dpo.probs, rtol=1e-6, atol=1e-30)
+    # Noise-free labels and no ridge: DPO has no finite minimiser, and the page says so.
+    assert dpo.unbounded
+    assert any("no finite minimiser" in i.value for i in at.info)
+    assert not at.warning
+
+
+def test_bradley_terry_labels_give_a_finite_dpo_fit_and_no_note():
+    at = _app(view="policy", clean="0")
+    _ok(at)
+    assert not at.info and not at.warning
+    d = _policy(clean=False)
+    dpo = fit_preference_policy(d.chosen, d.rejected, d.ref_logprobs, loss="dpo", beta=0.5)
+    assert dpo.converged and not dpo.unbounded
+    assert _metrics(at)[f"π_DPO(item {d.best})"] == f"{dpo.probs[d.best]:.4f}"
+    assert "Bradley–Terry labels at T = 1.0" in at.markdown[1].value
+
+
+def test_beta_slider_moves_the_legend_title_and_url():
+    at = _app(view="policy")
+    _ok(at)
+    assert "π_DPO (β = 0.50)" in _trace_names(at, 0)
+    _slider(at, "beta").set_value(1.25)
+    at.run()
+    _ok(at)
+    names = _trace_names(at, 0)
+    assert "π_DPO (β = 1.25)" in names and "π_IPO (β = 1.25)" in names
+    assert at.query_params["beta"] == "1.25"
+    _slider(at, "l2").set_value(0.05)
+    at.run()
+    _ok(at)
+    assert at.query_params["l2"] == "0.050"
+    assert not at.info  # the ridge makes DPO's minimiser finite
+
+
+def test_beta_sweep_shows_dpo_at_one_and_ipo_set_by_beta_on_noise_free_labels():
+    at = _app(view="beta")
+    _ok(at)
+    traces = {t["name"]: t for t in _traces(at)}
+    dpo = next(t for n, t in traces.items() if n.startswith("π_DPO(best)"))
+    assert "no finite optimum" in dpo["name"]
+    betas = _array(dpo["x"])
+    np.testing.assert_allclose(betas, np.arange(0.05, 2.0001, 0.05), rtol=1e-6)
+    assert np.all(_array(dpo["y"]) > 1 - 1e-4)  # → 1 whatever β (Azar et al. 2023)
+    d = _policy()
+    ipo_y = _array(traces["π_IPO(best)"]["y"])
+    for i in (0, 9, 39):
+        fit = fit_preference_policy(
+            d.chosen, d.rejected, d.ref_logprobs, loss="ipo", beta=float(betas[i])
+        )
+        assert ipo_y[i] == pytest.approx(fit.probs[d.best], rel=1e-6)
+    assert np.all(np.diff(ipo_y) < 0)  # larger β, closer to the reference
+    opt = _array(traces["π*(best) ∝ π_ref·exp(r/(Tβ))"]["y"])
+    assert opt[9] == pytest.approx(np.exp(d.optimal_logprobs(0.5)[d.best]), rel=1e-6)
+    caption = next(c.value for c in at.caption if "π(best) goes from" in c.value)
+    assert f"IPO's from {ipo_y[0]:.4f} to {ipo_y[-1]:.4f}" in caption
+
+
+def test_beta_sweep_with_bradley_terry_labels_has_finite_dpo_fits():
+    at = _app(view="beta", clean="0", beta="1.00")
+    _ok(at)
+    dpo = next(t for t in _traces(at) if t["name"].startswith("π_DPO(best)"))
+    assert dpo["name"] == "π_DPO(best)"
+    assert np.all(_array(dpo["y"]) < 0.99)
+    title = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["annotations"]
+    assert any(a["text"] == "β = 1.00" for a in title)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"beta": "0.05", "l2": "0.0", "ref": "0.0", "clean": "1"},
+        {"beta": "2.0", "l2": "0.1", "ref": "3.0", "clean": "0", "items": "50", "pairs": "5000"},
+        {"beta": "0.05", "l2": "0.0", "ref": "3.0", "clean": "0", "items": "2", "pairs": "10",
+         "temp": "0.1", "flip": "0.0"},
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("view", ["policy", "beta"])
+def test_policy_controls_at_their_extremes_render_without_error(query, view):
+    at = _app(**query, view=view)
+    _ok(at)
+    assert not at.warning, [w.value for w in at.warning]
+    for name, raw in query.items():
+        if name == "clean":
+            assert at.query_params[name] == raw
+        else:
+            assert float(at.query_params[name]) == pytest.approx(float(raw))
+    for value in _metrics(at).values():
+        assert "nan" not in value.lower()
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ({"beta": "0", "l2": "-1"}, ["beta", "l2"]),
+        ({"ref": "abc", "clean": "maybe"}, ["ref", "clean"]),
+        ({"beta": "NaN", "view": "policy"}, ["beta"]),
+    ],
+)
+def test_garbage_in_the_policy_controls_warns_by_name_and_falls_back(query, names):
+    at = _app(**query)
+    _ok(at)
+    text = at.warning[0].value
+    for name in names:
+        assert f"`{name}`" in text
+    assert at.query_params["beta"] == "0.50" or "beta" not in names

@@ -81,6 +81,15 @@ TARGETS: list[Target] = [
     Target("Preferences · comparisons N", "/preferences", "comparisons N", "curve"),
     Target("Forward vs reverse KL · separation", "/kl-fit", "separation s", "surface"),
     Target("Metric learning · margin", "/metric", "margin m", "curve"),
+    Target(
+        "Preferences · β, DPO vs IPO policy", "/preferences?view=policy", "β (KL strength)", "curve"
+    ),
+    Target(
+        "Preferences · ridge λ, β sweep (80 fits)",
+        "/preferences?view=beta",
+        "ridge λ on the logits",
+        "curve",
+    ),
 ]
 CURVE_RATIO_MAX = 1.5
 CURVE_KB_MAX = 300.0

@@ -286,8 +286,22 @@ def beta_sweep_figure(
         for name, vals, colour, dash in curves
     ]
     legend, top = _legend_on_top(len(curves), height, title=bool(title), extra=20)
+    decades = 10.0 ** np.arange(np.floor(np.log10(b[0])), np.ceil(np.log10(b[-1])) + 1)
+    ticks = [
+        float(t)
+        for t in np.round(np.outer(decades, [1.0, 2.0, 5.0]).ravel(), 12)
+        if b[0] * (1 - 1e-9) <= t <= b[-1] * (1 + 1e-9)
+    ]
     layout = {
-        "xaxis": {**_GRID, "type": "log", "title": {"text": "β (log scale)"}},
+        "xaxis": {
+            **_GRID,
+            "type": "log",
+            "title": {"text": "β (log scale)"},
+            # One row of 1-2-5 ticks: Plotly's own log ticks add a second row of minor
+            # labels, which grows the bottom margin (a second draw).
+            "tickvals": ticks,
+            "ticktext": [f"{t:g}" for t in ticks],
+        },
         "yaxis": {**_GRID, "title": {"text": y_title}, "range": [0.0, 1.02]},
         "hovermode": "closest",
         "legend": legend,

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from ._theme import (
     _GRID,
+    _TITLE_LINE,
     MARKER_COLOUR,
     PALETTE,
     _axis_values,
@@ -205,6 +206,15 @@ def margin_sweep_figure(
     return _figure(data, layout, title=title, height=height, uirevision=uirevision)
 
 
+def _below_title(entries: int, height: int, title: str | None, extra: int = 0):
+    """:func:`_legend_on_top` under a title of one or more lines ("…<br>…"): narrow
+    screens get two short lines instead of one line cut at the edge."""
+    lines = title.count("<br>") if title else 0
+    legend, top = _legend_on_top(entries, height, title=bool(title), extra=extra)
+    legend["y"] = round(legend["y"] - _TITLE_LINE * lines / height, 4)
+    return legend, top + _TITLE_LINE * lines
+
+
 def policy_bars_figure(
     responses: Sequence[str],
     series: Sequence[tuple[str, np.ndarray, str]],
@@ -234,7 +244,7 @@ def policy_bars_figure(
         }
         for name, probs, colour in series
     ]
-    legend, top = _legend_on_top(len(series), height, title=bool(title))
+    legend, top = _below_title(len(series), height, title)
     layout = {
         "barmode": "group",
         "bargap": 0.2,
@@ -285,7 +295,7 @@ def beta_sweep_figure(
         }
         for name, vals, colour, dash in curves
     ]
-    legend, top = _legend_on_top(len(curves), height, title=bool(title), extra=20)
+    legend, top = _below_title(len(curves), height, title, extra=20)
     decades = 10.0 ** np.arange(np.floor(np.log10(b[0])), np.ceil(np.log10(b[-1])) + 1)
     ticks = [
         float(t)

@@ -379,12 +379,12 @@ def _policy_view(pkey: PolicyKey, beta: float, l2: float, v: dict) -> None:
         f"*The {ref.size} items as responses to one prompt; a tabular policy π = softmax(θ) "
         f"fitted to all {d.chosen.size:,} pairs ({_labels_said(d, v)}) by DPO and by IPO "
         f"at β = {bs}, ridge λ = {ls}, starting from the reference π_ref (spread "
-        f"s = {fmt(v['ref'], 0.1)}). The target: π* ∝ π_ref · exp(r/(Tβ)), the "
+        f"s = {fmt(v['ref'], 0.1)}). The target: π\\* ∝ π_ref · exp(r/(Tβ)), the "
         "KL-regularised optimum for the annotator's true rewards r.*"
     )
     for name, f in (("DPO", fits["dpo"]), ("IPO", fits["ipo"])):
         if f.unbounded:
-            st.info(f"{name}: {f.note}", icon="♾️")
+            st.info(f.note, icon="♾️")
         elif not f.converged:
             st.warning(
                 f"{name}: the fit did not reach its tolerance ({f.note}); shown as it ended."
@@ -415,7 +415,7 @@ def _policy_view(pkey: PolicyKey, beta: float, l2: float, v: dict) -> None:
             (f"π_IPO (β = {bs})", fits["ipo"].probs, IPO_COLOUR),
             (f"π* ∝ π_ref·exp(r/(Tβ)), β = {bs}", opt, OPT_COLOUR),
         ],
-        title=f"The fitted policies at β = {bs}, λ = {ls} (★ = the best item, {b})",
+        title=f"The fitted policies at β = {bs}, λ = {ls}<br>★ = the best item ({b})",
         uirevision="preferences.policy",
     )
     st.plotly_chart(fig, key="preferences.policy", config={"displaylogo": False})
@@ -434,8 +434,8 @@ def _policy_view(pkey: PolicyKey, beta: float, l2: float, v: dict) -> None:
         )
     else:
         said = (
-            "Under Bradley–Terry labels DPO's population optimum is π* itself (Rafailov et al. "
-            "2023): with enough pairs π_DPO approaches π*. IPO's target is a different "
+            "Under Bradley–Terry labels DPO's population optimum is π\\* itself (Rafailov et al. "
+            "2023): with enough pairs π_DPO approaches π\\*. IPO's target is a different "
             "one: the log-ratio gap 1/(2β) for every pair, whatever the pair's reward gap."
         )
     st.caption(
@@ -466,7 +466,7 @@ def _beta_view(pkey: PolicyKey, beta: float, l2: float, v: dict) -> None:
         current_label=f"β = {fmt(beta, BETA_STEP)}",
         y_title=f"probability of the best item ({b})",
         title=f"Refitted at β = {fmt(float(BETAS[0]), BETA_STEP)} … "
-        f"{fmt(float(BETAS[-1]), BETA_STEP)}, λ = {ls} ({kind} labels)",
+        f"{fmt(float(BETAS[-1]), BETA_STEP)}, λ = {ls}<br>{kind} labels",
         uirevision="preferences.beta",
     )
     st.plotly_chart(fig, key="preferences.betasweep", config={"displaylogo": False})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 
 import numpy as np
@@ -168,6 +169,72 @@ def _policy(clean=True, spread=1.0, seed=0, k=10, n=500, temp=1.0, flip=0.1):
     )
 
 
+SCRUB = "preferences.scrub"  # β is on the scrub bar (lossviz/views/scrub.py)
+_SEQ = itertools.count(1)
+
+
+def _commit_beta(at: AppTest, value: float) -> None:
+    """Release the scrub bar's β at ``value``, as the browser commits it."""
+    commit = {"name": "preferences.beta", "value": value, "seq": next(_SEQ)}
+    at.session_state[SCRUB] = {"commit": commit, "want": None}
+    at.run()
+
+
+def _bar(at: AppTest) -> dict:
+    from lossviz.views import scrub
+
+    bars = [e for e in at.get("bidi_component") if e.proto.component_name == scrub.NAME]
+    assert len(bars) == 1
+    return json.loads(bars[0].proto.json)
+
+
+def _b64(a: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(a), dtype="<f4").astype(float)
+
+
+def test_beta_scrub_frames_are_the_fits_at_every_beta():
+    # Frames are sent when the bar asks for them (hover/focus): the bars of DPO, IPO and π*
+    # at every β of the slider's grid, and the title and legend names that go with them.
+    at = _app(view="policy", clean="0")
+    _ok(at)
+    bar = _bar(at)
+    (control,) = bar["controls"]
+    assert control["label"] == "β (KL strength)" and control["value"] == 0.5
+    context = bar["contexts"]["preferences.beta"]
+    want = {"name": "preferences.beta", "context": context, "seq": next(_SEQ)}
+    at.session_state[SCRUB] = {"commit": None, "want": want}
+    at.run()
+    _ok(at)
+    frames = _bar(at)["frames"]["preferences.beta"]
+    assert len(frames["values"]) == 40 and frames["values"][9] == 0.5
+    (chart,) = frames["charts"]
+    assert chart["revision"] == "preferences.policy"
+    traces = {t["index"]: _b64(t["y"]).reshape(40, 10) for t in chart["traces"]}
+    d = _policy(clean=False)
+    for g, beta in ((0, 0.05), (25, 1.3), (39, 2.0)):
+        dpo = fit_preference_policy(d.chosen, d.rejected, d.ref_logprobs, loss="dpo", beta=beta)
+        ipo = fit_preference_policy(d.chosen, d.rejected, d.ref_logprobs, loss="ipo", beta=beta)
+        np.testing.assert_allclose(traces[1][g], dpo.probs, rtol=1e-6)
+        np.testing.assert_allclose(traces[2][g], ipo.probs, rtol=1e-6)
+        np.testing.assert_allclose(traces[3][g], np.exp(d.optimal_logprobs(beta)), rtol=1e-6)
+    assert chart["names"]["1"][25] == "π_DPO (β = 1.30)"
+    assert "β = 1.30, λ = 0.000" in chart["layout"]["title.text"][25]
+
+
+def test_beta_sweep_frames_move_the_marker_only():
+    at = _app(view="beta")
+    _ok(at)
+    context = _bar(at)["contexts"]["preferences.beta"]
+    want = {"name": "preferences.beta", "context": context, "seq": next(_SEQ)}
+    at.session_state[SCRUB] = {"commit": None, "want": want}
+    at.run()
+    (chart,) = _bar(at)["frames"]["preferences.beta"]["charts"]
+    assert chart["revision"] == "preferences.beta" and not chart["traces"]
+    assert chart["layout"]["shapes[0].x0"][3] == pytest.approx(0.2)
+    assert chart["layout"]["annotations[0].x"][3] == pytest.approx(np.log10(0.2))
+    assert chart["layout"]["annotations[0].text"][3] == "β = 0.20"
+
+
 def test_policy_tab_numbers_equal_the_fit_function():
     at = _app(view="policy", beta="0.7", ref="0.5")
     _ok(at)
@@ -204,8 +271,7 @@ def test_beta_slider_moves_the_legend_title_and_url():
     at = _app(view="policy")
     _ok(at)
     assert "π_DPO (β = 0.50)" in _trace_names(at, 0)
-    _slider(at, "beta").set_value(1.25)
-    at.run()
+    _commit_beta(at, 1.25)
     _ok(at)
     names = _trace_names(at, 0)
     assert "π_DPO (β = 1.25)" in names and "π_IPO (β = 1.25)" in names

@@ -33,6 +33,8 @@ def test_beta_slider_moves_the_policy_bars_and_the_url(app_page):
     old = _trace(app_page, "π_IPO")["y"]
     # Noise-free labels, no ridge: the note that DPO has no finite minimiser.
     assert "no finite minimiser" in app_page.page.locator("[data-testid='stAlert']").inner_text()
+    # β is on the scrub bar above the chart: a key press moves the chart at once and
+    # commits when the key has rested.
     slider = app_page.page.get_by_role("slider", name="β (KL strength)")
     slider.focus()
     for _ in range(2):
@@ -65,7 +67,7 @@ def test_beta_sweep_tab_and_the_noise_free_toggle(app_page):
     assert len(dpo["y"]) == 40 and min(dpo["y"]) > 0.9999  # → 1 whatever β
     ipo = _trace(app_page, "π_IPO(best)")["y"]
     assert max(ipo) < 0.9 and ipo[0] > ipo[-1]
-    app_page.page.get_by_text("noise-free labels", exact=True).click()
+    app_page.page.get_by_test_id("stCheckbox").get_by_text("noise-free labels").click()
     _wait_param(app_page, "clean", "0")
     app_page.page.wait_for_function(
         "() => document.querySelector('.js-plotly-plot')._fullData"

@@ -37,6 +37,7 @@ from lossviz.data import (
 )
 from lossviz.fit import PolicyFit, fit_bradley_terry, fit_preference_policy
 from lossviz.registry import REGISTRY
+from lossviz.views import scrub
 from lossviz.views.controls import UrlState, fmt
 
 L2 = 1e-3  # ridge on the rewards (fit_bradley_terry's default): finite for an unbeaten item
@@ -132,11 +133,10 @@ def _controls(state: UrlState) -> dict:
     margin = next(p for p in REGISTRY["bradley_terry"].params if p.name == "margin")
     v["margin"] = state.param(margin)
     sb.markdown("**Policy (DPO, IPO)**")
-    v["beta"] = state.slider(
-        "beta", "β (KL strength)", min_value=BETA_MIN, max_value=BETA_MAX, default=0.5,
-        step=BETA_STEP, help="DPO's and IPO's β: the weight of the implicit KL(π ‖ π_ref) "
-        "penalty. π* ∝ π_ref · exp(r/(Tβ)).",
-    )  # fmt: skip
+    # β is on the scrub bar above the policy charts (they follow a drag); kept in the link.
+    v["beta"], v["beta_key"] = state.number(
+        "beta", min_value=BETA_MIN, max_value=BETA_MAX, default=0.5, step=BETA_STEP
+    )
     v["l2"] = state.slider(
         "l2", "ridge λ on the logits", min_value=0.0, max_value=0.1, default=0.0, step=0.005,
         help="(λ/2)‖θ‖² added to the mean loss; pulls θ towards 0 (the uniform policy). "
@@ -158,8 +158,16 @@ def _corr(x: float) -> str:
     return "undefined" if np.isnan(x) else f"{x:.3f}"
 
 
+SCRUB = "preferences.scrub"
+BETA_LABEL = "β (KL strength)"
+
+
 def render() -> None:
     state = UrlState("preferences")
+    commit, want = scrub.states(SCRUB)
+    if commit is not None and commit.get("name") in st.session_state:
+        # The scrub bar's names are the values' session keys (see UrlState.number).
+        st.session_state[commit["name"]] = commit["value"]
     v = _controls(state)
     key: DataKey = (v["items"], v["pairs"], v["temp"], v["flip"], v["seed"])
     m = float(v["margin"])
@@ -217,10 +225,14 @@ def render() -> None:
             _loss_view(d, fit, v, train, m)
         elif view == "sweep":
             _sweep_view(key, m)
-        elif view == "policy":
-            _policy_view(pkey, float(v["beta"]), float(v["l2"]), v)
         else:
-            _beta_view(pkey, float(v["beta"]), float(v["l2"]), v)
+            bar = st.container()
+            if view == "policy":
+                _policy_view(pkey, float(v["beta"]), float(v["l2"]), v)
+            else:
+                _beta_view(pkey, float(v["beta"]), float(v["l2"]), v)
+            with bar:
+                _beta_bar(view, pkey, v, want)
     state.sync_url()
 
 
@@ -341,9 +353,11 @@ def make_beta_sweep(pkey: PolicyKey, l2: float) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
     for loss in ("dpo", "ipo"):
         fits = [_policy_fit(pkey, loss, float(b), l2) for b in BETAS]
-        out[loss] = np.array([f.probs[d.best] for f in fits])
+        out[f"{loss}_all"] = np.stack([f.probs for f in fits])  # (G, K): the scrub frames
+        out[loss] = out[f"{loss}_all"][:, d.best]
         out[f"{loss}_unbounded"] = np.array([f.unbounded for f in fits])
-    out["optimum"] = np.array([np.exp(d.optimal_logprobs(float(b))[d.best]) for b in BETAS])
+    out["optimum_all"] = np.stack([np.exp(d.optimal_logprobs(float(b))) for b in BETAS])
+    out["optimum"] = out["optimum_all"][:, d.best]
     return out
 
 
@@ -361,6 +375,72 @@ def _labels_said(d: PolicyPreferenceData, v: dict) -> str:
 
 def _kl(p: np.ndarray, logp: np.ndarray, logq: np.ndarray) -> float:
     return float(losses.kl_divergence(p, np.exp(logq))) if np.all(np.isfinite(logp)) else np.inf
+
+
+def _policy_names(bs: str) -> tuple[str, str, str]:
+    """Legend names of the DPO, IPO and π* bars (traces 1, 2, 3) at β shown as ``bs``."""
+    return f"π_DPO (β = {bs})", f"π_IPO (β = {bs})", f"π* ∝ π_ref·exp(r/(Tβ)), β = {bs}"
+
+
+def _policy_title(bs: str, ls: str, best: int) -> str:
+    return f"The fitted policies at β = {bs}, λ = {ls}<br>★ = the best item ({best})"
+
+
+def _beta_marks(beta: float) -> dict:
+    """The β sweep's marker of the current β (shape 0 and annotation 0), flat."""
+    return {
+        "shapes[0].x0": beta,
+        "shapes[0].x1": beta,
+        "annotations[0].x": float(np.log10(beta)),
+        "annotations[0].text": f"β = {fmt(beta, BETA_STEP)}",
+    }
+
+
+def _beta_frames(view: str, pkey: PolicyKey, v: dict) -> scrub.Frames:
+    """What the open policy chart shows at every β of the slider's grid: the bars of the
+    DPO and IPO fits and of π* (from the β sweep's fits), or the sweep's β marker."""
+    l2 = float(v["l2"])
+    if view == "beta":
+        chart = scrub.ChartFrames(
+            revision="preferences.beta", layout=scrub.varying([_beta_marks(b) for b in BETAS])
+        )
+        return scrub.Frames(values=BETAS, charts=[chart])
+    sweep = make_beta_sweep(pkey, l2)
+    d = make_policy_data(pkey)
+    ls = fmt(l2, 0.005)
+    labels = [fmt(float(b), BETA_STEP) for b in BETAS]
+    layouts = [{"title.text": _policy_title(bs, ls, d.best)} for bs in labels]
+    names = [_policy_names(bs) for bs in labels]
+    chart = scrub.ChartFrames(
+        revision="preferences.policy",
+        x0=0.0,
+        dx=1.0,
+        points=d.rewards.size,
+        traces=[(1, sweep["dpo_all"]), (2, sweep["ipo_all"]), (3, sweep["optimum_all"])],
+        layout=scrub.varying(layouts),
+        names={i + 1: [n[i] for n in names] for i in range(3)},
+        x1=float(d.rewards.size - 1),
+    )
+    return scrub.Frames(values=BETAS, charts=[chart])
+
+
+def _beta_bar(view: str, pkey: PolicyKey, v: dict, want: dict | None) -> None:
+    """The β slider as a scrub bar: the open chart follows a drag, the rest on release."""
+    key = v["beta_key"]
+    control = scrub.Control(
+        name=key,
+        label=BETA_LABEL,
+        min=BETA_MIN,
+        max=BETA_MAX,
+        step=BETA_STEP,
+        value=float(v["beta"]),
+        valuetext="β = {v}",
+    )
+    contexts = {key: scrub.context_of(view, pkey, float(v["l2"]))}
+    frames = {}
+    if want is not None and want.get("name") == key and want.get("context") == contexts[key]:
+        frames[key] = _beta_frames(view, pkey, v)
+    scrub.scrub_bar(SCRUB, [control], contexts=contexts, frames=frames)
 
 
 def _status(f: PolicyFit) -> str:
@@ -411,13 +491,12 @@ def _policy_view(pkey: PolicyKey, beta: float, l2: float, v: dict) -> None:
         names,
         [
             ("π_ref (reference)", ref, REF_COLOUR),
-            (f"π_DPO (β = {bs})", fits["dpo"].probs, DPO_COLOUR),
-            (f"π_IPO (β = {bs})", fits["ipo"].probs, IPO_COLOUR),
-            (f"π* ∝ π_ref·exp(r/(Tβ)), β = {bs}", opt, OPT_COLOUR),
+            *zip(_policy_names(bs), (fits["dpo"].probs, fits["ipo"].probs, opt),
+                 (DPO_COLOUR, IPO_COLOUR, OPT_COLOUR), strict=True),
         ],
-        title=f"The fitted policies at β = {bs}, λ = {ls}<br>★ = the best item ({b})",
+        title=_policy_title(bs, ls, b),
         uirevision="preferences.policy",
-    )
+    )  # fmt: skip
     st.plotly_chart(fig, key="preferences.policy", config={"displaylogo": False})
     if d.noise_free:
         said = (

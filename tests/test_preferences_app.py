@@ -354,3 +354,27 @@ def test_garbage_in_the_policy_controls_warns_by_name_and_falls_back(query, name
     for name in names:
         assert f"`{name}`" in text
     assert at.query_params["beta"] == "0.50" or "beta" not in names
+
+
+# --------------------------------------------------------------------------- figures
+def test_policy_figures_validate_and_label_from_their_values():
+    from lossviz import figures
+
+    with pytest.raises(ValueError, match="must have shape"):
+        figures.policy_bars_figure(["a", "b"], [("π", np.ones(3) / 3, "#000")])
+    with pytest.raises(ValueError, match="> 0"):
+        figures.beta_sweep_figure(
+            np.array([0.0, 1.0]), [], current=0.5, current_label="β = 0.50", y_title="p"
+        )
+    fig = figures.beta_sweep_figure(
+        np.arange(0.05, 2.0001, 0.05),
+        [("π_IPO(best)", np.linspace(0.6, 0.1, 40), "#000", "solid")],
+        current=0.3,
+        current_label="β = 0.30",
+        y_title="p",
+        title="one<br>two",
+    )
+    assert list(fig.layout.xaxis.tickvals) == [0.05, 0.1, 0.2, 0.5, 1.0, 2.0]
+    assert fig.layout.annotations[0].text == "β = 0.30"
+    assert fig.layout.annotations[0].x == pytest.approx(np.log10(0.3))  # log axis: log10
+    assert fig.layout.shapes[0].x0 == pytest.approx(0.3)

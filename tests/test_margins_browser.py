@@ -32,6 +32,7 @@ PAGES = [
     "/preferences?view=policy",
     "/preferences?view=beta",
     "/preferences?view=beta&clean=0&items=50",
+    "/preferences?view=policy&clean=0&items=50",
     "/kl-fit",
     "/metric",
     "/metric?view=distances&loss=triplet",

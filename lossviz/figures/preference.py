@@ -219,6 +219,8 @@ def policy_bars_figure(
     responses: Sequence[str],
     series: Sequence[tuple[str, np.ndarray, str]],
     *,
+    hover: Sequence[str] | None = None,
+    x_title: str = "response",
     title: str | None = None,
     height: int = 460,
     uirevision: str | None = None,
@@ -226,8 +228,10 @@ def policy_bars_figure(
     """Policies over K responses as grouped bars: π_ref, the fitted ones, the optimum.
 
     Args:
-      responses: the K category labels on the x axis.
+      responses: the K category labels on the x axis (short: long ones are rotated and
+        grow the bottom margin).
       series: ``(name, probabilities (K,), colour)`` per policy, drawn left to right.
+      hover: K texts shown on hover after the label (e.g. each response's reward).
     """
     k = len(responses)
     for name, probs, _ in series:
@@ -240,7 +244,12 @@ def policy_bars_figure(
             "y": f32(probs),
             "name": name,
             "marker": {"color": colour, "line": {"width": 0}},
-            "hovertemplate": "%{x}: %{y:.4f}<extra>" + name + "</extra>",
+            "customdata": list(hover) if hover is not None else None,
+            "hovertemplate": "response %{x}"
+            + (" (%{customdata})" if hover is not None else "")
+            + ": %{y:.4f}<extra>"
+            + name
+            + "</extra>",
         }
         for name, probs, colour in series
     ]
@@ -249,7 +258,7 @@ def policy_bars_figure(
         "barmode": "group",
         "bargap": 0.2,
         "bargroupgap": 0.05,
-        "xaxis": {**_GRID, "type": "category", "title": {"text": "response"}},
+        "xaxis": {**_GRID, "type": "category", "tickangle": 0, "title": {"text": x_title}},
         "yaxis": {**_GRID, "title": {"text": "probability"}, "range": [0.0, 1.0]},
         "hovermode": "closest",
         "legend": legend,

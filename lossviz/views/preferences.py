@@ -486,7 +486,7 @@ def _policy_view(pkey: PolicyKey, beta: float, l2: float, v: dict) -> None:
         f"KL to π_ref {float(losses.kl_divergence(opt, ref)):.3f} nats",
         delta_color="off", delta_arrow="off",
     )  # fmt: skip
-    names = [f"{i}{' ★' if i == b else ''} (r = {d.rewards[i]:+.2f})" for i in range(ref.size)]
+    names = [f"{i}★" if i == b else str(i) for i in range(ref.size)]
     fig = figures.policy_bars_figure(
         names,
         [
@@ -494,6 +494,8 @@ def _policy_view(pkey: PolicyKey, beta: float, l2: float, v: dict) -> None:
             *zip(_policy_names(bs), (fits["dpo"].probs, fits["ipo"].probs, opt),
                  (DPO_COLOUR, IPO_COLOUR, OPT_COLOUR), strict=True),
         ],
+        hover=[f"r = {x:+.2f}" for x in d.rewards],
+        x_title=f"response (★ {b}: highest reward, r = {d.rewards[b]:+.2f})",
         title=_policy_title(bs, ls, b),
         uirevision="preferences.policy",
     )  # fmt: skip

@@ -45,6 +45,7 @@ __all__ = [
     "pairwise_accuracy",
     "pearson",
     "rankdata",
+    "reliability_bins",
     "sigmoid_probs",
     "spearman",
     "split_pairs",
@@ -377,6 +378,39 @@ def split_pairs(
     n_test = min(max(1, round(f * n)), n - 1)
     perm = np.random.default_rng(int(seed)).permutation(n)
     return np.sort(perm[n_test:]), np.sort(perm[:n_test])
+
+
+@dataclass(frozen=True, eq=False)
+class Reliability:
+    """Equal-width bins of predicted probability: what a reliability diagram draws.
+
+    Attributes:
+      mean_p, observed, count: per non-empty bin, the mean predicted p, the share of
+        positives among its examples, and how many there are.
+      ece: expected calibration error Σ_bins (count/n)·|observed − mean_p| (Guo et al. 2017).
+    """
+
+    mean_p: np.ndarray
+    observed: np.ndarray
+    count: np.ndarray
+    ece: float
+
+
+def reliability_bins(labels: Any, probs: Any, bins: int = 10) -> Reliability:
+    """Bin ``probs`` into ``bins`` equal-width bins on [0, 1] (the last one closed). O(n)."""
+    y, p = _labels_scores(labels, probs, "probs")
+    if np.any((p < 0) | (p > 1)):
+        raise ValueError("probs must lie in [0, 1]")
+    if isinstance(bins, bool) or not isinstance(bins, int | np.integer) or bins < 1:
+        raise ValueError(f"bins must be an integer >= 1, got {bins!r}")
+    idx = np.minimum((p * bins).astype(np.int64), bins - 1)
+    count = np.bincount(idx, minlength=bins).astype(np.float64)
+    sum_p = np.bincount(idx, weights=p, minlength=bins)
+    sum_y = np.bincount(idx, weights=y, minlength=bins)
+    keep = count > 0
+    mean_p, observed = sum_p[keep] / count[keep], sum_y[keep] / count[keep]
+    ece = float(np.sum(count[keep] * np.abs(observed - mean_p)) / y.size)
+    return Reliability(mean_p, observed, count[keep], ece)
 
 
 def sigmoid_probs(logits: Any) -> np.ndarray:

@@ -122,3 +122,23 @@ def _same(given: str, used: str | None) -> bool:
 def test_about_page_renders():
     at = _run("about", {"anything": "<script>alert(1)</script>"})
     assert not at.exception
+
+
+# Issue 14: the Class imbalance page's controls depend on its comparison (``compare``);
+# each comparison's own parameters, fuzzed with that comparison open.
+IMBALANCE_GROUPS = {
+    "reweight": {"posw_auto": "0", "bal_auto": "0"},
+    "margin": {},
+    "smoothing": {},
+    "overlap": {},
+}
+
+
+@pytest.mark.parametrize("value", HOSTILE[1:6] + HOSTILE[9:], ids=range(8))
+@pytest.mark.parametrize("group", list(IMBALANCE_GROUPS))
+def test_hostile_value_in_every_imbalance_comparison(group, value):
+    base = {"compare": group, **IMBALANCE_GROUPS[group]}
+    names = sorted(set(dict(_run("imbalance", base).query_params)) - set(base))
+    at = _run("imbalance", {**base, **dict.fromkeys(names, value)})
+    _assert_warned_cleanly(at, names)
+    assert at.query_params["compare"] == group

@@ -113,14 +113,14 @@ def test_page_numbers_equal_the_pure_computation():
     t, f1 = metrics.best_f1_threshold(d.labels, p)
     table = next(x.value for x in at.markdown if x.value.startswith("| metric"))
     header, _, *rows = table.splitlines()
-    col = [c.strip() for c in header.strip("|").split("|")].index("α-balanced")
+    col = [c.strip() for c in header.strip("|").split("|")].index("α-bal.")
     shown = {
         cells[0]: cells[col]
         for cells in ([c.strip() for c in r.strip("|").split("|")] for r in rows)
     }
     assert shown["recall⁺"] == f"{m.recall_pos:.3f}"
-    assert shown["balanced accuracy"] == f"{m.balanced_accuracy:.3f}"
-    assert shown["best-F1 threshold t*"] == f"{t:.3g}" and shown["F1⁺ at t*"] == f"{f1:.3f}"
+    assert shown["bal. accuracy"] == f"{m.balanced_accuracy:.3f}"
+    assert shown["t* (best F1⁺)"] == f"{t:.3g}" and shown["F1⁺ at t*"] == f"{f1:.3f}"
     # The scatter draws the fitted boundary w·x + b = 0.
     fig = _figure(at)
     line = next(tr for tr in fig["data"] if tr.get("name", "").startswith("α-balanced"))
@@ -258,10 +258,10 @@ def test_margin_table_equals_the_pure_svm_fit():
     t, _ = metrics.best_f1_threshold(d.labels, z)
     table = next(x.value for x in at.markdown if x.value.startswith("| metric"))
     header, _, *rows = table.splitlines()
-    col = [c.strip() for c in header.strip("|").split("|")].index("hinge (SVM)")
+    col = [c.strip() for c in header.strip("|").split("|")].index("hinge")
     shown = {c[0]: c[col] for c in ([x.strip() for x in r.strip("|").split("|")] for r in rows)}
     assert shown["recall⁺"] == f"{m.recall_pos:.3f}"
-    assert shown["best-F1 threshold t*"] == f"z ≥ {t:.3g}"
+    assert shown["t* (best F1⁺)"] == f"{t:.2f}".replace("-", "−")  # a value of z
     assert "0.01/2 · ‖w‖²" in at.markdown[0].value
 
 

@@ -73,6 +73,15 @@ MODELS = GROUPS["reweight"]
 COLOURS = {k: s[2] for k, s in SPECS.items()}
 LOSS_KEY = {k: s[0] for k, s in SPECS.items()}
 PANEL_TITLES = {k: s[1] for k, s in SPECS.items()}
+#: Column heads of the metrics table: five columns must fit a phone's width.
+TABLE_HEADS = {
+    **PANEL_TITLES,
+    "balanced": "α-bal.",
+    "posw": "w₊ BCE",
+    "hinge": "hinge",
+    "sqhinge": "sq. hinge",
+    "smooth": "smoothed",
+}
 
 DataKey = tuple[int, int, float, int]  # n, ratio k, separation, seed
 Params = tuple[tuple[str, float | None], ...]
@@ -312,7 +321,8 @@ def _cell(x: float) -> str:
 
 
 def _thr(m: Model, t: float) -> str:
-    return f"{t:.3g}" if m.is_prob else f"z ≥ {t:.3g}"
+    # A margin model's t* is a value of z (the caption says so): no "z ≥" in a narrow cell.
+    return f"{t:.3g}" if m.is_prob else f"{t:.2f}".replace("-", "−")
 
 
 #: Rows of the metrics table: (label, value of a Model). One column per model.
@@ -323,10 +333,10 @@ _METRIC_ROWS = (
     ("recall⁻", lambda m: _cell(m.at_half.recall_neg)),
     ("precision⁻", lambda m: _cell(m.at_half.precision_neg)),
     ("F1⁻", lambda m: _cell(m.at_half.f1_neg)),
-    ("balanced accuracy", lambda m: _cell(m.at_half.balanced_accuracy)),
-    ("best-F1 threshold t*", lambda m: _thr(m, m.best_threshold)),
+    ("bal. accuracy", lambda m: _cell(m.at_half.balanced_accuracy)),
+    ("t* (best F1⁺)", lambda m: _thr(m, m.best_threshold)),
     ("F1⁺ at t*", lambda m: f"{m.best_f1:.3f}"),
-    ("balanced accuracy at t*", lambda m: _cell(m.at_best.balanced_accuracy)),
+    ("bal. acc. at t*", lambda m: _cell(m.at_best.balanced_accuracy)),
 )
 
 
@@ -410,7 +420,7 @@ def render() -> None:
 
     # --- metrics ------------------------------------------------------------------------
     st.subheader("Per-class metrics")
-    heads = {k: PANEL_TITLES[k] for k in keys}
+    heads = {k: TABLE_HEADS[k] for k in keys}
     st.markdown(_metrics_table(models, heads))
     margin_note = (
         " For the margin losses (hinge, squared hinge, modified Huber) the score is the "
@@ -424,7 +434,7 @@ def render() -> None:
         "On the training data; an example is predicted positive when p ≥ the threshold, "
         "0.5 unless the row says t*." + margin_note + " "
         "⁺ = the rare positive class, ⁻ = the negatives. Balanced accuracy is the mean of the "
-        "two recalls. — = undefined (0/0): no example was predicted in that class. "
+        "two recalls (bal. accuracy). — = undefined (0/0): no example was predicted in that class. "
         "t* is the threshold that maximises F1⁺: moving the threshold can do much of what "
         "re-weighting the loss does."
     )
@@ -582,7 +592,7 @@ def _histograms_view(v: dict, d, models, names) -> None:
             lines = [(half, "z = 0 (p = 0.5)")]
         if abs(t_best - half) > 1e-9:
             at_z = "" if (hist_x == "p" or not m.is_prob) else f" (z = {t_best:.2f})"
-            lines.append((t_best, f"t* = {_thr(m, m.best_threshold)}{at_z}"))
+            lines.append((t_best, f"t* = {m.best_threshold:.3g}{at_z}"))
         if k == "smooth" and hist_x == "p":
             eps = v["eps"]
             lines.append((1 - eps / 2, f"1 − ε/2 = {1 - eps / 2:.3g}"))

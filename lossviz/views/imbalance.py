@@ -68,8 +68,6 @@ GROUP_LABELS = {
     "smoothing": "label smoothing",
     "overlap": "Dice / Tversky",
 }
-# Kept for the tests and benchmarks of issue 6 (the three models of the first version).
-MODELS = GROUPS["reweight"]
 COLOURS = {k: s[2] for k, s in SPECS.items()}
 LOSS_KEY = {k: s[0] for k, s in SPECS.items()}
 PANEL_TITLES = {k: s[1] for k, s in SPECS.items()}
@@ -166,9 +164,11 @@ def make_model(key: DataKey, loss: str, params: Params, l2: float = L2) -> Model
     )
 
 
-def slice_grid(n: int) -> int:
-    """Grid points per axis of a landscape slice: n · G² ≤ SLICE_BUDGET, G in [25, 61]."""
-    return int(min(61, max(25, math.isqrt(int(SLICE_BUDGET // max(n, 1))))))
+def slice_grid(n: int, models: int = 3) -> int:
+    """Grid points per axis of a landscape slice: n · G² · models ≤ 3 · SLICE_BUDGET (the
+    budget of three slices, however many models the comparison has), G in [25, 61]."""
+    budget = SLICE_BUDGET * 3 / max(models, 1)
+    return int(min(61, max(25, math.isqrt(int(budget // max(n, 1))))))
 
 
 @st.cache_data(max_entries=48, show_spinner=False)
@@ -678,7 +678,7 @@ def _calibration_view(v: dict, d, models, names) -> None:
 
 def _slices_view(key: DataKey, d, models, params, names, l2: float) -> None:
     window = slice_window(models)
-    grid = slice_grid(d.labels.size)
+    grid = slice_grid(d.labels.size, len(models))
     # One full-width chart per model, one under the other: side by side leave each
     # map a sliver between its axis labels and its colour bar on anything but a wide screen.
     for k, m in models.items():

@@ -90,6 +90,14 @@ TARGETS: list[Target] = [
         "ridge λ on the logits",
         "curve",
     ),
+    # issue 14: Class imbalance's label smoothing and Dice/Tversky comparisons
+    Target(
+        "Class imbalance · label smoothing ε",
+        "/imbalance?compare=smoothing&view=probabilities",
+        "ε (label_smoothing)",
+        "curve",
+    ),
+    Target("Class imbalance · Tversky β", "/imbalance?compare=overlap", "β (beta)", "surface"),
 ]
 CURVE_RATIO_MAX = 1.5
 CURVE_KB_MAX = 300.0

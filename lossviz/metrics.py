@@ -30,8 +30,7 @@ from typing import Any
 import numpy as np
 
 from . import _validate as _v
-from . import losses
-from .fit import classification_kwargs
+from .fit.classification import SET_LOSSES, classification_kwargs, sample_loss, set_loss
 from .losses._stable import sigmoid
 
 __all__ = [
@@ -46,6 +45,7 @@ __all__ = [
     "pairwise_accuracy",
     "pearson",
     "rankdata",
+    "reliability_bins",
     "sigmoid_probs",
     "spearman",
     "split_pairs",
@@ -240,8 +240,9 @@ def logistic_slice(
         F[j, k] = \frac1n \sum_i \ell\big(y_i,\; w_{1,k} x_{i1} + w_{2,j} x_{i2} + b\big)
                   + \frac{λ}{2}(w_{1,k}^2 + w_{2,j}^2)
 
-    with the same losses, defaults and penalty as ``fit_logistic`` (``"focal"``
-    with ``gamma``/``alpha``, ``"balanced_bce"`` with ``alpha``), so the fitted
+    with the same losses, defaults and penalty as ``fit_logistic`` (every key of
+    ``CLASSIFICATION_LOSSES``; for the set-level ``"soft_dice"`` / ``"tversky"`` the
+    mean is replaced by the loss of all n probabilities σ(z)), so the fitted
     weights are the minimum of the slice at the fitted bias. Each class's
     logits go through the loss function itself (a class at a time, so the label
     is a scalar), rows of w₂ at a time in blocks of ≤ 2²⁰ elements.
@@ -272,11 +273,21 @@ def logistic_slice(
     if lam < 0:
         raise ValueError(f"l2 must be >= 0, got {lam!r}")
     kw = classification_kwargs(loss, params)
-    fn = losses.binary_cross_entropy if loss == "binary_cross_entropy" else losses.focal
-
     n = y.size
     out = np.zeros((g2.size, g1.size))
     rows = max(1, _SLICE_CHUNK // max(1, n * g1.size))
+    if loss in SET_LOSSES:
+        # One value per grid point over all n probabilities (the loss's last axis).
+        fn_set, _ = set_loss(loss, kw)
+        for j0 in range(0, g2.size, rows):
+            z = (
+                Xm[:, 0][None, None, :] * g1[None, :, None]
+                + Xm[:, 1][None, None, :] * g2[j0 : j0 + rows, None, None]
+                + b
+            )  # (rows, len(w1), n)
+            out[j0 : j0 + rows] = fn_set(y, sigmoid(z))
+        return out + 0.5 * lam * (g1[None, :] ** 2 + g2[:, None] ** 2)
+    fn, _ = sample_loss(loss, kw)
     for cls in (1.0, 0.0):
         sel = y == cls
         if not sel.any():
@@ -286,7 +297,7 @@ def logistic_slice(
         for j0 in range(0, g2.size, rows):
             c = Xm[sel, 1][:, None] * g2[None, j0 : j0 + rows] + b
             z = a[:, None, :] + c[:, :, None]  # (n_cls, rows, len(w1))
-            out[j0 : j0 + rows] += fn(cls, z, **kw).sum(axis=0)
+            out[j0 : j0 + rows] += fn(cls, z).sum(axis=0)
     out /= n
     out += 0.5 * lam * (g1[None, :] ** 2 + g2[:, None] ** 2)
     return out
@@ -367,6 +378,39 @@ def split_pairs(
     n_test = min(max(1, round(f * n)), n - 1)
     perm = np.random.default_rng(int(seed)).permutation(n)
     return np.sort(perm[n_test:]), np.sort(perm[:n_test])
+
+
+@dataclass(frozen=True, eq=False)
+class Reliability:
+    """Equal-width bins of predicted probability: what a reliability diagram draws.
+
+    Attributes:
+      mean_p, observed, count: per non-empty bin, the mean predicted p, the share of
+        positives among its examples, and how many there are.
+      ece: expected calibration error Σ_bins (count/n)·|observed − mean_p| (Guo et al. 2017).
+    """
+
+    mean_p: np.ndarray
+    observed: np.ndarray
+    count: np.ndarray
+    ece: float
+
+
+def reliability_bins(labels: Any, probs: Any, bins: int = 10) -> Reliability:
+    """Bin ``probs`` into ``bins`` equal-width bins on [0, 1] (the last one closed). O(n)."""
+    y, p = _labels_scores(labels, probs, "probs")
+    if np.any((p < 0) | (p > 1)):
+        raise ValueError("probs must lie in [0, 1]")
+    if isinstance(bins, bool) or not isinstance(bins, int | np.integer) or bins < 1:
+        raise ValueError(f"bins must be an integer >= 1, got {bins!r}")
+    idx = np.minimum((p * bins).astype(np.int64), bins - 1)
+    count = np.bincount(idx, minlength=bins).astype(np.float64)
+    sum_p = np.bincount(idx, weights=p, minlength=bins)
+    sum_y = np.bincount(idx, weights=y, minlength=bins)
+    keep = count > 0
+    mean_p, observed = sum_p[keep] / count[keep], sum_y[keep] / count[keep]
+    ece = float(np.sum(count[keep] * np.abs(observed - mean_p)) / y.size)
+    return Reliability(mean_p, observed, count[keep], ece)
 
 
 def sigmoid_probs(logits: Any) -> np.ndarray:

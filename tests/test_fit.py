@@ -10,7 +10,6 @@ from lossviz import losses
 from lossviz.data import (
     clustered_points,
     gaussian_mixture,
-    imbalanced_data,
     preference_data,
     regression_data,
 )
@@ -20,7 +19,6 @@ from lossviz.fit import (
     contrastive_stable_learning_rate,
     fit_bradley_terry,
     fit_gaussian_kl,
-    fit_logistic,
     fit_regression,
     gradient_descent,
     mse_curvature,
@@ -268,101 +266,6 @@ def test_fit_validation() -> None:
 
 
 # =========================================================================== issue 6
-LOGISTIC = [
-    ("binary_cross_entropy", {}),
-    ("binary_cross_entropy", {"pos_weight": 5.0}),
-    ("focal", {}),
-    ("focal", {"gamma": 0.5, "alpha": None}),
-    ("focal", {"gamma": 4.0, "alpha": 0.9}),
-    ("balanced_bce", {"alpha": 0.8}),
-]
-
-
-def _logistic_objective(X, y, loss, params, l2, w, b):
-    z = X @ w + b
-    if loss == "binary_cross_entropy":
-        val = losses.binary_cross_entropy(y, z, **params)
-        g = losses.binary_cross_entropy_grad(y, z, **params)
-    else:
-        kw = (
-            {"gamma": 0.0, **params}
-            if loss == "balanced_bce"
-            else {"gamma": 2.0, "alpha": 0.25, **params}
-        )
-        val, g = losses.focal(y, z, **kw), losses.focal_grad(y, z, **kw)
-    f = val.mean() + 0.5 * l2 * w @ w
-    grad = np.r_[X.T @ g / len(y) + l2 * w, g.mean()]
-    return f, grad
-
-
-@pytest.mark.parametrize(("loss", "params"), LOGISTIC)
-@pytest.mark.parametrize("ratio", [1.0, 20.0])
-def test_logistic_first_order_and_local_optimality(loss, params, ratio) -> None:
-    d = imbalanced_data(300, ratio=ratio, separation=2.0, seed=1)
-    fit = fit_logistic(d.X, d.labels, loss, l2=1e-2, **params)
-    assert fit.converged
-    f, grad = _logistic_objective(d.X, d.labels, loss, params, 1e-2, fit.weights, fit.bias)
-    assert fit.objective == pytest.approx(f, rel=1e-14)
-    assert np.max(np.abs(grad)) <= 1e-9
-    rng = np.random.default_rng(0)
-    theta = np.r_[fit.weights, fit.bias]
-    for eps in (1e-2, 1e-4):
-        for u in rng.standard_normal((20, theta.size)):
-            t = theta + eps * u / np.linalg.norm(u)
-            ft, _ = _logistic_objective(d.X, d.labels, loss, params, 1e-2, t[:-1], t[-1])
-            assert ft >= fit.objective * (1 - 1e-13)
-
-
-def test_focal_with_gamma_0_and_no_alpha_is_bce() -> None:
-    d = imbalanced_data(200, ratio=5.0, seed=2)
-    a = fit_logistic(d.X, d.labels, "focal", gamma=0.0, alpha=None)
-    b = fit_logistic(d.X, d.labels, "binary_cross_entropy")
-    np.testing.assert_allclose(np.r_[a.weights, a.bias], np.r_[b.weights, b.bias], rtol=1e-9)
-    assert a.objective == pytest.approx(b.objective, rel=1e-12)
-
-
-def test_balanced_bce_is_focal_with_gamma_0() -> None:
-    d = imbalanced_data(200, ratio=5.0, seed=2)
-    a = fit_logistic(d.X, d.labels, "balanced_bce", alpha=0.9)
-    b = fit_logistic(d.X, d.labels, "focal", gamma=0.0, alpha=0.9)
-    np.testing.assert_allclose(np.r_[a.weights, a.bias], np.r_[b.weights, b.bias], rtol=1e-9)
-
-
-def test_upweighting_positives_moves_the_boundary_towards_negatives() -> None:
-    d = imbalanced_data(400, ratio=20.0, separation=2.0, seed=3)
-    plain = fit_logistic(d.X, d.labels, "binary_cross_entropy")
-    bal = fit_logistic(d.X, d.labels, "balanced_bce", alpha=0.95)
-    # More positives predicted positive once they weigh more.
-    pos = d.labels == 1
-    assert ((d.X @ bal.weights + bal.bias)[pos] > 0).mean() > (
-        (d.X @ plain.weights + plain.bias)[pos] > 0
-    ).mean()
-
-
-@pytest.mark.parametrize(
-    ("loss", "params", "message"),
-    [
-        ("hinge", {}, r"loss must be one of"),
-        ("focal", {"gamma": -1.0}, r"gamma must be >= 0 and finite, got -1\.0"),
-        ("focal", {"alpha": 1.5}, r"alpha must lie in \[0, 1\] \(or be None\), got 1\.5"),
-        ("balanced_bce", {"alpha": None}, r"alpha must be a real number"),
-        ("binary_cross_entropy", {"gamma": 2.0}, r"takes no parameter\(s\) gamma"),
-    ],
-)
-def test_logistic_validation(loss, params, message) -> None:
-    with pytest.raises(ValueError, match=message):
-        fit_logistic(np.zeros((4, 2)), [0, 1, 0, 1], loss, **params)
-
-
-def test_logistic_validation_of_data() -> None:
-    with pytest.raises(ValueError, match=r"labels must have shape \(3,\)"):
-        fit_logistic(np.zeros((3, 2)), [0, 1], "binary_cross_entropy")
-    with pytest.raises(ValueError, match=r"labels must lie in \[0, 1\]"):
-        fit_logistic(np.zeros((2, 2)), [0, 2], "binary_cross_entropy")
-    with pytest.raises(ValueError, match=r"l2 must be >= 0"):
-        fit_logistic(np.zeros((2, 2)), [0, 1], l2=-1.0)
-
-
 # --------------------------------------------------------------------------- Bradley–Terry
 def _spearman(a: np.ndarray, b: np.ndarray) -> float:
     ra, rb = np.argsort(np.argsort(a)), np.argsort(np.argsort(b))

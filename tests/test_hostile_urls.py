@@ -133,3 +133,23 @@ def test_hostile_values_on_the_preferences_policy_tabs(view, value):
     at = _run("preferences", {**dict.fromkeys(names, value), "view": view})
     _assert_warned_cleanly(at, names)
     assert at.query_params["view"] == view
+
+
+# Issue 14: the Class imbalance page's controls depend on its comparison (``compare``);
+# each comparison's own parameters, fuzzed with that comparison open.
+IMBALANCE_GROUPS = {
+    "reweight": {"posw_auto": "0", "bal_auto": "0"},
+    "margin": {},
+    "smoothing": {},
+    "overlap": {},
+}
+
+
+@pytest.mark.parametrize("value", HOSTILE[1:6] + HOSTILE[9:], ids=range(8))
+@pytest.mark.parametrize("group", list(IMBALANCE_GROUPS))
+def test_hostile_value_in_every_imbalance_comparison(group, value):
+    base = {"compare": group, **IMBALANCE_GROUPS[group]}
+    names = sorted(set(dict(_run("imbalance", base).query_params)) - set(base))
+    at = _run("imbalance", {**base, **dict.fromkeys(names, value)})
+    _assert_warned_cleanly(at, names)
+    assert at.query_params["compare"] == group

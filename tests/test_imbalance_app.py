@@ -15,9 +15,10 @@ from lossviz.fit import fit_logistic
 
 pytestmark = pytest.mark.app
 
-# Lazy tabs, one open at a time: the scatter with the boundaries, the histograms, or the
-# three landscape slices.
-CHARTS = {"boundaries": 1, "probabilities": 1, "objective": 3}
+# Lazy tabs, one open at a time: the scatter with the boundaries, the histograms, the
+# reliability diagram, or one landscape slice per model of the comparison.
+CHARTS = {"boundaries": 1, "probabilities": 1, "calibration": 1, "objective": None}
+GROUP_SIZE = {"reweight": 4, "margin": 4, "smoothing": 2, "overlap": 3}
 
 
 def _app(**query) -> AppTest:
@@ -26,7 +27,8 @@ def _app(**query) -> AppTest:
 
 def _ok(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
-    assert len(at.get("plotly_chart")) == CHARTS[at.query_params["view"]]
+    view, group = at.query_params["view"], at.query_params["compare"]
+    assert len(at.get("plotly_chart")) == (CHARTS[view] or GROUP_SIZE[group])
 
 
 def _figure(at: AppTest, index: int = 0) -> dict:
@@ -84,8 +86,8 @@ def test_legends_and_table_follow_the_live_values():
     names = _trace_names(at)
     assert "focal γ = 3.0, α = 0.50: p = 0.5" in names
     assert "α-balanced BCE, α = 0.800: p = 0.5" in names
-    table = next(m.value for m in at.markdown if m.value.startswith("| metric"))
-    assert "focal γ = 3.0, α = 0.50" in table and "α = 0.800" in table
+    columns = next(c.value for c in at.caption if c.value.startswith("Columns:"))
+    assert "focal γ = 3.0, α = 0.50" in columns and "α = 0.800" in columns
     # Move γ with the widget: the legend, the table and the URL follow.
     _slider(at, "gamma").set_value(1.0)
     at.run()
@@ -111,16 +113,14 @@ def test_page_numbers_equal_the_pure_computation():
     t, f1 = metrics.best_f1_threshold(d.labels, p)
     table = next(x.value for x in at.markdown if x.value.startswith("| metric"))
     header, _, *rows = table.splitlines()
-    col = [c.strip() for c in header.strip("|").split("|")].index(
-        f"α-balanced BCE, α = {alpha:.3f} (inverse frequency)"
-    )
+    col = [c.strip() for c in header.strip("|").split("|")].index("α-bal.")
     shown = {
         cells[0]: cells[col]
         for cells in ([c.strip() for c in r.strip("|").split("|")] for r in rows)
     }
     assert shown["recall⁺"] == f"{m.recall_pos:.3f}"
-    assert shown["balanced accuracy"] == f"{m.balanced_accuracy:.3f}"
-    assert shown["best-F1 threshold t*"] == f"{t:.3g}" and shown["F1⁺ at t*"] == f"{f1:.3f}"
+    assert shown["bal. accuracy"] == f"{m.balanced_accuracy:.3f}"
+    assert shown["t* (best F1⁺)"] == f"{t:.3g}" and shown["F1⁺ at t*"] == f"{f1:.3f}"
     # The scatter draws the fitted boundary w·x + b = 0.
     fig = _figure(at)
     line = next(tr for tr in fig["data"] if tr.get("name", "").startswith("α-balanced"))
@@ -189,8 +189,10 @@ def test_the_other_views_open_from_the_url():
     assert {"negatives (y = 0)", "positives (y = 1)"} <= names
     at = _app(view="objective")
     _ok(at)
-    titles = [_figure(at, i)["layout"]["title"]["text"] for i in range(3)]
-    assert titles[0].startswith("BCE · b = ") and titles[2].startswith("focal γ = 2.0")
+    titles = [_figure(at, i)["layout"]["title"]["text"] for i in range(4)]
+    assert titles[0].startswith("BCE · b = ") and titles[3].startswith("focal · b = ")
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("focal γ = 2.0, α = 0.25: w = (") for c in captions)
 
 
 @pytest.mark.parametrize("hist_x", ["p", "logit"])
@@ -200,7 +202,7 @@ def test_threshold_labels_state_where_their_line_is_drawn(hist_x):
     at = _app(view="probabilities", hist_x=hist_x)
     _ok(at)
     labels = [a for a in _figure(at)["layout"]["annotations"] if a["text"].startswith("t* =")]
-    assert len(labels) == 3  # one per model: none of their t* is 0.5 here
+    assert len(labels) == 4  # one per model: none of their t* is 0.5 here
     for a in labels:
         if hist_x == "p":
             assert a["text"] == f"t* = {a['x']:.3g}"
@@ -215,3 +217,127 @@ def test_one_positive_is_not_called_positives():
     at = _app(ratio="1000", n="200")  # n_pos = max(1, round(200 / 1001)) = 1
     _ok(at)
     assert "**1 positive** and 199 negatives" in at.markdown[0].value
+
+
+# =========================================================================== issue 14
+@pytest.mark.parametrize("group", list(GROUP_SIZE))
+@pytest.mark.parametrize("view", list(CHARTS))
+def test_every_comparison_renders_in_every_view(group, view):
+    at = _app(compare=group, view=view)
+    _ok(at)
+    assert not at.warning, [w.value for w in at.warning]
+    assert at.query_params["compare"] == group and at.query_params["view"] == view
+
+
+def test_margin_scores_are_shown_as_decision_values_not_probabilities():
+    at = _app(compare="margin", view="probabilities")
+    _ok(at)
+    assert "hist_x" not in at.query_params  # no p axis to choose for an SVM
+    fig = _figure(at)
+    titles = [a["text"] for a in fig["layout"]["annotations"]]
+    assert "hinge (SVM)" in titles and "squared hinge" in titles and "mod. Huber" in titles
+    x_titles = [v["title"]["text"] for k, v in fig["layout"].items()
+                if k.startswith("xaxis") and "title" in v]  # fmt: skip
+    assert x_titles == ["score z = w·x + b (decision value; BCE's is its logit)"]
+    assert any("σ(z) of an SVM is not a probability" in c.value for c in at.caption)
+    # The calibration view leaves the margin models out, and says why.
+    at = _app(compare="margin", view="calibration")
+    _ok(at)
+    names = _trace_names(at)
+    assert len(names) == 2 and names[1].startswith("BCE (ECE ")
+    assert any("not probabilities" in c.value for c in at.caption)
+
+
+def test_margin_table_equals_the_pure_svm_fit():
+    at = _app(compare="margin", ratio="1", n="1000", l2="0.01")
+    _ok(at)
+    d = imbalanced_data(1000, ratio=1.0, separation=2.0, seed=0)
+    fit = fit_logistic(d.X, d.labels, "hinge", l2=0.01)
+    z = d.X @ fit.weights + fit.bias
+    m = metrics.binary_metrics(d.labels, z, 0.0)  # predicted positive iff z ≥ 0
+    t, _ = metrics.best_f1_threshold(d.labels, z)
+    table = next(x.value for x in at.markdown if x.value.startswith("| metric"))
+    header, _, *rows = table.splitlines()
+    col = [c.strip() for c in header.strip("|").split("|")].index("hinge")
+    shown = {c[0]: c[col] for c in ([x.strip() for x in r.strip("|").split("|")] for r in rows)}
+    assert shown["recall⁺"] == f"{m.recall_pos:.3f}"
+    assert shown["t* (best F1⁺)"] == f"{t:.2f}".replace("-", "−")  # a value of z
+    assert "0.01/2 · ‖w‖²" in at.markdown[0].value
+
+
+def test_hinge_all_negative_optimum_is_said_in_words():
+    at = _app(compare="margin")  # 1 : 20, λ = 0.001: the SVM's optimum is w = 0
+    _ok(at)
+    note = next(c.value for c in at.caption if c.value.startswith("Convex, fitted"))
+    assert "certified by its KKT conditions" in note
+    assert "optimum here is w = 0, b = −1" in note
+    fig = _figure(at)
+    assert any("w = 0: no boundary at all" in a["text"] for a in fig["layout"]["annotations"])
+
+
+def test_label_smoothing_bounds_follow_epsilon():
+    at = _app(compare="smoothing", view="probabilities", eps="0.20")
+    _ok(at)
+    labels = [a["text"] for a in _figure(at)["layout"]["annotations"]]
+    assert "1 − ε/2 = 0.9" in labels and "ε/2 = 0.1" in labels
+    s = next(x for x in at.slider if x.key == "imbalance.eps")
+    s.set_value(0.3)
+    at.run()
+    _ok(at)
+    labels = [a["text"] for a in _figure(at)["layout"]["annotations"]]
+    assert "1 − ε/2 = 0.85" in labels and at.query_params["eps"] == "0.30"
+    at = _app(compare="smoothing", view="calibration", eps="0.20")
+    _ok(at)
+    d = imbalanced_data(2000, ratio=20.0, separation=2.0, seed=0)
+    fit = fit_logistic(d.X, d.labels, "smoothed_bce", label_smoothing=0.2)
+    ece = metrics.reliability_bins(
+        d.labels, metrics.sigmoid_probs(d.X @ fit.weights + fit.bias)
+    ).ece
+    assert f"smoothed BCE (ECE {ece:.3f})" in _trace_names(at)
+    assert "1 − ε/2 = 0.9" in [a["text"] for a in _figure(at)["layout"]["annotations"]]
+
+
+def test_overlap_losses_say_they_are_not_convex_and_from_where():
+    at = _app(compare="overlap", tv_alpha="0.20", tv_beta="0.80")
+    _ok(at)
+    d = imbalanced_data(2000, ratio=20.0, separation=2.0, seed=0)
+    fit = fit_logistic(d.X, d.labels, "tversky", alpha=0.2, beta=0.8)
+    note = next(c.value for c in at.caption if c.value.startswith("Convex, fitted"))
+    assert "**Tversky α = 0.20, β = 0.80 is not convex**" in note
+    assert "from (w₁, w₂, b) = (0, 0, 0)" in note and f"{fit.objective:.6g}" in note
+    recall = metrics.binary_metrics(
+        d.labels, metrics.sigmoid_probs(d.X @ fit.weights + fit.bias)
+    ).recall_pos
+    rec_caption = next(c.value for c in at.caption if c.value.startswith("Dice and Tversky score"))
+    assert f"Tversky α = 0.20, β = 0.80 {recall:.3f}" in rec_caption
+    assert at.query_params["tv_alpha"] == "0.20" and at.query_params["tv_beta"] == "0.80"
+
+
+def test_pos_weight_by_hand_is_named_and_in_the_link():
+    at = _app(posw_auto="0", pos_weight="3.0")
+    _ok(at)
+    assert "pos_weight BCE, w₊ = 3: p = 0.5" in _trace_names(at)
+    assert at.query_params["pos_weight"] == "3.0" and at.query_params["posw_auto"] == "0"
+    at = _app()
+    _ok(at)
+    d = imbalanced_data(2000, ratio=20.0, separation=2.0, seed=0)
+    w = (d.labels == 0).sum() / d.labels.sum()
+    assert f"pos_weight BCE, w₊ = {w:.3g} (n_neg / n_pos): p = 0.5" in _trace_names(at)
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ({"compare": "svm"}, ["compare"]),
+        ({"l2": "0"}, ["l2"]),
+        ({"compare": "smoothing", "eps": "0.9"}, ["eps"]),
+        ({"compare": "overlap", "tv_alpha": "abc", "tv_beta": "2"}, ["tv_alpha", "tv_beta"]),
+        ({"posw_auto": "0", "pos_weight": "-1"}, ["pos_weight"]),
+    ],
+)
+def test_garbage_in_the_new_controls_warns_by_name(query, names):
+    at = _app(**query)
+    _ok(at)
+    assert len(at.warning) == 1
+    for name in names:
+        assert f"`{name}`" in at.warning[0].value

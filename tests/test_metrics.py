@@ -218,3 +218,41 @@ def test_fitted_bradley_terry_rewards_track_the_truth():
 def test_bad_arguments_raise_naming_them(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+# --------------------------------------------------------------------------- issue 14
+def test_reliability_bins_by_hand():
+    # Two bins on [0, 0.5) and [0.5, 1]: {0.05 (y=0), 0.45 (y=0), 0.25 (y=1)} and
+    # {0.95 (y=1), 0.55 (y=0)}: mean p 0.25 and 0.75, observed 1/3 and 1/2;
+    # ECE = (3/5)|1/3 − 0.25| + (2/5)|0.5 − 0.75| = 0.05 + 0.1 = 0.15 (by hand).
+    r = metrics.reliability_bins([0, 0, 1, 1, 0], [0.05, 0.45, 0.25, 0.95, 0.55], bins=2)
+    np.testing.assert_allclose(r.mean_p, [0.25, 0.75])
+    np.testing.assert_allclose(r.observed, [1 / 3, 0.5])
+    np.testing.assert_array_equal(r.count, [3, 2])
+    assert r.ece == pytest.approx(0.15, abs=1e-15)
+    # p = 1 falls in the last bin (closed); empty bins are left out.
+    r = metrics.reliability_bins([1, 0], [1.0, 0.0], bins=10)
+    np.testing.assert_array_equal(r.count, [1, 1])
+    np.testing.assert_array_equal(r.mean_p, [0.0, 1.0])
+    assert r.ece == 0.0
+
+
+def test_reliability_bins_validation():
+    with pytest.raises(ValueError, match=r"probs must lie in \[0, 1\]"):
+        metrics.reliability_bins([0, 1], [0.5, 1.5])
+    with pytest.raises(ValueError, match=r"bins must be an integer >= 1, got 0"):
+        metrics.reliability_bins([0, 1], [0.5, 0.5], bins=0)
+
+
+NEW_LOSSES = [("hinge", {}), ("soft_dice", {}), ("smoothed_bce", {"label_smoothing": 0.3})]
+
+
+@pytest.mark.parametrize(("loss", "params"), NEW_LOSSES)
+def test_logistic_slice_of_the_new_losses_is_the_fit_objective(loss, params):
+    d = imbalanced_data(300, ratio=5.0, seed=1)
+    fit = fit_logistic(d.X, d.labels, loss, **params)
+    w1 = fit.weights[0] + np.array([-0.5, 0.0, 0.5])
+    w2 = fit.weights[1] + np.array([-0.5, 0.0, 0.5])
+    z = metrics.logistic_slice(d.X, d.labels, w1, w2, bias=fit.bias, loss=loss, **params)
+    assert z[1, 1] == pytest.approx(fit.objective, rel=1e-12)
+    assert z.min() >= fit.objective * (1 - 1e-12)  # the fit is the slice's minimum

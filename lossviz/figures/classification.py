@@ -62,6 +62,7 @@ def imbalance_scatter_figure(
     title: str | None = None,
     height: int = 470,
     uirevision: str | None = None,
+    columns: int | None = None,
 ) -> go.Figure:
     """The two classes in the plane, one panel per model with its decision boundary.
 
@@ -74,6 +75,8 @@ def imbalance_scatter_figure(
       reference_x: a dotted vertical reference at x₁ = this value (None: none).
       titles: the panels' titles (default: their names, which also label the
         boundaries in the legend); short ones keep three panels legible on a phone.
+      columns: panels per row (default: all in one row); more panels wrap into rows.
+      height: of one row of panels (the figure grows by that per extra row, less margins).
     """
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(labels, dtype=np.float64)
@@ -83,12 +86,16 @@ def imbalance_scatter_figure(
     titles = [p[0] for p in panels] if titles is None else list(titles)
     if len(titles) != n_panels:
         raise ValueError(f"titles must have one entry per panel ({n_panels}), got {len(titles)}")
+    ncol = n_panels if columns is None else max(1, min(int(columns), n_panels))
+    nrow = -(-n_panels // ncol)
+    height = height + (nrow - 1) * (height - 130)
     fig = make_subplots(
-        rows=1,
-        cols=n_panels,
+        rows=nrow,
+        cols=ncol,
         shared_xaxes=True,
         shared_yaxes=True,
         horizontal_spacing=0.03,
+        vertical_spacing=min(0.3, 60 / height) if nrow > 1 else 0.0,
         subplot_titles=titles,
     )
     pad = 0.3
@@ -119,7 +126,8 @@ def imbalance_scatter_figure(
         (f"negatives (y = 0, {int((~pos).sum())} shown)", ~pos, NEGATIVE_COLOUR, 0.45),
         (f"positives (y = 1, {int(pos.sum())} shown)", pos, POSITIVE_COLOUR, 0.9),
     )
-    for col, (name, colour, w, b, sizes) in enumerate(panels, start=1):
+    for i, (name, colour, w, b, sizes) in enumerate(panels):
+        row, col, ax = i // ncol + 1, i % ncol + 1, i + 1
         for cname, sel, ccolour, alpha in classes:
             # Sized points overlap more: draw them lighter.
             opacity = alpha if sizes is None else 0.6 * alpha
@@ -137,7 +145,7 @@ def imbalance_scatter_figure(
                     mode="markers",
                     name=cname,
                     legendgroup=cname,
-                    showlegend=col == 1,
+                    showlegend=ax == 1,
                     customdata=custom,
                     marker={
                         "size": size,
@@ -147,7 +155,7 @@ def imbalance_scatter_figure(
                     },
                     hovertemplate=hover + f"<extra>{cname.split(' (')[0]}</extra>",
                 ),
-                row=1,
+                row=row,
                 col=col,
             )
         seg = _boundary_segment(w, b, box)
@@ -164,17 +172,22 @@ def imbalance_scatter_figure(
                     line={"color": colour, "width": 3.5},
                     hoverinfo="skip",
                 ),
-                row=1,
+                row=row,
                 col=col,
             )
         else:
             side = "positive" if float(np.dot(w, centre)) + b >= 0 else "negative"
+            where = (
+                "w = 0: no boundary at all"
+                if float(w[0]) == 0.0 and float(w[1]) == 0.0
+                else "p = 0.5 boundary far outside"
+            )
             fig.add_annotation(
-                text=f"p = 0.5 boundary far outside:<br>every point here<br>is predicted {side}",
+                text=f"{where}:<br>every point here<br>is predicted {side}",
                 x=0.5,
                 y=0.02,
-                xref=f"x{'' if col == 1 else col} domain",
-                yref=f"y{'' if col == 1 else col} domain",
+                xref=f"x{'' if ax == 1 else ax} domain",
+                yref=f"y{'' if ax == 1 else ax} domain",
                 showarrow=False,
                 font={"size": 12, "color": colour},
             )
@@ -186,14 +199,15 @@ def imbalance_scatter_figure(
                     mode="lines",
                     name=f"x₁ = {reference_x:g}: midway between the class means",
                     legendgroup="reference",
-                    showlegend=col == 1,
+                    showlegend=ax == 1,
                     line={"color": MARKER_COLOUR, "width": 1.5, "dash": "dot"},
                     hoverinfo="skip",
                 ),
-                row=1,
+                row=row,
                 col=col,
             )
-    fig.update_xaxes(title_text="x₁", range=[box[0], box[1]])
+    fig.update_xaxes(range=[box[0], box[1]])
+    fig.update_xaxes(title_text="x₁", row=nrow)
     fig.update_yaxes(range=[box[2], box[3]])
     fig.update_yaxes(title_text="x₂", col=1)
     for a in fig.layout.annotations:
@@ -219,6 +233,8 @@ def probability_histograms_figure(
     bins: int = 40,
     height: int = 380,
     uirevision: str | None = None,
+    columns: int | None = None,
+    x_title: str | None = None,
 ) -> go.Figure:
     """Histograms of the predicted score of each class, one panel per model.
 
@@ -230,6 +246,9 @@ def probability_histograms_figure(
       x_mode: ``"p"`` (probabilities on [0, 1]) or ``"logit"`` (any real scores; the
         bins span all panels).
       bins: number of equal-width bins.
+      columns: panels per row (default: all in one row); height is per row.
+      x_title: the x axis's title (default: by ``x_mode``; margin losses' scores are
+        decision values, not logits).
     """
     if x_mode not in ("p", "logit"):
         raise ValueError(f"x_mode must be 'p' or 'logit', got {x_mode!r}")
@@ -245,16 +264,21 @@ def probability_histograms_figure(
         edges = np.linspace(lo, hi, bins + 1)
     centres = 0.5 * (edges[1:] + edges[:-1])
     width = float(edges[1] - edges[0])
+    ncol = len(panels) if columns is None else max(1, min(int(columns), len(panels)))
+    nrow = -(-len(panels) // ncol)
+    height = height + (nrow - 1) * (height - 130)
     fig = make_subplots(
-        rows=1,
-        cols=len(panels),
+        rows=nrow,
+        cols=ncol,
         shared_yaxes=True,
+        vertical_spacing=min(0.3, 90 / height) if nrow > 1 else 0.0,
         # Room between panels, so that one panel's last x tick never runs into the
         # next one's first (``1`` and ``0`` read "10" on a phone at 0.03).
         horizontal_spacing=0.07,
         subplot_titles=[p[0] for p in panels],
     )
-    for col, ((_name, _, _, lines), (pos, neg)) in enumerate(zip(panels, arrays, strict=True), 1):
+    for ax, ((_name, _, _, lines), (pos, neg)) in enumerate(zip(panels, arrays, strict=True), 1):
+        row, col = (ax - 1) // ncol + 1, (ax - 1) % ncol + 1
         for cname, vals, colour in (
             ("negatives (y = 0)", neg, NEGATIVE_COLOUR),
             ("positives (y = 1)", pos, POSITIVE_COLOUR),
@@ -270,12 +294,12 @@ def probability_histograms_figure(
                     width=width,
                     name=cname,
                     legendgroup=cname,
-                    showlegend=col == 1,
+                    showlegend=ax == 1,
                     marker={"color": colour, "line": {"width": 0}},
                     opacity=0.65,
                     hovertemplate="%{x:.3f}: %{y:.1f} % of the class<extra>" + cname + "</extra>",
                 ),
-                row=1,
+                row=row,
                 col=col,
             )
         for i, (t, label) in enumerate(sorted(lines)):
@@ -283,13 +307,13 @@ def probability_histograms_figure(
             # per line, so two close thresholds never print over each other.
             anchor = "left" if t < edges[0] + 0.8 * (edges[-1] - edges[0]) else "right"
             fig.add_vline(
-                x=t, line={"color": "#555555", "dash": "dot", "width": 1.5}, row=1, col=col
+                x=t, line={"color": "#555555", "dash": "dot", "width": 1.5}, row=row, col=col
             )
             fig.add_annotation(
                 x=t,
                 y=1.0,
-                xref=f"x{'' if col == 1 else col}",
-                yref=f"y{'' if col == 1 else col} domain",
+                xref=f"x{'' if ax == 1 else ax}",
+                yref=f"y{'' if ax == 1 else ax} domain",
                 text=label,
                 showarrow=False,
                 yanchor="top",
@@ -299,11 +323,12 @@ def probability_histograms_figure(
                 font={"size": 11},
             )
     fig.update_layout(barmode="overlay", bargap=0)
-    x_title = "predicted probability p" if x_mode == "p" else "logit z = w·x + b"
+    if x_title is None:
+        x_title = "predicted probability p" if x_mode == "p" else "logit z = w·x + b"
     fig.update_xaxes(range=[float(edges[0]), float(edges[-1])])
-    # One x title under the middle panel: the axes are the same, and three copies overlap
-    # each other once the panels are narrower than the title.
-    fig.update_xaxes(title_text=x_title, col=(len(panels) + 1) // 2)
+    # One x title under the middle panel of the last row: the axes are the same, and
+    # three copies overlap each other once the panels are narrower than the title.
+    fig.update_xaxes(title_text=x_title, row=nrow, col=(ncol + 1) // 2)
     fig.update_yaxes(title_text="% of the class", col=1)
     for a in fig.layout.annotations:
         if a.text in {p[0] for p in panels}:
@@ -314,5 +339,65 @@ def probability_histograms_figure(
         hovermode="closest",
         legend=legend,
         margin={"l": 85, "r": 20, "t": 40, "b": bottom},
+    )
+    return fig
+
+
+def reliability_figure(
+    curves: Sequence[tuple[str, str, np.ndarray, np.ndarray, np.ndarray]],
+    *,
+    bounds: Sequence[tuple[float, str]] = (),
+    height: int = 420,
+    uirevision: str | None = None,
+) -> go.Figure:
+    """A reliability diagram: observed frequency of positives against predicted p.
+
+    Args:
+      curves: ``(name, colour, mean predicted p per bin, observed share of positives per
+        bin, examples per bin)``; empty bins are left out by the caller.
+      bounds: vertical dotted lines ``(p, label)`` (e.g. label smoothing's ε/2 and 1 − ε/2).
+    """
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=f32([0.0, 1.0]),
+            y=f32([0.0, 1.0]),
+            mode="lines",
+            name="calibrated: observed = predicted",
+            line={"color": MARKER_COLOUR, "width": 1.5, "dash": "dash"},
+            hoverinfo="skip",
+        )
+    )
+    for name, colour, mean_p, observed, count in curves:
+        count = np.asarray(count, dtype=np.float64)
+        size = 5.0 + 11.0 * np.sqrt(count / max(float(count.max(initial=1.0)), 1.0))
+        fig.add_trace(
+            go.Scatter(
+                x=f32(mean_p),
+                y=f32(observed),
+                mode="lines+markers",
+                name=name,
+                customdata=f32(count),
+                line={"color": colour, "width": 2.5},
+                marker={"color": colour, "size": f32(size)},
+                hovertemplate=(
+                    "mean p = %{x:.3f}<br>observed = %{y:.3f}<br>%{customdata:.0f} examples"
+                    f"<extra>{name}</extra>"
+                ),
+            )
+        )
+    for i, (p, label) in enumerate(sorted(bounds)):
+        fig.add_vline(x=p, line={"color": "#555555", "dash": "dot", "width": 1.5})
+        fig.add_annotation(
+            x=p, y=1.0, xref="x", yref="y domain", text=label, showarrow=False,
+            yanchor="top", xanchor="left" if p < 0.8 else "right",
+            xshift=3 if p < 0.8 else -3, yshift=-15 * i, font={"size": 11},
+        )  # fmt: skip
+    fig.update_xaxes(title_text="mean predicted probability p in the bin", range=[0.0, 1.0])
+    fig.update_yaxes(title_text="observed share of positives", range=[0.0, 1.0])
+    fig = base_layout(fig, height=height, uirevision=uirevision)
+    legend, bottom = _legend_below(1 + len(curves), height, 20)
+    fig.update_layout(
+        hovermode="closest", legend=legend, margin={"l": 85, "r": 20, "t": 20, "b": bottom}
     )
     return fig

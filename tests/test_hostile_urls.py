@@ -122,3 +122,15 @@ def _same(given: str, used: str | None) -> bool:
 def test_about_page_renders():
     at = _run("about", {"anything": "<script>alert(1)</script>"})
     assert not at.exception
+
+
+# --------------------------------------------------------------------------- noise models
+# The Noise models page draws only the open tab's controls, so a default run writes the
+# Gaussian tab's; the Poisson tab's (view=poisson, slope) are fuzzed here.
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_noise_poisson_tab_hostile_value_in_every_parameter(value):
+    names = ["slope", "n", "seed"]
+    at = _run("noise", {"view": "poisson", **dict.fromkeys(names, value)})
+    _assert_warned_cleanly(at, names)
+    assert dict(at.query_params)["view"] == "poisson"
+    assert {s.key for s in at.slider} == {"noise.slope", "noise.n", "noise.seed"}

@@ -57,6 +57,14 @@ from .divergence import (
     kl_landscapes_figure,
 )
 from .metric import distance_histogram_figure, embeddings_figure, scale_bar, training_curves_figure
+from .noise import (
+    GAUSSIAN_NLL_COLOUR,
+    MSE_COLOUR,
+    NOISE_TRUTH_COLOUR,
+    POISSON_COLOUR,
+    noise_bands_figure,
+    rate_curves_figure,
+)
 from .preference import (
     CLEAN_COLOUR,
     FLIPPED_COLOUR,
@@ -83,6 +91,7 @@ __all__ = [
     "FAMILY_COLOURS",
     "FLIPPED_COLOUR",
     "FONT",
+    "GAUSSIAN_NLL_COLOUR",
     "GRID_COLOUR",
     "INLIER_COLOUR",
     "KL_FORWARD_COLOUR",
@@ -91,9 +100,12 @@ __all__ = [
     "LEGEND_ROW",
     "MARGIN",
     "MARKER_COLOUR",
+    "MSE_COLOUR",
     "NEGATIVE_COLOUR",
+    "NOISE_TRUTH_COLOUR",
     "OUTLIER_COLOUR",
     "PALETTE",
+    "POISSON_COLOUR",
     "POSITIVE_COLOUR",
     "SURFACE_BAR_MARGIN",
     "SURFACE_SCALE",
@@ -121,10 +133,12 @@ __all__ = [
     "kl_landscapes_figure",
     "landscape_path_figure",
     "margin_sweep_figure",
+    "noise_bands_figure",
     "outliers_scatter_figure",
     "path_lift",
     "preference_loss_figure",
     "probability_histograms_figure",
+    "rate_curves_figure",
     "rewards_scatter_figure",
     "scale_bar",
     "surface_figure",

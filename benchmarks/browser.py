@@ -81,6 +81,8 @@ TARGETS: list[Target] = [
     Target("Preferences · comparisons N", "/preferences", "comparisons N", "curve"),
     Target("Forward vs reverse KL · separation", "/kl-fit", "separation s", "surface"),
     Target("Metric learning · margin", "/metric", "margin m", "curve"),
+    Target("Noise models · noise growth", "/noise", "noise growth (σ per unit of x)", "curve"),
+    Target("Noise models · Poisson slope", "/noise?view=poisson", "true log-rate slope a", "curve"),
 ]
 CURVE_RATIO_MAX = 1.5
 CURVE_KB_MAX = 300.0

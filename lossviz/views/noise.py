@@ -309,16 +309,20 @@ def _poisson_view(slope: float, n: int, seed: int) -> None:
         f"a = {num(slope, 3)}, b = {num(LOG_RATE_INTERCEPT, 3)}", delta_color="off",
         delta_arrow="off",
     )  # fmt: skip
-    if neg is None:
-        ls_nll = float(np.mean(losses.poisson_nll(c.counts, np.log(ls.w * c.x + ls.b))))
+    at_data = ls.w * c.x + ls.b
+    if np.all(at_data > 0):
+        # Defined: every point's predicted rate is > 0 (log of it is the log-rate).
+        ls_nll = float(np.mean(losses.poisson_nll(c.counts, np.log(at_data))))
         m.metric(
-            "mean Poisson NLL, MSE line", f"{ls_nll:.4f}", "its rates are all > 0 here",
+            "mean Poisson NLL, MSE line", f"{ls_nll:.4f}",
+            "its rates are all > 0 here" if neg is None
+            else f"λ < 0 for x in [{num(neg[0])}, {num(neg[1])}], where no point is",
             delta_color="off", delta_arrow="off",
         )  # fmt: skip
     else:
         m.metric(
             "mean Poisson NLL, MSE line", "undefined",
-            f"λ < 0 for x in [{num(neg[0])}, {num(neg[1])}]", delta_color="off",
+            f"λ ≤ 0 at {int(np.sum(at_data <= 0))} of the points", delta_color="off",
             delta_arrow="off",
         )  # fmt: skip
     fitted_total = float(p.rate(c.x).sum())

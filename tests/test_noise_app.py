@@ -220,3 +220,16 @@ def test_helpers():
     assert noise.negative_interval(1.0, 1.0, 0.0, 4.0) is None
     assert noise.negative_interval(0.0, -1.0, 0.0, 4.0) == (0.0, 4.0)
     assert noise.band_share(np.array([0.0, 1.0, 3.0]), np.zeros(3), np.ones(3)) == 2 / 3
+
+
+def test_counts_without_a_poisson_optimum_are_explained_not_fitted():
+    # λ(x) = e^(−0.5x − 1) ≤ 0.37 and 20 points: seed 7 has positive counts at fewer than
+    # two distinct x (checked below), so the Poisson NLL has no minimum.
+    c = _counts(-0.5, 20, 7)
+    assert np.unique(c.x[c.counts > 0]).size < 2
+    at = _app(view="poisson", slope="-0.5", n="20", seed="7")
+    assert_no_exception(at)
+    assert any("no minimum" in w.value for w in at.warning)
+    names = [t["name"] for t in _traces(at)]
+    assert not any(n.startswith("Poisson NLL") for n in names)
+    assert any(n.startswith("MSE: λ =") for n in names)

@@ -233,3 +233,40 @@ def test_counts_without_a_poisson_optimum_are_explained_not_fitted():
     names = [t["name"] for t in _traces(at)]
     assert not any(n.startswith("Poisson NLL") for n in names)
     assert any(n.startswith("MSE: λ =") for n in names)
+
+
+# --------------------------------------------------------------------------- the figures
+def test_rate_figure_shades_negative_rates_only_when_a_curve_has_them():
+    from lossviz import figures
+
+    x = np.array([0.0, 1.0, 2.0])
+    y = np.array([0.0, 1.0, 3.0])
+    grid = np.linspace(0.0, 2.0, 5)
+    pos = figures.rate_curves_figure(
+        x, y, grid, [("exp", np.exp(grid), "#000000", "solid")], points_label="counts"
+    )
+    assert [s.type for s in pos.layout.shapes] == ["line"] and not pos.layout.annotations
+    neg = figures.rate_curves_figure(
+        x, y, grid, [("line", 2 * grid - 1, "#000000", "solid")], points_label="counts"
+    )
+    assert [s.type for s in neg.layout.shapes] == ["rect", "line"]
+    assert neg.layout.annotations[0].text == "λ < 0: not a rate"
+    assert neg.layout.yaxis.range[0] < -1.0  # the lowest rate, −1, is in view
+
+
+def test_band_figure_draws_mean_and_two_sigma_edges_from_the_values_given():
+    from lossviz import figures
+
+    grid = np.linspace(0.0, 1.0, 3)
+    fig = figures.noise_bands_figure(
+        np.array([0.0, 1.0]), np.array([0.0, 1.0]), grid,
+        [("m", grid, np.full(3, 0.5), "#0072B2", "lines")], points_label="data",
+    )  # fmt: skip
+    lo, hi, mean = fig.data[1], fig.data[2], fig.data[3]
+    np.testing.assert_allclose(lo.y, grid - 1.0)
+    np.testing.assert_allclose(hi.y, grid + 1.0)
+    np.testing.assert_allclose(mean.y, grid)
+    with pytest.raises(ValueError, match="grid must be 1-D, increasing"):
+        figures.noise_bands_figure(
+            np.zeros(2), np.zeros(2), np.array([1.0, 0.0]), [], points_label="data"
+        )

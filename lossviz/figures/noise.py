@@ -155,13 +155,23 @@ def rate_curves_figure(
             "line": {"color": MARKER_COLOUR, "width": 1.5}}  # fmt: skip
     hi = max(float(counts.max()), 1.0)
     span = hi - lowest
+    y_lo = lowest - 0.05 * span
+    shapes, notes = [zero], []
+    if lowest < 0:  # a curve below 0 predicts an impossible (negative) rate: shade it
+        shapes.insert(0, {"type": "rect", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y",
+                          "y0": y_lo, "y1": 0, "line": {"width": 0},
+                          "fillcolor": _rgba("#D55E00", 0.10), "layer": "below"})  # fmt: skip
+        notes.append({"xref": "x domain", "x": 0.99, "xanchor": "right", "yref": "y", "y": 0,
+                      "yanchor": "top", "text": "λ < 0: not a rate", "showarrow": False,
+                      "font": {"size": 12, "color": "#D55E00"}})  # fmt: skip
     layout = {
         "hovermode": "closest",
         "legend": legend,
         "margin": {"t": top},
-        "shapes": [zero],
+        "shapes": shapes,
+        "annotations": notes,
         "xaxis": {"title": {"text": "x"}, "range": [float(grid[0]), float(grid[-1])]},
         "yaxis": {"title": {"text": "count y, rate λ(x)"},
-                  "range": [lowest - 0.05 * span, hi + 0.05 * span]},
+                  "range": [y_lo, hi + 0.05 * span]},
     }  # fmt: skip
     return _figure(data, layout, title=title, height=height, uirevision=uirevision)

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from lossviz.data import count_data, heteroscedastic_data
 from lossviz.fit import fit_gaussian_nll, fit_poisson, fit_regression
-from lossviz.views import noise
+from lossviz.views import noise, scrub
 
 pytestmark = pytest.mark.app
 
@@ -40,6 +40,25 @@ def _text(at: AppTest) -> str:
     )
 
 
+def _bars(at: AppTest) -> dict[str, dict]:
+    """The page's scrub bars by key, as their data (controls, contexts, frames)."""
+    out = {}
+    for e in at.get("bidi_component"):
+        if e.proto.component_name == scrub.NAME:
+            out[e.proto.id.split("-", 2)[-1]] = json.loads(e.proto.json)
+    return out
+
+
+def _commit(at: AppTest, value: float) -> AppTest:
+    """Release the noise-growth scrub slider at ``value``, as the browser commits it."""
+    _commit.seq = getattr(_commit, "seq", 0) + 1
+    at.session_state[noise.SCRUB] = {
+        "commit": {"name": "noise.growth", "value": value, "seq": _commit.seq},
+        "want": None,
+    }
+    return at.run()
+
+
 def _hetero(growth=0.4, n=200, seed=0):
     return heteroscedastic_data(
         n, slope=noise.SLOPE, intercept=noise.INTERCEPT, noise=noise.NOISE,
@@ -60,8 +79,11 @@ def test_default_page_is_the_gaussian_tab_with_its_controls_in_the_url():
     assert not at.warning
     assert dict(at.query_params) == {"view": "gaussian", "growth": "0.40", "n": "200", "seed": "0"}
     assert len(at.get("plotly_chart")) == 1
-    # Only the open tab's controls are drawn.
-    assert {s.key for s in at.slider} == {"noise.growth", "noise.n", "noise.seed"}
+    # Only the open tab's controls are drawn; noise growth is the scrub bar's.
+    assert {s.key for s in at.slider} == {"noise.n", "noise.seed"}
+    (bar,) = _bars(at).values()
+    assert [c["label"] for c in bar["controls"]] == [noise.GROWTH_LABEL]
+    assert bar["controls"][0]["value"] == 0.4 and not bar["frames"]  # frames when asked
 
 
 def test_gaussian_tab_states_the_fits_it_draws():
@@ -166,8 +188,7 @@ def test_n_and_seed_are_kept_across_the_tabs():
 
 def test_url_follows_the_sliders():
     at = _app()
-    _slider(at, "growth").set_value(0.75)
-    at.run()
+    _commit(at, 0.75)
     _slider(at, "n").set_value(500)
     at.run()
     assert_no_exception(at)
@@ -270,3 +291,50 @@ def test_band_figure_draws_mean_and_two_sigma_edges_from_the_values_given():
         figures.noise_bands_figure(
             np.zeros(2), np.zeros(2), np.array([1.0, 0.0]), [], points_label="data"
         )
+
+
+def _b64(v: str) -> np.ndarray:
+    import base64
+
+    return np.frombuffer(base64.b64decode(v), dtype="<f4").astype(np.float64)
+
+
+def test_noise_growth_frames_are_the_page_at_every_value_of_the_slider():
+    at = _app(n="120", seed="3")
+    ((key, bar),) = _bars(at).items()
+    name = bar["controls"][0]["name"]
+    at.session_state[key] = {
+        "want": {"name": name, "context": bar["contexts"][name], "seq": 1}, "commit": None,
+    }  # fmt: skip
+    at.run()
+    assert_no_exception(at)
+    f = _bars(at)[key]["frames"][name]
+    values = f["values"]
+    assert values[0] == 0.0 and values[-1] == 1.0 and len(values) == 21
+    (chart,) = f["charts"]
+    assert chart["revision"] == "noise.gauss.120.3"
+    moves = {m["index"]: m for m in chart["moves"]}
+    k = values.index(0.7)
+    # The points at growth 0.7 are the generator's y for that growth (same x, same ε).
+    d = _hetero(0.7, 120, 3)
+    pts = _b64(moves[0]["arrays"]["y"]).reshape(len(values), -1)
+    np.testing.assert_allclose(pts[k], d.y, rtol=1e-6, atol=1e-6)
+    # The fitted mean line at growth 0.7 is that value's own Gaussian NLL fit.
+    g = fit_gaussian_nll(d.x, d.y)
+    grid = np.linspace(0.0, noise.X_MAX_GAUSS, noise.GRID_POINTS)
+    mean_idx = next(int(i) for i, v in chart["names"].items() if v[k].startswith("Gaussian NLL"))
+    mean = _b64(moves[mean_idx]["arrays"]["y"]).reshape(len(values), -1)[k]
+    np.testing.assert_allclose(mean, g.mean(grid), rtol=1e-6, atol=1e-5)
+    assert chart["names"][str(mean_idx)][k].endswith(f"log σ² = {noise.line(g.c, g.d)}")
+    assert chart["layout"]["title.text"][k] == "Mean ± 2σ of each model (noise growth 0.70, seed 3)"
+
+
+def test_a_commit_of_noise_growth_refits_and_updates_the_readouts():
+    at = _app()
+    at = _commit(at, 0.9)
+    assert_no_exception(at)
+    assert at.query_params["growth"] == "0.90"
+    d = _hetero(0.9)
+    g = fit_gaussian_nll(d.x, d.y)
+    assert _metrics(at)["mean Gaussian NLL, learned variance"][0] == f"{g.nll:.4f}"
+    assert _bars(at)[noise.SCRUB]["controls"][0]["value"] == 0.9

@@ -50,24 +50,65 @@ def test_each_view_draws_its_plot_with_data_and_labels_apart(app_page, path):
     assert_margins_hold_what_is_drawn(app_page, path)
 
 
+GROWTH = "noise growth (σ per unit of x)"
+
+
+def _growth(app_page):
+    return app_page.page.get_by_role("slider", name=GROWTH, exact=True)
+
+
 def test_a_keyboard_move_of_noise_growth_refits_and_updates_the_link(app_page):
     app_page.goto("/noise?growth=0.40&n=200&seed=0")
     app_page.plots().first.wait_for()
     before = _names(app_page)
-    slider = app_page.page.get_by_role("slider").first  # noise growth
+    slider = _growth(app_page)
+    assert slider.get_attribute("aria-valuetext") == "noise growth 0.40"
     slider.focus()
     slider.press("ArrowRight")
     app_page.wait_idle()
     _wait_param(app_page, "growth", "0.45")
     app_page.wait_idle()
     app_page.page.wait_for_function(
-        "() => document.querySelector('.js-plotly-plot .gtitle')"
-        ".textContent.includes('noise growth 0.45')",
-        timeout=15_000,
+        "() => document.body.innerText.includes('σ(x) = 0.20 + 0.45x')", timeout=15_000
     )
     after = _names(app_page)
     assert after != before and any("0.45x" in n for n in after)  # the truth's σ = 0.20 + 0.45x
     assert "Not convex" in _main_text(app_page)
+    assert app_page.exceptions().count() == 0
+
+
+def test_dragging_noise_growth_moves_the_points_and_bands_before_release(app_page):
+    app_page.goto("/noise?growth=0.40&n=200&seed=0")
+    app_page.plots().first.wait_for()
+    slider = _growth(app_page)
+    slider.hover()  # the browser asks for the frames
+    app_page.page.wait_for_timeout(200)
+    app_page.wait_idle()
+    points = _trace(app_page, 0)
+    box = slider.bounding_box()
+    y = box["y"] + box["height"] / 2
+    pad, width = 8, box["width"] - 16
+    start = box["x"] + pad + width * 0.4
+    app_page.page.mouse.move(start, y)
+    app_page.page.mouse.down()
+    for k in range(1, 11):
+        app_page.page.mouse.move(start + (box["x"] + pad + width * 0.9 - start) * k / 10, y)
+        app_page.page.wait_for_timeout(30)
+    dragged = float(slider.get_attribute("aria-valuenow"))
+    assert dragged >= 0.8
+    app_page.page.wait_for_function(
+        "(v) => document.querySelector('.js-plotly-plot').layout.title.text"
+        ".includes('noise growth ' + v)",
+        arg=f"{dragged:.2f}",
+        timeout=5_000,
+    )
+    assert app_page.query()["growth"] == "0.40"  # nothing committed yet
+    moved = _trace(app_page, 0)
+    assert moved != points  # the same x and noise draws, a larger σ(x): the points spread
+    assert any(f"0.20 + {dragged:.2f}x" in n for n in _names(app_page))
+    app_page.page.mouse.up()
+    _wait_param(app_page, "growth", f"{dragged:.2f}")
+    app_page.wait_idle()
     assert app_page.exceptions().count() == 0
 
 

@@ -32,6 +32,7 @@ from lossviz.fit import (
     fit_poisson,
     fit_regression,
 )
+from lossviz.views import scrub
 from lossviz.views.controls import UrlState, fmt
 
 X_MAX_GAUSS = 5.0  # heteroscedastic_data's default x range [0, 5]
@@ -133,12 +134,18 @@ def render() -> None:
         default="gaussian",
     )
     sb = st.sidebar
+    commit, want = scrub.states(SCRUB)
+    growth = growth_key = None
     if view == "gaussian":
+        if commit is not None and commit.get("name") in st.session_state:
+            st.session_state[commit["name"]] = round(float(commit["value"]), 2)
         sb.markdown("**Heteroscedastic data**")
-        growth = state.slider(
-            "growth", "noise growth (σ per unit of x)", **GROWTH,
-            help=f"σ(x) = {NOISE} + growth · x on x ∈ [0, {X_MAX_GAUSS:g}]; 0 = constant noise.",
-        )  # fmt: skip
+        sb.caption(
+            f"σ(x) = {NOISE} + growth · x on x ∈ [0, {X_MAX_GAUSS:g}]: the noise growth "
+            "slider is above the chart, and the chart follows it while you drag."
+        )
+        # Drawn by the scrub bar above the chart (its frames follow a drag in the browser).
+        growth, growth_key = state.number("growth", **GROWTH)
     else:
         sb.markdown("**Counts**")
         slope = state.slider(
@@ -152,13 +159,18 @@ def render() -> None:
     )  # fmt: skip
     with state.tab_container(view):
         if view == "gaussian":
-            _gaussian_view(growth, n, seed)
+            _gaussian_view(growth, growth_key, n, seed, want)
         else:
             _poisson_view(slope, n, seed)
     state.sync_url()
 
 
-def _gaussian_view(growth: float, n: int, seed: int) -> None:
+SCRUB = "noise.scrub"
+GROWTH_LABEL = "noise growth (σ per unit of x)"
+
+
+def bands_figure(growth: float, n: int, seed: int):
+    """The Gaussian tab's chart at one noise growth (also each frame of a drag)."""
     d = hetero(growth, n, seed)
     ls, g = gaussian_fits(growth, n, seed)
     sigma_ls = math.sqrt(ls.objective)  # MSE's implied constant σ² = mean residual²
@@ -169,7 +181,7 @@ def _gaussian_view(growth: float, n: int, seed: int) -> None:
     nll_name = f"Gaussian NLL: μ = {line(g.a, g.b)}, log σ² = {line(g.c, g.d)}"
     weight = 1.0 / g.var(d.x)
     sizes = np.maximum(MAX_SIZE * np.sqrt(weight / weight.max()), MIN_SIZE)
-    fig = figures.noise_bands_figure(
+    return figures.noise_bands_figure(
         d.x, d.y, grid,
         [
             (truth, SLOPE * grid + INTERCEPT, true_sd, figures.NOISE_TRUTH_COLOUR, "lines"),
@@ -180,9 +192,52 @@ def _gaussian_view(growth: float, n: int, seed: int) -> None:
         points_label=f"data (n = {n}), area ∝ 1/σ̂²(x)",
         sizes=sizes, size_label="diameter",
         title=f"Mean ± 2σ of each model (noise growth {fmt(growth, 0.05)}, seed {seed})",
-        uirevision=f"noise.gauss.{growth}.{n}.{seed}",
+        uirevision=f"noise.gauss.{n}.{seed}",
     )  # fmt: skip
-    st.plotly_chart(fig, key="noise.gaussian", config={"displaylogo": False})
+
+
+def growth_frames(control: scrub.Control, n: int, seed: int) -> scrub.Frames:
+    """The chart at every noise growth of the slider's grid: the points' y and size, every
+    line and band, the legend's names and the title, each from that value's own fits (the
+    same seed keeps x and the noise draws, so the points slide as σ(x) grows)."""
+    figs = [bands_figure(float(v), n, seed) for v in control.grid]
+    first = figs[0]
+    moves = []
+    for i, trace in enumerate(first.data):
+        arrays = {"y": np.stack([np.asarray(f.data[i].y, dtype=np.float64) for f in figs])}
+        if i == 0:  # the points: their area follows the fitted weight 1/σ̂²(x)
+            arrays["marker.size"] = np.stack(
+                [np.asarray(f.data[0].marker.size, dtype=np.float64) for f in figs]
+            )
+        elif trace.customdata is not None:  # a mean line's hover: ± 2σ
+            arrays["customdata"] = np.stack(
+                [np.asarray(f.data[i].customdata, dtype=np.float64) for f in figs]
+            )
+        moves.append((i, arrays))
+    names = {i: [f.data[i].name for f in figs] for i, t in enumerate(first.data)
+             if t.showlegend is not False and i > 0}  # fmt: skip
+    layout = {"title.text": [f.layout.title.text for f in figs]}
+    chart = scrub.ChartFrames(
+        revision=first.layout.uirevision, moves=moves, names=names, layout=layout
+    )
+    return scrub.Frames(values=control.grid, charts=[chart])
+
+
+def _gaussian_view(growth: float, growth_key: str, n: int, seed: int, want) -> None:
+    d = hetero(growth, n, seed)
+    ls, g = gaussian_fits(growth, n, seed)
+    sigma_ls = math.sqrt(ls.objective)  # MSE's implied constant σ² = mean residual²
+    control = scrub.Control(
+        growth_key, GROWTH_LABEL, GROWTH["min_value"], GROWTH["max_value"], GROWTH["step"],
+        growth, valuetext="noise growth {v}",
+    )  # fmt: skip
+    context = scrub.context_of(n, seed)
+    sent = {}
+    if want is not None and want.get("name") == growth_key and want.get("context") == context:
+        sent[growth_key] = growth_frames(control, n, seed)
+    scrub.scrub_bar(SCRUB, [control], contexts={growth_key: context}, frames=sent)
+    st.plotly_chart(bands_figure(growth, n, seed), key="noise.gaussian",
+                    config={"displaylogo": False})  # fmt: skip
 
     true_nll = float(
         np.mean(losses.gaussian_nll(d.y, SLOPE * d.x + INTERCEPT, (NOISE + growth * d.x) ** 2))

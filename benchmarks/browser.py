@@ -98,6 +98,8 @@ TARGETS: list[Target] = [
         "curve",
     ),
     Target("Class imbalance · Tversky β", "/imbalance?compare=overlap", "β (beta)", "surface"),
+    Target("Noise models · noise growth", "/noise", "noise growth (σ per unit of x)", "curve"),
+    Target("Noise models · Poisson slope", "/noise?view=poisson", "true log-rate slope a", "curve"),
 ]
 CURVE_RATIO_MAX = 1.5
 CURVE_KB_MAX = 300.0

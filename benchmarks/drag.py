@@ -91,6 +91,7 @@ TARGETS: list[Target] = [
         curve=False,
     ),
     Target("Metric learning · ▶ training", "/metric?t=0", "show step", play=True, curve=False),
+    Target("Noise models · noise growth", "/noise", "noise growth (σ per unit of x)"),
 ]
 
 _MARK = """() => { const lv = window.__lv; lv.drag = performance.now(); lv.upAt = null;

@@ -54,6 +54,7 @@ from benchmarks.browser import (  # CHROMIUM, CHROMIUM_ARGS, StreamlitServer: te
 
 # Every page with at least one slider (``/about`` has none).
 PAGES = ["/", "/compare", "/outliers", "/imbalance", "/preferences", "/kl-fit", "/metric"]
+PAGES += ["/noise"]
 LOAD_TIMEOUT_S = 180.0  # first load of a page, all sessions loading at once
 MOVE_TIMEOUT_S = 60.0  # one key press until the rerun is over
 BARRIER_TIMEOUT_S = 300.0  # the slowest session to finish loading

@@ -20,11 +20,13 @@ from . import _validate as _v
 __all__ = [
     "OUTLIER_KINDS",
     "ClassificationData",
+    "CountData",
     "HeteroscedasticData",
     "PolicyPreferenceData",
     "PreferenceData",
     "RegressionData",
     "clustered_points",
+    "count_data",
     "gaussian_mixture",
     "heteroscedastic_data",
     "imbalanced_data",
@@ -525,3 +527,74 @@ def clustered_points(
     t = np.deg2rad(30.0)
     rot = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
     return X @ rot.T, labels
+
+
+# --------------------------------------------------------------------------- counts
+@dataclass(frozen=True, eq=False)
+class CountData:
+    r"""Counts drawn from a Poisson regression with the log link.
+
+    :math:`y_i \sim \mathrm{Poisson}(e^{a x_i + b})`, x uniform on [0, ``x_max``].
+
+    Attributes:
+      x: float64 ``(n,)``; counts: float64 ``(n,)`` of non-negative integers.
+      log_rate_slope, log_rate_intercept: the true a and b of log λ(x) = a x + b.
+    """
+
+    x: np.ndarray
+    counts: np.ndarray
+    log_rate_slope: float
+    log_rate_intercept: float
+
+    @property
+    def n(self) -> int:
+        """Number of points."""
+        return int(self.x.shape[0])
+
+    def rate(self, x: Any) -> np.ndarray:
+        """The true rate λ(x) = exp(a x + b)."""
+        return np.exp(
+            self.log_rate_slope * np.asarray(x, dtype=np.float64) + self.log_rate_intercept
+        )
+
+
+def count_data(
+    n: int = 200,
+    *,
+    log_rate_slope: float = 0.8,
+    log_rate_intercept: float = -1.0,
+    x_max: float = 4.0,
+    seed: int = 0,
+) -> CountData:
+    r"""Seeded counts whose log-rate is linear in x (a Poisson GLM's own model).
+
+    :math:`x_i \sim U[0, x_{max}]`, :math:`y_i \sim \mathrm{Poisson}(λ(x_i))`,
+    :math:`λ(x) = \exp(a x + b)`. With the defaults λ runs from e^{-1} ≈ 0.37 at
+    x = 0 to e^{2.2} ≈ 9.0 at x = 4: many zeros on the left, a curve a straight
+    line cannot follow.
+
+    Args:
+      n: number of points, >= 2.
+      log_rate_slope: a, in [-5, 5].
+      log_rate_intercept: b, in [-10, 10].
+      x_max: x is uniform on [0, x_max], x_max > 0, and the largest rate
+        exp(max(b, a x_max + b)) must be <= 1e6 (so the counts are exact integers).
+      seed: integer >= 0; the same arguments always give the same data.
+
+    Returns:
+      A frozen :class:`CountData`. O(n) time.
+    """
+    n = _v.integer("n", n, 2)
+    a = _v.in_range("log_rate_slope", log_rate_slope, -5.0, 5.0)
+    b = _v.in_range("log_rate_intercept", log_rate_intercept, -10.0, 10.0)
+    x_max = _v.positive("x_max", x_max)
+    top = max(b, a * x_max + b)
+    if top > float(np.log(1e6)):
+        raise ValueError(
+            f"x_max must keep the largest rate exp(max(b, a·x_max + b)) <= 1e6, got x_max = "
+            f"{x_max!r} (rate {float(np.exp(min(top, 700.0))):.3g})"
+        )
+    rng = np.random.default_rng(_v.seed(seed))
+    x = rng.uniform(0.0, x_max, size=n)
+    counts = rng.poisson(np.exp(a * x + b)).astype(np.float64)
+    return CountData(x=x, counts=counts, log_rate_slope=a, log_rate_intercept=b)

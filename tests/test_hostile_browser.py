@@ -18,6 +18,7 @@ from conftest import IDLE
 pytestmark = pytest.mark.browser
 
 PAGES = ["/", "/compare", "/outliers", "/imbalance", "/preferences", "/kl-fit", "/metric"]
+PAGES += ["/noise"]
 PAYLOADS = {
     "img": '<img src=x onerror="window.__pwned=1">',
     "script": "<script>window.__pwned=1</script>",

@@ -153,3 +153,15 @@ def test_hostile_value_in_every_imbalance_comparison(group, value):
     at = _run("imbalance", {**base, **dict.fromkeys(names, value)})
     _assert_warned_cleanly(at, names)
     assert at.query_params["compare"] == group
+
+
+# --------------------------------------------------------------------------- noise models
+# The Noise models page draws only the open tab's controls, so a default run writes the
+# Gaussian tab's; the Poisson tab's (view=poisson, slope) are fuzzed here.
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_noise_poisson_tab_hostile_value_in_every_parameter(value):
+    names = ["slope", "n", "seed"]
+    at = _run("noise", {"view": "poisson", **dict.fromkeys(names, value)})
+    _assert_warned_cleanly(at, names)
+    assert dict(at.query_params)["view"] == "poisson"
+    assert {s.key for s in at.slider} == {"noise.slope", "noise.n", "noise.seed"}

@@ -45,6 +45,8 @@ PAGES = [
     "/metric",
     "/metric?view=distances&loss=triplet",
     "/metric?view=training",
+    "/noise",
+    "/noise?view=poisson",
 ]
 
 

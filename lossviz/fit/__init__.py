@@ -8,6 +8,8 @@ r"""Exact fits and gradient-descent paths on the lossviz data sets.
 * :func:`fit_preference_policy` — a tabular policy fitted by DPO, IPO or the SLiC hinge.
 * :func:`fit_logistic` (BCE, focal, class-balanced BCE), :func:`fit_bradley_terry`
   and :func:`fit_gaussian_kl` — damped Newton to a tight first-order condition.
+* :func:`fit_gaussian_nll` (mean and log-variance linear in x; not convex, a local
+  optimum from a stated start) and :func:`fit_poisson` (log link, convex) — noise models.
 * :func:`train_embedding` — a linear metric-learning map trained by contrastive
   or triplet loss over all pairs/triplets.
 
@@ -31,6 +33,14 @@ from .metric import (
     contrastive_stable_learning_rate,
     train_embedding,
 )
+from .noise import (
+    GaussianNLLFit,
+    PoissonFit,
+    fit_gaussian_nll,
+    fit_poisson,
+    gaussian_nll_objective,
+    poisson_objective,
+)
 from .preference import POLICY_LOSSES, BTFit, PolicyFit, fit_bradley_terry, fit_preference_policy
 from .regression import (
     DescentPath,
@@ -48,18 +58,24 @@ __all__ = [
     "BTFit",
     "DescentPath",
     "EmbeddingTrace",
+    "GaussianNLLFit",
     "LogisticFit",
+    "PoissonFit",
     "PolicyFit",
     "RegressionFit",
     "classification_kwargs",
     "contrastive_stable_learning_rate",
     "fit_bradley_terry",
     "fit_gaussian_kl",
+    "fit_gaussian_nll",
     "fit_logistic",
+    "fit_poisson",
     "fit_preference_policy",
     "fit_regression",
+    "gaussian_nll_objective",
     "gradient_descent",
     "mse_curvature",
+    "poisson_objective",
     "stable_learning_rate",
     "train_embedding",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import about, compare, explore, imbalance, kl_fit, metric, outliers, preferences
+from . import about, compare, explore, imbalance, kl_fit, metric, noise, outliers, preferences
 
 
 def pages() -> dict[str, list[st.Page]]:
@@ -57,6 +57,7 @@ def pages() -> dict[str, list[st.Page]]:
             st.Page(
                 metric.render, title="Metric learning", icon=":material/hub:", url_path="metric"
             ),
+            st.Page(noise.render, title="Noise models", icon=":material/grain:", url_path="noise"),
         ],
         "About": [
             st.Page(about.render, title="About", icon=":material/info:", url_path="about"),

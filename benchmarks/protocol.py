@@ -188,7 +188,11 @@ class ProtoSession:
                 self.stats.bytes += len(data)
                 if self.run is not None:
                     self.run.bytes += len(data)
-                self._handle(msg)
+                try:
+                    self._handle(msg)
+                except Exception as exc:  # a bug here must show, not stall the session
+                    self.stats.failures.append(f"reading {msg.WhichOneof('type')}: {exc!r}"[:300])
+                    self._done.set()
         except ConnectionClosed:
             pass
         if not self._closing:

@@ -54,10 +54,9 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
-def replica_cmd(
-    host: str, port: int, cookie_secret: str, python: str = sys.executable
-) -> list[str]:
-    """The command line of one replica (run from the checkout's root)."""
+def replica_cmd(host: str, port: int, python: str = sys.executable) -> list[str]:
+    """The command line of one replica (run from the checkout's root, with the shared
+    cookie secret in ``STREAMLIT_SERVER_COOKIE_SECRET``: Streamlit refuses it as a flag)."""
     return [
         python, "-m", "streamlit", "run", str(ROOT / "app.py"),
         "--server.address", host,

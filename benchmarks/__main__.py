@@ -5,7 +5,8 @@ From the repository root::
     python -m benchmarks                 # landscape, rerun and browser tables
     python -m benchmarks --quick         # fewer repeats and slider moves
     python -m benchmarks browser rerun   # only some parts
-    python -m benchmarks load --sessions 20 --moves 10   # concurrency (on demand only)
+    python -m benchmarks load --replicas 1 2 --duration 30   # capacity at the protocol
+    python -m benchmarks browser-load --sessions 8 --moves 10  # concurrent Chromium sessions
 
 Prints Markdown: the date, the machine, then each table, every figure next to
 its baseline measured in the same run and the ratio (DESIGN.md, "Performance
@@ -25,8 +26,9 @@ import platform
 import sys
 import time
 
-PARTS = ("landscape", "rerun", "browser", "drag", "load")
-DEFAULT_PARTS = ("landscape", "rerun", "browser", "drag")  # `load` takes minutes: on demand
+PARTS = ("landscape", "rerun", "browser", "drag", "load", "browser-load")
+# `load` and `browser-load` take minutes (and `load` all of a machine's cores): on demand
+DEFAULT_PARTS = ("landscape", "rerun", "browser", "drag")
 
 
 def machine() -> str:
@@ -82,8 +84,17 @@ def main(argv: list[str] | None = None) -> None:
         "--moves", type=int, help="slider moves per page (12; 10 with --quick and for load)"
     )
     parser.add_argument(
-        "--sessions", type=int, help="concurrent browser sessions for load (20; 8 with --quick)"
+        "--sessions", type=int, help="concurrent browser sessions for browser-load (8; 4 --quick)"
     )
+    parser.add_argument(
+        "--replicas", type=int, nargs="+", default=[1, 2], help="replica counts for load (1 2)"
+    )
+    parser.add_argument(
+        "--duration", type=float, help="seconds of moves per load probe (30; 15 with --quick)"
+    )
+    parser.add_argument("--period", type=float, default=3.0, help="seconds between moves (3)")
+    parser.add_argument("--start", type=int, default=10, help="sessions of load's first probe")
+    parser.add_argument("--probes", type=int, help="load probes per replica count (4; 2 --quick)")
     args = parser.parse_args(argv)
     if unknown := sorted(set(args.parts) - set(PARTS)):
         parser.error(f"unknown part(s) {', '.join(unknown)}; choose from {', '.join(PARTS)}")
@@ -107,15 +118,28 @@ def main(argv: list[str] | None = None) -> None:
             "rerun": "Server-side rerun after one slider move (AppTest)",
             "browser": "Slider move to idle in headless Chromium",
             "drag": "Dragging a slider: chart updates before the release, release to idle",
-            "load": "Concurrent browser sessions on one server",
+            "load": "Capacity at the protocol: students held at p95 ≤ 1 s, 1 and 2 replicas",
+            "browser-load": "Concurrent browser sessions on one server",
         }[part]
         print(f"## {title}\n", flush=True)
         if part == "landscape":
             landscape(args.quick)
         elif part == "load":
+            from benchmarks import capacity
+
+            duration = args.duration or (15.0 if args.quick else 30.0)
+            caps = capacity.run(
+                tuple(args.replicas),
+                duration=duration,
+                period=args.period,
+                start=args.start,
+                probes=args.probes or (2 if args.quick else 4),
+            )
+            print(capacity.table(caps, duration=duration, period=args.period))
+        elif part == "browser-load":
             from benchmarks import load
 
-            sessions = args.sessions or (8 if args.quick else 20)
+            sessions = args.sessions or (4 if args.quick else 8)
             print(load.table(load.run(sessions, args.moves or 10)))
         elif part == "rerun":
             from benchmarks import rerun

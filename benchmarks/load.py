@@ -2,7 +2,7 @@
 
 Run from the repository root (not part of the default ``python -m benchmarks``)::
 
-    python -m benchmarks load [--sessions 20] [--moves 10]
+    python -m benchmarks browser-load [--sessions 8] [--moves 10]
 
 One ``streamlit run app.py`` on a free loopback port, one headless Chromium and
 ``sessions`` browser contexts (each its own Streamlit session), driven

@@ -1,0 +1,267 @@
+"""How many students one and two replicas hold: protocol sessions through HAProxy.
+
+Run from the repository root (``python -m benchmarks load``; not in the default set)::
+
+    python -m benchmarks load [--replicas 1 2] [--duration 30] [--start 10] [--probes 4]
+
+For each replica count, ``deploy/serve.py``'s :class:`Deployment` starts that many
+``streamlit run app.py`` behind HAProxy on free loopback ports (each replica warmed:
+every page loaded once). Then:
+
+1. **CPU per run, by page** (first deployment only): one protocol session per page,
+   alone on the first replica, loads the page and makes :data:`CPU_MOVES` moves; the
+   replica's CPU time over those runs, per run.
+2. **The search**: a probe drives ``n`` protocol sessions (:mod:`benchmarks.protocol`)
+   through HAProxy: session *i* loads ``LINKS[i % len(LINKS)]`` (starts spread over
+   :data:`RAMP_S`), then, once all have loaded, moves its control once per
+   ``period`` seconds on average (uniform in ½–1½ of it) for ``duration`` seconds. A
+   probe *holds* when p95 of move sent → script finished is ≤ :data:`P95_MAX_MS`, no
+   exception, no dropped connection, no move left unfinished and no failure.
+   ``n`` doubles from ``start`` while probes hold, then bisects between the last
+   that held and the first that did not, ``probes`` probes in all.
+
+Reported per replica count: the largest ``n`` that held, its reruns per second (script
+runs finished in the moving phase / its length), p50/p95/p99, its errors, the replicas'
+CPU (cores busy during the probe), and their summed RSS when warm, after the search
+and after the last sessions disconnected (+ :data:`SETTLE_S`). Every probe is listed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import importlib.util
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.load import cpu_s, tree_rss_kb
+from benchmarks.protocol import DriveResult, ProtoSession, drive
+
+ROOT = Path(__file__).resolve().parents[1]
+# A class's links: every page with a control, as a teacher would share them.
+LINKS = [
+    "/?loss=huber",
+    "/?loss=focal",
+    "/compare",
+    "/outliers",
+    "/imbalance",
+    "/preferences",
+    "/kl-fit",
+    "/metric",
+]
+P95_MAX_MS = 1000.0
+RAMP_S = 5.0
+CPU_MOVES = 5
+SETTLE_S = 5.0
+
+
+def _serve():
+    spec = importlib.util.spec_from_file_location("lossviz_deploy_serve", ROOT / "deploy/serve.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _arun(coro):
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+@dataclass
+class Probe:
+    sessions: int
+    result: DriveResult
+    cpu_s: float  # the replicas' CPU seconds during the probe
+    wall_s: float
+
+    @property
+    def moves(self) -> list[float]:
+        return [t for s in self.result.sessions for t in s.move_ms]
+
+    def pct(self, q: float) -> float:
+        m = self.moves
+        return float(np.percentile(m, q)) if m else float("nan")
+
+    @property
+    def errors(self) -> dict[str, int]:
+        ss = self.result.sessions
+        return {
+            "exceptions": sum(len(s.exceptions) for s in ss),
+            "drops": sum(s.drops for s in ss),
+            "unfinished moves": sum(s.moves_unfinished for s in ss),
+            "failed sessions": sum(bool(s.failures) for s in ss),
+        }
+
+    @property
+    def holds(self) -> bool:
+        return bool(self.moves) and self.pct(95) <= P95_MAX_MS and not any(self.errors.values())
+
+    @property
+    def reruns_per_s(self) -> float:
+        runs = sum(len(s.move_ms) for s in self.result.sessions)
+        return runs / self.result.move_s if self.result.move_s else float("nan")
+
+
+@dataclass
+class Capacity:
+    replicas: int
+    probes: list[Probe] = field(default_factory=list)
+    rss_kb: dict[str, int] = field(default_factory=dict)
+    cpu_ms_per_run: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def best(self) -> Probe | None:
+        held = [p for p in self.probes if p.holds]
+        return max(held, key=lambda p: p.sessions) if held else None
+
+
+def _pids(d) -> list[int]:
+    return [r["pid"] for r in d.replicas]
+
+
+def _cpu(d) -> float:
+    return sum(cpu_s(p) for p in _pids(d))
+
+
+def _rss(d) -> int:
+    return sum(tree_rss_kb(p) for p in _pids(d))
+
+
+def cpu_per_run(d, links: list[str] = LINKS, moves: int = CPU_MOVES) -> dict[str, float]:
+    """Replica r1's CPU milliseconds per script run, page by page, one session alone."""
+    r1 = d.replicas[0]
+
+    async def one(link: str) -> tuple[int, float]:
+        s = ProtoSession(r1["url"], link)
+        c0 = cpu_s(r1["pid"])
+        try:
+            await s.load()
+            for _ in range(moves):
+                if not await s.move():
+                    break
+                await s._wait()
+        finally:
+            await s.close()
+        return s.stats.runs, cpu_s(r1["pid"]) - c0
+
+    out = {}
+    for link in links:
+        runs, cpu = _arun(one(link))
+        out[link] = cpu / runs * 1000 if runs else float("nan")
+    return out
+
+
+def probe(d, n: int, duration: float, period: float, seed: int = 0) -> Probe:
+    c0, t0 = _cpu(d), time.perf_counter()
+    r = _arun(
+        drive(d.url, LINKS, n, duration_s=duration, period_s=period, ramp_s=RAMP_S, seed=seed)
+    )
+    return Probe(n, r, _cpu(d) - c0, time.perf_counter() - t0)
+
+
+def search(d, start: int, probes: int, duration: float, period: float, out: Capacity) -> None:
+    held, failed, n = 0, None, start
+    for i in range(probes):
+        p = probe(d, n, duration, period, seed=i)
+        out.probes.append(p)
+        print(
+            f"  {out.replicas} replica(s), {n} sessions: p95 {p.pct(95):.0f} ms, "
+            f"{'holds' if p.holds else 'does not hold'} {p.errors}",
+            flush=True,
+        )
+        if p.holds:
+            held = n
+        else:
+            failed = n if failed is None else min(failed, n)
+        nxt = n * 2 if failed is None else (held + failed) // 2
+        if nxt <= held or (failed is not None and nxt >= failed):
+            break
+        n = nxt
+
+
+def run(
+    replicas: tuple[int, ...] = (1, 2),
+    *,
+    duration: float = 30.0,
+    period: float = 3.0,
+    start: int = 10,
+    probes: int = 4,
+) -> list[Capacity]:
+    serve = _serve()
+    out = []
+    for i, n in enumerate(replicas):
+        d = serve.Deployment(n)
+        try:
+            cap = Capacity(n)
+            cap.rss_kb["warm"] = _rss(d)
+            if i == 0:
+                cap.cpu_ms_per_run = cpu_per_run(d)
+            search(d, start, probes, duration, period, cap)
+            cap.rss_kb["after the search"] = _rss(d)
+            time.sleep(SETTLE_S)
+            cap.rss_kb[f"sessions gone + {SETTLE_S:.0f} s"] = _rss(d)
+            cap.rss_kb["peak (VmHWM)"] = sum(_hwm(p) for p in _pids(d))
+            out.append(cap)
+        finally:
+            d.stop()
+    return out
+
+
+def _hwm(pid: int) -> int:
+    from benchmarks.load import rss_kb
+
+    return rss_kb(pid, "VmHWM")
+
+
+def table(caps: list[Capacity], *, duration: float, period: float) -> str:
+    lines = [
+        f"Protocol sessions through HAProxy (benchmarks/protocol.py), one move per {period:g} s "
+        f"each on average, {duration:g} s of moves per probe; a probe holds at p95 ≤ "
+        f"{P95_MAX_MS:.0f} ms with no error. Links: {', '.join(LINKS)}.",
+        "",
+        "| replicas | sessions held | reruns/s | p50 ms | p95 ms | p99 ms | errors | "
+        "replica CPU (cores) | RSS warm → after → sessions gone (MB) | peak RSS (MB) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for c in caps:
+        b = c.best
+        rss = c.rss_kb
+        mem = " → ".join(f"{v / 1024:.0f}" for k, v in rss.items() if k != "peak (VmHWM)")
+        peak = f"{rss.get('peak (VmHWM)', 0) / 1024:.0f}"
+        if b is None:
+            lines.append(f"| {c.replicas} | none of the probes | | | | | | | {mem} | {peak} |")
+            continue
+        errs = sum(b.errors.values())
+        lines.append(
+            f"| {c.replicas} | **{b.sessions}** | {b.reruns_per_s:.1f} | {b.pct(50):.0f} | "
+            f"{b.pct(95):.0f} | {b.pct(99):.0f} | {errs} | {b.cpu_s / b.result.move_s:.2f} | "
+            f"{mem} | {peak} |"
+        )
+    lines += ["", "Every probe:", "", "| replicas | sessions | moves | p50 | p95 | p99 | errors | "
+              "holds |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for c in caps:
+        for p in c.probes:
+            errs = ", ".join(f"{k} {v}" for k, v in p.errors.items() if v) or "0"
+            lines.append(
+                f"| {c.replicas} | {p.sessions} | {len(p.moves)} | {p.pct(50):.0f} | "
+                f"{p.pct(95):.0f} | {p.pct(99):.0f} | {errs} | {'yes' if p.holds else 'no'} |"
+            )
+    per_page = next((c.cpu_ms_per_run for c in caps if c.cpu_ms_per_run), {})
+    if per_page:
+        lines += ["", f"Server CPU per script run, by page (one session alone, {CPU_MOVES} moves):",
+                  "", "| link | CPU ms per run |", "|---|---|"]  # fmt: skip
+        lines += [f"| `{k}` | {v:.0f} |" for k, v in per_page.items()]
+    exc = sorted(
+        {e for c in caps for p in c.probes for s in p.result.sessions for e in s.exceptions}
+    )
+    if exc:
+        lines += ["", "Exceptions seen:", ""] + [f"- {e}" for e in exc[:10]]
+    fails = sorted(
+        {f for c in caps for p in c.probes for s in p.result.sessions for f in s.failures}
+    )
+    if fails:
+        lines += ["", "Session failures seen:", ""] + [f"- {f}" for f in fails[:10]]
+    return "\n".join(lines)

@@ -1,5 +1,10 @@
 """lossviz: `streamlit run app.py`. A thin entry: page config and navigation."""
 
+# Imported once here, before any session runs: Streamlit imports pandas lazily inside
+# script threads, and several first runs at once on a cold server then see a partially
+# initialised module ("module 'pandas' has no attribute 'Series'", found by the
+# protocol load test, benchmarks/protocol.py, at 16 simultaneous first loads).
+import pandas  # noqa: F401
 import streamlit as st
 
 from lossviz.views import pages

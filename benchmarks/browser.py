@@ -76,11 +76,18 @@ TARGETS: list[Target] = [
     Target("Explore · focal γ, 3-D surface", "/?loss=focal&3d=1", "γ (gamma)", "surface3d"),
     Target("Compare · δ", "/compare", "δ (delta)", "curve"),
     Target("Compare · δ, surfaces view", "/compare?view=surfaces", "δ (delta)", "surface"),
-    Target("Outliers · Huber δ", "/outliers", "Huber δ (delta)", "surface"),
+    Target("Robust regression · Huber δ", "/outliers", "δ (delta)", "surface"),
     Target("Class imbalance · separation", "/imbalance", "class separation", "surface"),
     Target("Preferences · comparisons N", "/preferences", "comparisons N", "curve"),
     Target("Forward vs reverse KL · separation", "/kl-fit", "separation s", "surface"),
     Target("Metric learning · margin", "/metric", "margin m", "curve"),
+    Target("Robust regression · Barron α", "/outliers", "α (alpha)", "surface"),
+    Target(
+        "Robust regression · quantile τ",
+        "/outliers?kind=heteroscedastic&l2=huber",
+        "τ (tau)",
+        "surface",
+    ),
 ]
 CURVE_RATIO_MAX = 1.5
 CURVE_KB_MAX = 300.0

@@ -57,6 +57,9 @@ _BATCH_ELEMENTS = 1 << 19
 
 #: Brute force evaluates at most this many residuals at once (≈ 64 MB of float64).
 _BRUTE_CHUNK = 8_000_000
+#: The smooth losses' landscape evaluates this many at once: chunks that stay in cache
+#: run Barron's loss ~6× faster than 8M-element ones (measured, G = 200, n = 100).
+_SMOOTH_CHUNK = 1 << 17
 
 
 # --------------------------------------------------------------------------- validation
@@ -101,18 +104,18 @@ def regression_landscape_bruteforce(
     xv, yv = _xy(x, y)
     wv, bv = _vector("w", w), _vector("b", b)
     kw = _regression_params(loss, params)
-    return _broadcast_landscape(xv, yv, wv, bv, loss, kw)
+    return _broadcast_landscape(xv, yv, wv, bv, loss, kw, _BRUTE_CHUNK)
 
 
 def _broadcast_landscape(
-    x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray, loss: str, kw: dict
+    x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray, loss: str, kw: dict, chunk: int
 ) -> np.ndarray:
-    """Mean of the loss function over all ``G_w·G_b·n`` predictions, in bounded chunks."""
+    """Mean of the loss function over all ``G_w·G_b·n`` predictions, ``chunk`` at a time."""
     fn = getattr(losses, loss)
     out = np.empty((b.size, w.size))
     # Blocks of whole w-columns when they fit in the chunk, else of b-rows of one column.
-    cols = max(1, _BRUTE_CHUNK // (b.size * x.size))
-    rows = b.size if cols > 1 else max(1, _BRUTE_CHUNK // x.size)
+    cols = max(1, chunk // (b.size * x.size))
+    rows = b.size if cols > 1 else max(1, chunk // x.size)
     for k0 in range(0, w.size, cols):
         wk = w[k0 : k0 + cols]
         for j0 in range(0, b.size, rows):
@@ -165,7 +168,7 @@ def regression_landscape(x: Any, y: Any, w: Any, b: Any, loss: str, **params: An
             return _sorted_landscape(xv, yv, wv, bv, "quantile", 0.5) * 2.0
         # smooth_l1(r; β) = huber(r; δ = β)/β (both docstrings): one formula, scaled.
         return _sorted_landscape(xv, yv, wv, bv, "huber", beta) / beta
-    return _broadcast_landscape(xv, yv, wv, bv, loss, kw)
+    return _broadcast_landscape(xv, yv, wv, bv, loss, kw, _SMOOTH_CHUNK)
 
 
 def _mse_landscape(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:

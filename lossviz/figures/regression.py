@@ -70,6 +70,7 @@ def outliers_scatter_figure(
     lines: Sequence[tuple[str, float, float, str]],
     truth: tuple[float, float],
     influence_label: str,
+    references: Sequence[tuple[str, float, float, str]] = (),
     max_size: float = 26.0,
     min_size: float = 4.0,
     title: str | None = None,
@@ -86,6 +87,8 @@ def outliers_scatter_figure(
       lines: ``(name, w, b, colour)`` per fitted line ŷ = w x + b.
       truth: ``(w, b)`` of the true line (dashed grey).
       influence_label: what ``influence`` is, for the hover text.
+      references: ``(name, w, b, colour)`` of further true lines (e.g. the true
+        conditional τ-quantiles), dotted in ``colour``.
     """
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
@@ -126,6 +129,10 @@ def outliers_scatter_figure(
     xs = np.array([lo - pad, hi + pad])
     styled = [("truth", *truth, {"color": TRUTH_COLOUR, "width": 3, "dash": "dash"})]
     styled += [(name, w, b, {"color": colour, "width": 3}) for name, w, b, colour in lines]
+    styled += [
+        (name, w, b, {"color": colour, "width": 2, "dash": "dot"})
+        for name, w, b, colour in references
+    ]
     for name, w, b, style in styled:
         data.append(
             {

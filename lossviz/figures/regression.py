@@ -145,7 +145,13 @@ def outliers_scatter_figure(
                 "hoverinfo": "skip",
             }
         )
-    legend, top = _legend_on_top(len(data), height, title=bool(title))
+    # When every entry takes a row of its own (long labels: "Barron (α = −2.0, c = 1.00):
+    # ŷ = …"), Plotly pushes the top margin to the legend's height (19 px a row + 10)
+    # plus 12 px: 14 px more than the rows reserve (measured in Chromium).
+    legend, top = _legend_on_top(len(data), height, title=bool(title), extra=14)
+    # Legend symbols at one size: a marker sized by influence (up to max_size) would make
+    # its legend row taller than the margin reserves for it.
+    legend["itemsizing"] = "constant"
     layout = {
         "hovermode": "closest",
         "legend": legend,

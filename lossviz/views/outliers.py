@@ -128,8 +128,12 @@ def kw_of(spec: Spec) -> dict[str, float]:
     return dict(spec[1])
 
 
-def spec_title(spec: Spec) -> str:
-    """'Huber (δ = 1.0)', 'Barron (α = −2.0, c = 1.0: Geman–McClure)': from the values."""
+def spec_title(spec: Spec, *, named: bool = True) -> str:
+    """'Huber (δ = 1.00)', 'Barron (α = −2.0, c = 1.00: Geman–McClure)': from the values.
+
+    ``named=False`` leaves out the name of a special case (for the figures, where a
+    phone has room for little more than the parameters).
+    """
     loss, params = spec
     specs = {p.name: p for p in registry.get(loss).params}
     parts = []
@@ -138,7 +142,7 @@ def spec_title(spec: Spec) -> str:
         shown = "−∞" if value == -math.inf else fmt(value, p.step).replace("-", "−")
         parts.append(f"{p.symbol} = {shown}")
     named = ""
-    if loss == "general_robust":
+    if loss == "general_robust" and named:
         alpha = dict(params)["alpha"]
         names = {v: label.split(" (")[0] for label, v in specs["alpha"].presets}
         named = f": {names[alpha]}" if alpha in names else ""
@@ -571,6 +575,7 @@ def render() -> None:
     specs = v["specs"]
     opt, lr, steps, grid = v["opt"], v["lr"], v["steps"], v["grid"]
     titles = [spec_title(s) for s in specs]
+    short = [spec_title(s, named=False) for s in specs]
     het = v["kind"] == "heteroscedastic"
 
     st.title("Robust regression: who pulls the line?")
@@ -603,11 +608,11 @@ def render() -> None:
             d.y,
             d.is_outlier,
             influence(d, fits[sel], specs[sel]),
-            lines=[(t, f.w, f.b, COLOURS[s]) for s, t, f in zip(SLOTS, titles, fits, strict=True)],
+            lines=[(t, f.w, f.b, COLOURS[s]) for s, t, f in zip(SLOTS, short, fits, strict=True)],
             truth=(d.slope, d.intercept),
             references=references,
-            influence_label=f"|∂ℓ/∂ŷ| ({titles[sel]})",
-            title=f"Fitted lines; point size ∝ |∂ℓ/∂ŷ| of {titles[sel]}",
+            influence_label=f"|∂ℓ/∂ŷ| ({short[sel]})",
+            title=f"Point size ∝ |∂ℓ/∂ŷ| of {SHORT[specs[sel][0]]}",
             uirevision="outliers.scatter",
         )
         st.plotly_chart(fig, key="outliers.scatter", config={"displaylogo": False})
@@ -650,8 +655,8 @@ def render() -> None:
         + _stability_note(d, opt)
     )
     cols = st.columns(3, gap="small")
-    for col, slot, spec, title, f, p, land in zip(
-        cols, SLOTS, specs, titles, fits, paths, lands, strict=True
+    for col, slot, spec, title, name, f, p, land in zip(
+        cols, SLOTS, specs, titles, short, fits, paths, lands, strict=True
     ):
         w_axis, b_axis, z = land
         with col:
@@ -665,7 +670,7 @@ def render() -> None:
                 step=step,
                 colour=COLOURS[slot],
                 three_d=v["three_d"],
-                title=title + (": mean loss" if f.convex else ": mean loss (non-convex)"),
+                title=name + ": mean loss",
                 height=420,
                 uirevision=f"outliers.land.{slot}.{'3d' if v['three_d'] else '2d'}",
             )
@@ -678,7 +683,10 @@ def render() -> None:
                     f"exceed the page's {SMOOTH_BUDGET:,}."
                 )
 
-    runs = [(t, p.loss, f.objective, COLOURS[s]) for s, t, p, f in zip(SLOTS, titles, paths, fits)]  # noqa: B905
+    runs = [
+        (t, p.loss, f.objective, COLOURS[s])
+        for s, t, p, f in zip(SLOTS, short, paths, fits, strict=True)
+    ]
     fig = figures.descent_gap_figure(
         runs,
         step=step,

@@ -141,12 +141,12 @@ def spec_title(spec: Spec, *, named: bool = True) -> str:
         p = specs[name]
         shown = "−∞" if value == -math.inf else fmt(value, p.step).replace("-", "−")
         parts.append(f"{p.symbol} = {shown}")
-    named = ""
+    suffix = ""
     if loss == "general_robust" and named:
         alpha = dict(params)["alpha"]
         names = {v: label.split(" (")[0] for label, v in specs["alpha"].presets}
-        named = f": {names[alpha]}" if alpha in names else ""
-    return SHORT[loss] + (f" ({', '.join(parts)}{named})" if parts else "")
+        suffix = f": {names[alpha]}" if alpha in names else ""
+    return SHORT[loss] + (f" ({', '.join(parts)}{suffix})" if parts else "")
 
 
 def mean_loss(d: PageData, w: float, b: float, spec: Spec) -> float:

@@ -33,7 +33,11 @@ LOSSES: list[tuple[str, dict[str, float]]] = [
     ("mse", {}),
     ("mae", {}),
     ("huber", {"delta": 1.0}),
+    ("quantile", {"tau": 0.9}),
+    ("epsilon_insensitive", {"epsilon": 0.3}),
 ]
+#: The symbol of each hyperparameter in the table's labels.
+SYMBOLS = {"delta": "δ", "tau": "τ", "epsilon": "ε"}
 
 
 def best_of(fn: Callable[[], np.ndarray], repeats: int) -> tuple[float, np.ndarray]:
@@ -65,7 +69,7 @@ def bench(g: int, n: int, baseline_cols: int | None, repeats: int) -> list[str]:
         err = float(np.max(np.abs(fast - ref) / np.abs(ref)))
         assert err < 1e-9, f"{loss}: relative error {err:.2e}"
         note = f" (extrapolated from {cols}/{g} w-columns)" if cols < g else ""
-        label = loss + "".join(f", δ={v:g}" for v in params.values())
+        label = loss + "".join(f", {SYMBOLS[k]}={v:g}" for k, v in params.items())
         rows.append(
             f"| {label} | {g} | {n:,} | {fast_s * 1e3:.2f} | {base_s * 1e3:,.0f}{note} | "
             f"{base_s / fast_s:,.0f}× | {err:.1e} |"

@@ -76,7 +76,7 @@ TARGETS: list[Target] = [
     Target("Explore · focal γ, 3-D surface", "/?loss=focal&3d=1", "γ (gamma)", "surface3d"),
     Target("Compare · δ", "/compare", "δ (delta)", "curve"),
     Target("Compare · δ, surfaces view", "/compare?view=surfaces", "δ (delta)", "surface"),
-    Target("Outliers · Huber δ", "/outliers", "Huber δ (delta)", "surface"),
+    Target("Robust regression · Huber δ", "/outliers", "δ (delta)", "surface"),
     Target("Class imbalance · separation", "/imbalance", "class separation", "surface"),
     Target("Preferences · comparisons N", "/preferences", "comparisons N", "curve"),
     Target("Forward vs reverse KL · separation", "/kl-fit", "separation s", "surface"),
@@ -100,6 +100,13 @@ TARGETS: list[Target] = [
     Target("Class imbalance · Tversky β", "/imbalance?compare=overlap", "β (beta)", "surface"),
     Target("Noise models · noise growth", "/noise", "noise growth (σ per unit of x)", "curve"),
     Target("Noise models · Poisson slope", "/noise?view=poisson", "true log-rate slope a", "curve"),
+    Target("Robust regression · Barron α", "/outliers", "α (alpha)", "surface"),
+    Target(
+        "Robust regression · quantile τ",
+        "/outliers?kind=heteroscedastic&l2=huber",
+        "τ (tau)",
+        "surface",
+    ),
 ]
 CURVE_RATIO_MAX = 1.5
 CURVE_KB_MAX = 300.0

@@ -7,10 +7,14 @@ the ``G_w·G_b·n`` residuals that the brute-force baseline
 (:func:`regression_landscape_bruteforce`) needs:
 
 * **MSE** from sufficient statistics in :math:`O(G_w G_b + n)`.
-* **MAE and Huber** from the sorted residuals of each row and their prefix
-  sums: :math:`O(G_w\,n\log n + G_w G_b\log n)`.
+* **MAE, Huber, smooth-L1, quantile and ε-insensitive** (piecewise linear or
+  quadratic in the residual) from the sorted residuals of each row and their
+  prefix sums: :math:`O(G_w\,n\log n + G_w G_b\log n)`.
+* **Pseudo-Huber, log-cosh and Barron's loss** (smooth, no pieces to exploit): the
+  loss function itself, broadcast over the grid in bounded chunks,
+  :math:`O(G_w G_b n)` — the same evaluation as the reference.
 
-Both agree with brute force to ~1e-12 relative (the tests ask for 1e-9).
+All agree with brute force to ~1e-12 relative (the tests ask for 1e-9).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from . import losses, registry
 
 __all__ = [
     "KL_DIRECTIONS",
+    "PIECEWISE_LOSSES",
     "REGRESSION_LOSSES",
     "kl_landscape",
     "regression_landscape",
@@ -31,7 +36,19 @@ __all__ = [
 
 #: Loss keys the regression landscape and fits have exact paths for; their
 #: hyperparameters (names, defaults, checks) are the registry's.
-REGRESSION_LOSSES: tuple[str, ...] = ("mse", "mae", "huber")
+REGRESSION_LOSSES: tuple[str, ...] = (
+    "mse",
+    "mae",
+    "huber",
+    "smooth_l1",
+    "pseudo_huber",
+    "log_cosh",
+    "quantile",
+    "epsilon_insensitive",
+    "general_robust",
+)
+#: Piecewise-polynomial losses: exact from sorted residuals and prefix sums.
+PIECEWISE_LOSSES: tuple[str, ...] = ("mae", "huber", "smooth_l1", "quantile", "epsilon_insensitive")
 
 #: The MAE/Huber landscape batches w-rows when n is at most this (else one row at a time).
 _BATCH_MAX_N = 4096
@@ -40,6 +57,9 @@ _BATCH_ELEMENTS = 1 << 19
 
 #: Brute force evaluates at most this many residuals at once (≈ 64 MB of float64).
 _BRUTE_CHUNK = 8_000_000
+#: The smooth losses' landscape evaluates this many at once: chunks that stay in cache
+#: run Barron's loss ~6× faster than 8M-element ones (measured, G = 200, n = 100).
+_SMOOTH_CHUNK = 1 << 17
 
 
 # --------------------------------------------------------------------------- validation
@@ -84,18 +104,25 @@ def regression_landscape_bruteforce(
     xv, yv = _xy(x, y)
     wv, bv = _vector("w", w), _vector("b", b)
     kw = _regression_params(loss, params)
+    return _broadcast_landscape(xv, yv, wv, bv, loss, kw, _BRUTE_CHUNK)
+
+
+def _broadcast_landscape(
+    x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray, loss: str, kw: dict, chunk: int
+) -> np.ndarray:
+    """Mean of the loss function over all ``G_w·G_b·n`` predictions, ``chunk`` at a time."""
     fn = getattr(losses, loss)
-    out = np.empty((bv.size, wv.size))
+    out = np.empty((b.size, w.size))
     # Blocks of whole w-columns when they fit in the chunk, else of b-rows of one column.
-    cols = max(1, _BRUTE_CHUNK // (bv.size * xv.size))
-    rows = bv.size if cols > 1 else max(1, _BRUTE_CHUNK // xv.size)
-    for k0 in range(0, wv.size, cols):
-        wk = wv[k0 : k0 + cols]
-        for j0 in range(0, bv.size, rows):
-            bj = bv[j0 : j0 + rows]
+    cols = max(1, chunk // (b.size * x.size))
+    rows = b.size if cols > 1 else max(1, chunk // x.size)
+    for k0 in range(0, w.size, cols):
+        wk = w[k0 : k0 + cols]
+        for j0 in range(0, b.size, rows):
+            bj = b[j0 : j0 + rows]
             # pred[k, j, i] = w_k x_i + b_j
-            pred = wk[:, None, None] * xv[None, None, :] + bj[None, :, None]
-            out[j0 : j0 + rows, k0 : k0 + cols] = fn(yv, pred, **kw).mean(axis=-1).T
+            pred = wk[:, None, None] * x[None, None, :] + bj[None, :, None]
+            out[j0 : j0 + rows, k0 : k0 + cols] = fn(y, pred, **kw).mean(axis=-1).T
     return out
 
 
@@ -109,23 +136,39 @@ def regression_landscape(x: Any, y: Any, w: Any, b: Any, loss: str, **params: An
       x, y: data, 1-D finite arrays of the same length n >= 1.
       w: slopes, 1-D finite array of length G_w (the columns).
       b: intercepts, 1-D finite array of length G_b (the rows).
-      loss: ``"mse"``, ``"mae"`` or ``"huber"``.
-      **params: ``delta`` (> 0, default 1.0) for Huber; nothing else.
+      loss: a key of :data:`REGRESSION_LOSSES`.
+      **params: its hyperparameters (``delta``, ``beta``, ``tau``, ``epsilon``,
+        ``alpha``, ``scale``), checked by :func:`lossviz.registry.loss_kwargs`.
 
     Returns:
       float64 array of shape ``(len(b), len(w))`` — rows are b, columns are w,
       the ``z[y][x]`` layout of a Plotly surface with x = w and y = b.
 
-    Complexity: MSE :math:`O(G_w G_b + n)`; MAE and Huber
-    :math:`O(G_w\,n\log n + G_w G_b \log n)` time and :math:`O(n + G_b)` extra
-    memory per w. See the module docstring for the method.
+    Complexity: MSE :math:`O(G_w G_b + n)`; the piecewise losses
+    (:data:`PIECEWISE_LOSSES`) :math:`O(G_w\,n\log n + G_w G_b \log n)` time and
+    :math:`O(n + G_b)` extra memory per w; the smooth ones :math:`O(G_w G_b n)` in
+    chunks. See the module docstring for the method.
     """
     xv, yv = _xy(x, y)
     wv, bv = _vector("w", w), _vector("b", b)
     kw = _regression_params(loss, params)
     if loss == "mse":
         return _mse_landscape(xv, yv, wv, bv)
-    return _sorted_landscape(xv, yv, wv, bv, kw.get("delta"))
+    if loss == "mae":
+        return _sorted_landscape(xv, yv, wv, bv, "quantile", 0.5) * 2.0  # |u| = 2ρ_½(u)
+    if loss == "quantile":
+        return _sorted_landscape(xv, yv, wv, bv, "quantile", kw["tau"])
+    if loss == "epsilon_insensitive":
+        return _sorted_landscape(xv, yv, wv, bv, "tube", kw["epsilon"])
+    if loss == "huber":
+        return _sorted_landscape(xv, yv, wv, bv, "huber", kw["delta"])
+    if loss == "smooth_l1":
+        beta = kw["beta"]
+        if beta == 0.0:  # smooth-L1 with β = 0 is MAE
+            return _sorted_landscape(xv, yv, wv, bv, "quantile", 0.5) * 2.0
+        # smooth_l1(r; β) = huber(r; δ = β)/β (both docstrings): one formula, scaled.
+        return _sorted_landscape(xv, yv, wv, bv, "huber", beta) / beta
+    return _broadcast_landscape(xv, yv, wv, bv, loss, kw, _SMOOTH_CHUNK)
 
 
 def _mse_landscape(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -164,9 +207,11 @@ def _mse_landscape(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray) -
 
 
 def _sorted_landscape(
-    x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray, delta: float | None
+    x: np.ndarray, y: np.ndarray, w: np.ndarray, b: np.ndarray, kind: str, param: float
 ) -> np.ndarray:
-    r"""MAE (``delta=None``) or Huber landscape from sorted residuals and prefix sums.
+    r"""Quantile (``kind="quantile"``, param τ; MAE = 2 × τ = ½), Huber (``"huber"``,
+    param δ) or ε-insensitive (``"tube"``, param ε) landscape from sorted residuals and
+    prefix sums.
 
     For a fixed w let :math:`s_1 \le \dots \le s_n` be the sorted residuals
     :math:`y_i - w x_i` and :math:`P_k = \sum_{i<k} s_i`, :math:`Q_k = \sum_{i<k}
@@ -174,8 +219,11 @@ def _sorted_landscape(
     is piecewise polynomial in b with pieces delimited by where b (and b ± δ)
     falls among the :math:`s_i` — found for all b at once by a sorted search:
 
-    * MAE, with :math:`k = \#\{s_i < b\}`:
-      :math:`\sum_i |s_i - b| = (k b - P_k) + (P_n - P_k) - (n - k) b`.
+    * Quantile, with :math:`k = \#\{s_i < b\}` (those points lie below the line,
+      y − ŷ < 0, and cost 1 − τ per unit; the others τ):
+      :math:`\sum_i \rho_\tau(s_i - b) = (1-\tau)(k b - P_k) + \tau[(P_n - P_k) - (n - k) b]`.
+    * ε-insensitive, with :math:`l = \#\{s_i < b - ε\}` and :math:`h = \#\{s_i \le b + ε\}`:
+      :math:`[l(b - ε) - P_l] + [(P_n - P_h) - (n - h)(b + ε)]`; the tube costs 0.
     * Huber, with :math:`l = \#\{s_i < b - δ\}` and :math:`h = \#\{s_i \le b + δ\}`:
       the l lowest are linear, :math:`δ(l b - P_l - l δ/2)`; the quadratic middle
       is :math:`\tfrac12[(Q_h - Q_l) - 2b(P_h - P_l) + (h - l) b^2]`; the n − h
@@ -205,13 +253,24 @@ def _sorted_landscape(
         p = np.zeros((wk.size, n + 1))
         np.cumsum(s, axis=1, out=p[:, 1:])
         pn = p[:, n : n + 1]
-        if delta is None:
+        if kind == "quantile":
+            tau = param
             cut = _rank_in_sorted_rows(s, bs, side="left")  # #{s_i < b}
             p_cut = np.take_along_axis(p, cut, axis=1)
             below = cut * bs - p_cut  # Σ_{s_i < b} (b − s_i) >= 0
             above = (pn - p_cut) - (n - cut) * bs  # Σ_{s_i >= b} (s_i − b) >= 0
-            total = below + above
+            total = (1.0 - tau) * below + tau * above
+        elif kind == "tube":
+            eps = param
+            lo = _rank_in_sorted_rows(s, bs - eps, side="left")  # s_i − b < −ε
+            hi = _rank_in_sorted_rows(s, bs + eps, side="right")  # s_i − b <= ε
+            p_lo, p_hi = np.take_along_axis(p, lo, axis=1), np.take_along_axis(p, hi, axis=1)
+            below = lo * (bs - eps) - p_lo  # Σ_{s_i < b−ε} (b − ε − s_i) >= 0
+            above = (pn - p_hi) - (n - hi) * (bs + eps)  # Σ_{s_i > b+ε} (s_i − b − ε)
+            # Round-off of a difference of prefix sums can leave a hair below 0.
+            total = np.maximum(below, 0.0) + np.maximum(above, 0.0)
         else:
+            delta = param
             q = np.zeros((wk.size, n + 1))
             np.cumsum(s * s, axis=1, out=q[:, 1:])
             lo = _rank_in_sorted_rows(s, bs - delta, side="left")  # s_i − b < −δ: linear

@@ -165,3 +165,30 @@ def test_noise_poisson_tab_hostile_value_in_every_parameter(value):
     _assert_warned_cleanly(at, names)
     assert dict(at.query_params)["view"] == "poisson"
     assert {s.key for s in at.slider} == {"noise.slope", "noise.n", "noise.seed"}
+
+
+# Issue 14, Robust regression (url "outliers"): three loss slots, each with the sliders
+# of its own loss; a hostile slot falls back to its default loss, whose sliders are
+# then read (and warned about) as usual.
+ROBUST_CASES = [
+    ({"l1": "__proto__", "l2": "general_robust", "l2.alpha": "-inf", "l2.alpha_inf": "maybe"},
+     ["l1", "l2.alpha", "l2.alpha_inf"]),
+    ({"kind": "heteroscedastic", "growth": "NaN", "l1.tau": "1.0", "l3.tau": "0"},
+     ["growth", "l1.tau", "l3.tau"]),
+    ({"influence": "l4", "l3": "<script>alert(1)</script>", "l3.alpha": "1e309"},
+     ["influence", "l3", "l3.alpha"]),
+    ({"l2": "quantile", "l2.tau": "ünïcødé", "l1": "epsilon_insensitive", "l1.epsilon": "-1"},
+     ["l2.tau", "l1.epsilon"]),
+    ({"kind": "heteroscedastic ", "l1": "poisson_nll", "l3.scale": "0"},
+     ["kind", "l1", "l3.scale"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("query", "names"), ROBUST_CASES)
+def test_robust_regression_slots_warn_by_name(query, names):
+    at = _run("outliers", query)
+    _assert_warned_cleanly(at, names)
+    q = dict(at.query_params)
+    for slot in ("l1", "l2", "l3"):
+        assert q[slot] in {"mse", "mae", "huber", "smooth_l1", "pseudo_huber", "log_cosh",
+                           "quantile", "epsilon_insensitive", "general_robust"}  # fmt: skip

@@ -21,6 +21,27 @@ LOSSES = [
     ("huber", {"delta": 1.0}),
     ("huber", {"delta": 5.0}),
     ("huber", {"delta": 1e3}),
+    ("smooth_l1", {"beta": 0.0}),
+    ("smooth_l1", {"beta": 0.5}),
+    ("smooth_l1", {"beta": 1.0}),
+    ("quantile", {"tau": 0.01}),
+    ("quantile", {"tau": 0.3}),
+    ("quantile", {"tau": 0.9}),
+    ("epsilon_insensitive", {"epsilon": 0.0}),
+    ("epsilon_insensitive", {"epsilon": 0.1}),
+    ("epsilon_insensitive", {"epsilon": 1.0}),
+    ("pseudo_huber", {"delta": 0.05}),
+    ("pseudo_huber", {"delta": 2.0}),
+    ("log_cosh", {}),
+    ("general_robust", {"alpha": 2.0}),
+    ("general_robust", {"alpha": 1.0, "scale": 0.5}),
+    ("general_robust", {"alpha": 0.0}),
+    ("general_robust", {"alpha": -2.0, "scale": 2.0}),
+    ("general_robust", {"alpha": -np.inf}),
+]
+#: Losses with an exact sorted-residual path (the others broadcast the loss function).
+PIECEWISE = [
+    lp for lp in LOSSES if lp[0] in ("mae", "huber", "smooth_l1", "quantile", "epsilon_insensitive")
 ]
 
 
@@ -133,7 +154,7 @@ def test_bruteforce_chunking_does_not_change_the_result(monkeypatch, chunk: int)
     np.testing.assert_array_equal(chunked, whole)
 
 
-@pytest.mark.parametrize(("loss", "params"), LOSSES)
+@pytest.mark.parametrize(("loss", "params"), PIECEWISE)
 @pytest.mark.parametrize(("max_n", "elements"), [(0, 1 << 19), (10**9, 1), (10**9, 64)])
 def test_row_at_a_time_and_batched_paths_agree(monkeypatch, loss, params, max_n, elements) -> None:
     # Force one-w-at-a-time searchsorted (max_n = 0) or blocks of a few rows, on
@@ -147,3 +168,33 @@ def test_row_at_a_time_and_batched_paths_agree(monkeypatch, loss, params, max_n,
     w = np.arange(-3.0, 4.0)
     b = np.array([3.0, -8.0, 0.0, 0.0, 1.0, -1.0, 7.5, 2.0])
     _assert_matches_bruteforce(x, y, w, b, loss, params)
+
+
+def test_every_regression_loss_of_the_registry_has_a_landscape() -> None:
+    from lossviz import registry
+    from lossviz.landscape import REGRESSION_LOSSES
+
+    covered = {loss for loss, _ in LOSSES} | {"mse"}
+    assert covered == set(REGRESSION_LOSSES)
+    # Every registry loss of the regression family with (y_true, y_pred) arguments.
+    family = {k for k, spec in registry.REGISTRY.items() if spec.family == "regression"}
+    assert set(REGRESSION_LOSSES) == family - {"poisson_nll", "gaussian_nll"}
+
+
+@pytest.mark.parametrize(
+    ("loss", "params", "closed"),
+    [
+        # By hand, one point (x, y) = (0, 0), so the residual is −b whatever w:
+        # quantile τ = 0.3 at b = 2 (over-prediction): (1 − τ)·2 = 1.4; at b = −2: τ·2 = 0.6.
+        ("quantile", {"tau": 0.3}, {2.0: 1.4, -2.0: 0.6, 0.0: 0.0}),
+        # ε-insensitive ε = 0.5: |b| − ε outside the tube, 0 inside.
+        ("epsilon_insensitive", {"epsilon": 0.5}, {2.0: 1.5, -2.0: 1.5, 0.25: 0.0}),
+        # smooth-L1 β = 2: ½b²/β = 0.25 at b = 1; |b| − β/2 = 2 at b = 3.
+        ("smooth_l1", {"beta": 2.0}, {1.0: 0.25, -3.0: 2.0}),
+    ],
+)
+def test_piecewise_landscapes_by_hand(loss, params, closed) -> None:
+    b = np.array(sorted(closed))
+    out = regression_landscape([0.0], [0.0], [0.0, 5.0], b, loss, **params)
+    for j, bj in enumerate(b):
+        assert out[j].tolist() == pytest.approx([closed[bj]] * 2, abs=1e-15)

@@ -47,6 +47,9 @@ PAGES = [
     "/metric?view=training",
     "/noise",
     "/noise?view=poisson",
+    "/outliers?kind=heteroscedastic",
+    "/outliers?l1=pseudo_huber&l2=epsilon_insensitive&l3=general_robust&l3.alpha_inf=1&3d=1",
+    "/outliers?l1=smooth_l1&l2=log_cosh&l3=quantile&kind=leverage",
 ]
 
 

@@ -261,10 +261,10 @@ def test_play_replays_the_optimisers_path_on_the_outliers_landscapes(app_page):
     app_page.plots().first.wait_for()
     step = _slider(app_page, "show the path up to step")
     _wait_frames(app_page, step)
-    # The first landscape (MSE): trace 2 is the path up to the step, 1 point at step 0.
+    # The first landscape (loss 1, MSE): trace 2 is the path up to the step, 1 point at step 0.
     land = (
         "Array.from(document.querySelectorAll('.js-plotly-plot')).find(gd =>"
-        " gd.layout.uirevision === 'outliers.land.mse.2d')"
+        " gd.layout.uirevision === 'outliers.land.l1.2d')"
     )
     assert app_page.page.evaluate(f"() => ({land})._fullData[2].x.length") == 1
     play = app_page.page.get_by_role("button", name="Play: sweep show the path up to step")

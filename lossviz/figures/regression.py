@@ -70,6 +70,7 @@ def outliers_scatter_figure(
     lines: Sequence[tuple[str, float, float, str]],
     truth: tuple[float, float],
     influence_label: str,
+    references: Sequence[tuple[str, float, float, str]] = (),
     max_size: float = 26.0,
     min_size: float = 4.0,
     title: str | None = None,
@@ -86,6 +87,8 @@ def outliers_scatter_figure(
       lines: ``(name, w, b, colour)`` per fitted line ŷ = w x + b.
       truth: ``(w, b)`` of the true line (dashed grey).
       influence_label: what ``influence`` is, for the hover text.
+      references: ``(name, w, b, colour)`` of further true lines (e.g. the true
+        conditional τ-quantiles), dotted in ``colour``.
     """
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
@@ -126,6 +129,10 @@ def outliers_scatter_figure(
     xs = np.array([lo - pad, hi + pad])
     styled = [("truth", *truth, {"color": TRUTH_COLOUR, "width": 3, "dash": "dash"})]
     styled += [(name, w, b, {"color": colour, "width": 3}) for name, w, b, colour in lines]
+    styled += [
+        (name, w, b, {"color": colour, "width": 2, "dash": "dot"})
+        for name, w, b, colour in references
+    ]
     for name, w, b, style in styled:
         data.append(
             {
@@ -138,7 +145,13 @@ def outliers_scatter_figure(
                 "hoverinfo": "skip",
             }
         )
-    legend, top = _legend_on_top(len(data), height, title=bool(title))
+    # When every entry takes a row of its own (long labels: "Barron (α = −2.0, c = 1.00):
+    # ŷ = …"), Plotly pushes the top margin to the legend's height (19 px a row + 10)
+    # plus 12 px: 14 px more than the rows reserve (measured in Chromium).
+    legend, top = _legend_on_top(len(data), height, title=bool(title), extra=14)
+    # Legend symbols at one size: a marker sized by influence (up to max_size) would make
+    # its legend row taller than the margin reserves for it.
+    legend["itemsizing"] = "constant"
     layout = {
         "hovermode": "closest",
         "legend": legend,

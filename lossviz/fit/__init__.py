@@ -1,7 +1,8 @@
 r"""Exact fits and gradient-descent paths on the lossviz data sets.
 
-* :func:`fit_regression` — the exact minimiser of the mean MSE, MAE or Huber
-  loss of a line :math:`\hat y = w x + b`.
+* :func:`fit_regression` — the minimiser of the mean of any regression loss of the
+  registry over a line :math:`\hat y = w x + b`: exact for the convex ones (closed
+  form, HiGHS LP, Newton), the local optimum from a stated start for Barron's α < 1.
 * :func:`gradient_descent` — the path of plain GD, heavy-ball momentum or Adam
   on the same objective, with divergence detected and reported;
   :func:`stable_learning_rate` — where GD and momentum start to diverge on MSE.

@@ -16,9 +16,7 @@ from ._descent import (
     _descend,
     _optimizer_settings,
 )
-
-#: Largest n for which the LAD fit enumerates all n(n−1)/2 pairwise slopes.
-_LAD_ENUMERATE_MAX = 2000
+from ._newton import _newton
 
 
 @dataclass(frozen=True)
@@ -30,6 +28,11 @@ class RegressionFit:
       objective: the mean loss at ``(w, b)``.
       iterations: iterations of the solver (0 for a closed form).
       converged: True when the solver met its exactness criterion.
+      convex: False when the objective is not convex (Barron's α < 1): then (w, b)
+        is the local optimum reached from ``start``.
+      start: the ``(w, b)`` the non-convex fit started from, else None.
+      start_from: what that start is (e.g. "the LAD (MAE) fit"), else None.
+      method: the solver, in words ("closed form", "linear programme (HiGHS)", …).
     """
 
     w: float
@@ -37,6 +40,10 @@ class RegressionFit:
     objective: float
     iterations: int
     converged: bool
+    convex: bool = True
+    start: tuple[float, float] | None = None
+    start_from: str | None = None
+    method: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,7 +117,8 @@ def gradient_descent(
 
     Args:
       x, y: data, 1-D finite arrays of the same length.
-      loss: ``"mse"``, ``"mae"`` or ``"huber"``; ``**params`` holds ``delta`` for Huber.
+      loss: a key of :data:`lossviz.landscape.REGRESSION_LOSSES`; ``**params`` its
+        hyperparameters (checked by :func:`lossviz.registry.loss_kwargs`).
       optimizer: ``"gd"``, ``"momentum"`` (heavy ball) or ``"adam"``.
       lr: learning rate η > 0.
       steps: number of updates, in [0, 100000].
@@ -141,51 +149,252 @@ def gradient_descent(
     )
 
 
+#: The losses whose mean over a line is a linear programme (solved by HiGHS).
+LP_LOSSES = ("mae", "quantile", "epsilon_insensitive")
+#: Smooth losses fitted by damped Newton (Hessian from a central difference of ``_grad``).
+SMOOTH_LOSSES = ("pseudo_huber", "log_cosh", "general_robust")
+#: Where the non-convex fits (Barron's α < 1) start: the exact LAD line.
+NONCONVEX_START = "the LAD (MAE) fit"
+
+
+def is_convex(loss: str, **params: Any) -> bool:
+    """True when the mean loss of a line is convex in (w, b): all but Barron's α < 1.
+
+    Barron (2019, §2): ρ(·, α, c) is convex for α >= 1 and has a redescending
+    gradient (non-convex) for α < 1. Every other regression loss here is convex.
+    """
+    kw = _regression_params(loss, params)
+    return not (loss == "general_robust" and kw["alpha"] < 1.0)
+
+
 def fit_regression(x: Any, y: Any, loss: str, **params: Any) -> RegressionFit:
-    r"""Exact minimiser of :math:`f(w, b) = \frac1n\sum_i \ell(y_i - w x_i - b)`.
+    r"""Minimiser of :math:`f(w, b) = \frac1n\sum_i \ell(y_i, w x_i + b)`: exact where convex.
+
+    One solver per kind of problem:
 
     * **MSE**: the least-squares closed form on centred data,
       :math:`w = \langle x_c, y_c\rangle/\langle x_c, x_c\rangle`,
       :math:`b = \bar y - w\bar x`. O(n).
-    * **MAE** (least absolute deviations): exact. The profile
-      :math:`g(w) = \min_b f(w, b)` (attained at b = the median residual) is
-      convex and piecewise linear with kinks only at pairwise slopes
-      :math:`(y_j - y_i)/(x_j - x_i)`, where two residuals swap order. For
-      n <= 2000 all pairwise slopes are enumerated and the convex sequence of
-      their g values is binary-searched: O(n² log n). Beyond, golden-section
-      search on g to machine precision, then a polish over the slopes through
-      pairs of points nearest the fitted line (an optimal LAD line passes
-      through two data points): O(n log(1/ε)).
-    * **Huber**: Newton's method with Armijo backtracking on the (convex, C¹,
+    * **MAE, quantile (τ), ε-insensitive (ε)**: linear programmes, solved exactly by
+      SciPy's HiGHS (``linprog(method="highs")``). With the residual
+      :math:`y_i - \hat y_i = p_i - m_i`, :math:`p, m \ge 0`: quantile minimises
+      :math:`\sum_i \tau p_i + (1-\tau) m_i` (MAE: :math:`\sum p_i + m_i`);
+      ε-insensitive minimises :math:`\sum p_i + m_i` subject to
+      :math:`p_i \ge y_i - \hat y_i - ε`, :math:`m_i \ge \hat y_i - y_i - ε`.
+      The simplex optimum is a vertex, where two constraints are tight (two points
+      on the line, or on the tube's edges); it is then re-solved from those two
+      points in floating point, kept if no worse, so (w, b) is exact to round-off.
+    * **Huber (δ)**: Newton's method with Armijo backtracking on the (convex, C¹,
       piecewise quadratic) objective, with the generalised Hessian
       :math:`\frac1n\sum_{|r_i|\le\delta} z_i z_i^\top`, :math:`z_i = (x_i, 1)`.
       It stops once a full Newton step keeps the set of quadratic-regime points
-      unchanged — then the step solved the exact quadratic piece, so the
-      gradient is zero up to round-off. Typically < 20 iterations of O(n).
+      unchanged: that step solved the exact quadratic piece. **Smooth-L1 (β)** is
+      Huber with δ = β divided by β (the same minimiser); β = 0 is MAE's LP.
+    * **Pseudo-Huber (δ), log-cosh, Barron's general robust loss (α, c)**: damped
+      Newton (:func:`lossviz.fit._newton._newton`) to a gradient of ~1e-13 of its
+      scale, the Hessian :math:`\frac1n\sum_i \ell''_i z_i z_i^\top` with
+      :math:`\ell''` a central difference of the loss's ``_grad``. Convex for α >= 1,
+      started from least squares. For **α < 1 the objective is not convex**: the fit
+      is the local optimum that Newton (with a Levenberg shift where the Hessian is
+      indefinite) reaches from the exact LAD line, and says so (``convex=False``,
+      ``start``, ``start_from``).
 
     When all x are equal the slope is not identified; w = 0 is returned.
 
     Args:
       x, y: data, 1-D finite arrays of the same length n >= 1.
-      loss: ``"mse"``, ``"mae"`` or ``"huber"``; ``**params`` holds ``delta`` for Huber.
+      loss: a key of :data:`lossviz.landscape.REGRESSION_LOSSES`; ``**params`` its
+        hyperparameters, checked by :func:`lossviz.registry.loss_kwargs`.
 
     Returns:
       A frozen :class:`RegressionFit`.
     """
     xv, yv = _xy(x, y)
     kw = _regression_params(loss, params)
+    mx = float(xv.mean())
+    u = xv - mx  # centred: far better conditioned 2×2 systems when |x̄| is large
+    convex = is_convex(loss, **kw)
+    start: tuple[float, float] | None = None
+    start_from: str | None = None
     if loss == "mse":
-        mx, my = xv.mean(), yv.mean()
-        xc = xv - mx
-        sxx = float(np.dot(xc, xc))
-        w = float(np.dot(xc, yv - my)) / sxx if sxx > 0 else 0.0
-        b = float(my - w * mx)
-        return RegressionFit(w, b, _mean_loss(xv, yv, w, b, loss, kw), 0, True)
-    if loss == "mae":
-        w, b, its = _lad(xv, yv)
-        return RegressionFit(w, b, _mean_loss(xv, yv, w, b, loss, kw), its, True)
-    w, b, its, ok = _huber_newton(xv, yv, kw["delta"])
-    return RegressionFit(w, b, _mean_loss(xv, yv, w, b, loss, kw), its, ok)
+        sxx = float(np.dot(u, u))
+        w = float(np.dot(u, yv - yv.mean())) / sxx if sxx > 0 else 0.0
+        c, its, ok, method = float(yv.mean()), 0, True, "closed form"
+    elif loss in LP_LOSSES or (loss == "smooth_l1" and kw["beta"] == 0.0):
+        w, c, its, ok = _lp_fit(u, yv, loss, kw)
+        method = "linear programme (HiGHS)"
+    elif loss in ("huber", "smooth_l1"):
+        # Smooth-L1(β) = Huber(δ = β)/β: the same minimiser, one solver.
+        delta = kw["delta"] if loss == "huber" else kw["beta"]
+        w, c, its, ok = _huber_newton(u, yv, delta)
+        method = "Newton (piecewise quadratic)"
+    else:
+        if convex:
+            theta0 = _least_squares(u, yv)
+        else:
+            w0, c0, _, _ = _lp_fit(u, yv, "mae", {})
+            theta0 = np.array([w0, c0])
+            start, start_from = (w0, c0 - w0 * mx), NONCONVEX_START
+        w, c, its, ok = _smooth_newton(u, yv, loss, kw, theta0)
+        method = "Newton" if convex else "Newton, local"
+    b = c - w * mx
+    return RegressionFit(
+        w,
+        b,
+        _mean_loss(xv, yv, w, b, loss, kw),
+        its,
+        ok,
+        convex=convex,
+        start=start,
+        start_from=start_from,
+        method=method,
+    )
+
+
+def _least_squares(u: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """(w, c) of least squares on centred u (w = 0 when u is constant)."""
+    suu = float(np.dot(u, u))
+    return np.array([float(np.dot(u, y - y.mean())) / suu if suu > 0 else 0.0, float(y.mean())])
+
+
+def _lp_fit(
+    u: np.ndarray, y: np.ndarray, loss: str, kw: dict[str, float]
+) -> tuple[float, float, int, bool]:
+    """Exact LP fit of ``ŷ = w·u + c`` for MAE / quantile / ε-insensitive (smooth-L1 β = 0).
+
+    Returns ``(w, c, simplex iterations, converged)``. See :func:`fit_regression`.
+    """
+    sol = _lp_solve(u, y, loss, kw)
+    w, c = sol["w"], sol["c"]
+    fn = getattr(losses, "mae" if loss == "smooth_l1" else loss)
+    lkw = {} if loss in ("mae", "smooth_l1") else kw
+
+    def obj(w_: float, c_: float) -> float:
+        return float(np.mean(fn(y, w_ * u + c_, **lkw)))
+
+    # Polish the vertex: the two tight constraints, re-solved in floating point.
+    best = obj(w, c)
+    for wp, cp in _vertex_candidates(u, y, w, c, kw.get("epsilon", 0.0)):
+        val = obj(wp, cp)
+        if val <= best:
+            w, c, best = wp, cp, val
+    return w, c, sol["nit"], sol["status"] == 0
+
+
+def _lp_solve(u: np.ndarray, y: np.ndarray, loss: str, kw: dict[str, float]) -> dict[str, Any]:
+    """The LP of :func:`fit_regression` for HiGHS; also returns its duals (for the tests).
+
+    Variables ``[w, c, p_1..p_n, m_1..m_n]``, w and c free, p, m >= 0. Costs are
+    per point (not divided by n) to keep them O(1) for HiGHS's absolute tolerances.
+    Result keys: ``w``, ``c``, ``p``, ``m``, ``nit``, ``status``, ``duals`` (the
+    marginals of the n equality rows for MAE/quantile, of the 2n inequality rows for
+    ε-insensitive), ``identified`` (False when u is constant and w was fixed to 0).
+    """
+    from scipy import sparse
+    from scipy.optimize import linprog
+
+    n = u.size
+    identified = bool(np.ptp(u) > 0)
+    # A constant x leaves w unidentified (its column would be 0): fix w = 0.
+    zcols = [u, np.ones(n)] if identified else [np.ones(n)]
+    z = sparse.csr_matrix(np.stack(zcols, axis=1))
+    k = z.shape[1]
+    eye = sparse.identity(n, format="csr")
+    bounds = [(None, None)] * k + [(0, None)] * (2 * n)
+    if loss == "epsilon_insensitive":
+        eps = kw["epsilon"]
+        # y − ŷ − ε <= p  ⇔  −z·θ − p <= ε − y;   ŷ − y − ε <= m  ⇔  z·θ − m <= ε + y.
+        zero = sparse.csr_matrix((n, n))
+        a_ub = sparse.vstack([sparse.hstack([-z, -eye, zero]), sparse.hstack([z, zero, -eye])])
+        b_ub = np.concatenate([eps - y, eps + y])
+        cost = np.concatenate([np.zeros(k), np.ones(2 * n)])
+        res = linprog(cost, A_ub=a_ub.tocsr(), b_ub=b_ub, bounds=bounds, method="highs")
+        duals = None if res.x is None else res.ineqlin.marginals
+    else:
+        tau = kw.get("tau", 0.5)
+        # z·θ + p − m = y: p − m is the residual y − ŷ; quantile costs τ·p + (1 − τ)·m.
+        a_eq = sparse.hstack([z, eye, -eye]).tocsr()
+        cost = np.concatenate([np.zeros(k), np.full(n, tau), np.full(n, 1.0 - tau)])
+        if loss != "quantile":
+            cost[k:] = 1.0  # MAE: |r| = p + m
+        res = linprog(cost, A_eq=a_eq, b_eq=y, bounds=bounds, method="highs")
+        duals = None if res.x is None else res.eqlin.marginals
+    if res.x is None:  # pragma: no cover (the LP is always feasible and bounded)
+        raise RuntimeError(f"HiGHS failed on the {loss} fit: {res.message}")
+    theta = res.x[:k]
+    w, c = (float(theta[0]), float(theta[1])) if identified else (0.0, float(theta[0]))
+    return {
+        "w": w,
+        "c": c,
+        "p": res.x[k : k + n],
+        "m": res.x[k + n :],
+        "nit": int(res.nit),
+        "status": int(res.status),
+        "duals": duals,
+        "identified": identified,
+    }
+
+
+def _vertex_candidates(
+    u: np.ndarray, y: np.ndarray, w: float, c: float, eps: float
+) -> list[tuple[float, float]]:
+    """Lines through the (up to) four constraints nearest to tight at ``(w, c)``.
+
+    At a vertex two residuals r = y − ŷ sit exactly on a kink (r = 0, or r = ±ε for
+    the tube); solving ``ŷ_i = y_i − s_i`` for a pair of them (s_i = the kink they are
+    nearest) removes the solver's feasibility-tolerance error.
+    """
+    r = y - (w * u + c)
+    kink = np.where(r >= 0, eps, -eps) if eps > 0 else np.zeros_like(r)
+    near = np.argsort(np.abs(r - kink), kind="stable")[:4]
+    out = []
+    for a in range(near.size):
+        for bb in range(a + 1, near.size):
+            i, j = near[a], near[bb]
+            if u[i] == u[j]:
+                continue
+            ti, tj = y[i] - kink[i], y[j] - kink[j]
+            wp = (tj - ti) / (u[j] - u[i])
+            out.append((float(wp), float(ti - wp * u[i])))
+    if np.ptp(u) == 0:  # w fixed at 0: c through the nearest kink
+        out = [(0.0, float(y[near[0]] - kink[near[0]]))]
+    return out
+
+
+def _curvature_step(loss: str, kw: dict[str, float]) -> float:
+    """Finite-difference step for ℓ'': well inside the loss's quadratic bowl."""
+    return 1e-5 * kw.get("delta", kw.get("scale", 1.0))
+
+
+def _smooth_newton(
+    u: np.ndarray, y: np.ndarray, loss: str, kw: dict[str, float], theta0: np.ndarray
+) -> tuple[float, float, int, bool]:
+    """Damped Newton on the mean of a smooth loss; returns ``(w, c, iterations, converged)``.
+
+    Value and gradient are the loss's own; :math:`\\ell''` is the central difference
+    :math:`(g(\\hat y + h) - g(\\hat y - h))/2h` of ``<loss>_grad``.
+    """
+    fn = getattr(losses, loss)
+    grad_fn = getattr(losses, loss + "_grad")
+    n = u.size
+    z = np.stack([u, np.ones(n)], axis=1)
+    h = _curvature_step(loss, kw)
+
+    def f_only(theta: np.ndarray) -> float:
+        with np.errstate(over="ignore", invalid="ignore"):
+            val = float(np.mean(fn(y, z @ theta, **kw)))
+        return val if math.isfinite(val) else math.inf
+
+    def fgh(theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        pred = z @ theta
+        g = grad_fn(y, pred, **kw)
+        curv = (grad_fn(y, pred + h, **kw) - grad_fn(y, pred - h, **kw)) / (2.0 * h)
+        return f_only(theta), z.T @ g / n, (z * curv[:, None]).T @ z / n
+
+    g0 = grad_fn(y, z @ theta0, **kw)
+    gscale = float(np.mean(np.abs(g0))) * (1.0 + float(np.mean(np.abs(u))))
+    theta, _, _, its, ok = _newton(fgh, f_only, theta0, gtol=1e-13 * max(gscale, 1e-300))
+    return float(theta[0]), float(theta[1]), its, ok
 
 
 def mse_curvature(x: Any) -> float:
@@ -244,126 +453,12 @@ def stable_learning_rate(x: Any, optimizer: str = "gd", *, momentum: float = 0.9
     return 2.0 / lipschitz if optimizer == "gd" else 2.0 * (1.0 + mu) / lipschitz
 
 
-def _lad_profile(x: np.ndarray, y: np.ndarray, w: float) -> tuple[float, float]:
-    """``(g(w), b)``: the best mean absolute error for slope w, at b = median residual.
+def _huber_newton(u: np.ndarray, y: np.ndarray, delta: float) -> tuple[float, float, int, bool]:
+    """Newton + Armijo on the mean Huber loss of ``ŷ = w·u + c``, u centred.
 
-    For even n any b between the two middle residuals is optimal; ``np.median``
-    returns their midpoint. O(n) (median by partition).
+    Returns ``(w, c, iterations, converged)``; the caller maps c back to b = c − w·x̄.
     """
-    r = y - w * x
-    b = float(np.median(r))
-    return float(np.mean(np.abs(r - b))), b
-
-
-def _lad(x: np.ndarray, y: np.ndarray) -> tuple[float, float, int]:
-    """Exact LAD line; returns ``(w, b, profile evaluations)``. See :func:`fit_regression`."""
-    n = x.size
-    if np.ptp(x) == 0:
-        return 0.0, float(np.median(y)), 0
-    if n <= _LAD_ENUMERATE_MAX:
-        i, j = np.triu_indices(n, k=1)
-        dx = x[j] - x[i]
-        keep = dx != 0
-        slopes = np.unique((y[j] - y[i])[keep] / dx[keep])
-        return _lad_search_sorted(x, y, slopes)
-    return _lad_golden(x, y)
-
-
-def _lad_search_sorted(
-    x: np.ndarray, y: np.ndarray, slopes: np.ndarray
-) -> tuple[float, float, int]:
-    """Binary search for the minimum of the convex sequence ``g(slopes[k])``.
-
-    g is convex and linear between consecutive kinks, so its minimum over the
-    reals is attained at a kink, and ``g(s_k)`` is a convex sequence: the first
-    k with ``g(s_k) <= g(s_{k+1})`` is a minimiser. O(log K) evaluations of O(n).
-    """
-    # Collinear points produce the same kink many times, with slopes that differ
-    # only by round-off; their g values then differ only by round-off noise, which
-    # can fake the "g stopped decreasing" test. Merge such near-duplicates first.
-    tol = 1e-12 * np.maximum(1.0, np.abs(slopes[1:]))
-    slopes = slopes[np.concatenate(([True], np.diff(slopes) > tol))]
-    cache: dict[int, tuple[float, float]] = {}
-
-    def g(k: int) -> tuple[float, float]:
-        if k not in cache:
-            cache[k] = _lad_profile(x, y, float(slopes[k]))
-        return cache[k]
-
-    lo, hi = 0, slopes.size - 1
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if g(mid)[0] <= g(mid + 1)[0]:
-            hi = mid
-        else:
-            lo = mid + 1
-    # Guard against any remaining round-off tie: scan a few neighbours as well.
-    best = min(range(max(0, lo - 8), min(slopes.size, lo + 9)), key=lambda k: g(k)[0])
-    return float(slopes[best]), g(best)[1], len(cache)
-
-
-def _lad_golden(x: np.ndarray, y: np.ndarray) -> tuple[float, float, int]:
-    """Large-n LAD: bracket, golden-section on the convex profile, then a vertex polish."""
-    evals = 0
-
-    def g(w: float) -> float:
-        nonlocal evals
-        evals += 1
-        return _lad_profile(x, y, w)[0]
-
-    # Bracket around the least-squares slope, doubling outwards until g rises on
-    # both sides (g is convex and grows like |w|·mean|x − median x|, so this ends).
-    xc = x - x.mean()
-    w0 = float(np.dot(xc, y - y.mean()) / np.dot(xc, xc))
-    h = max(1.0, abs(w0)) * 1e-3
-    a, c = w0 - h, w0 + h
-    ga, g0, gc = g(a), g(w0), g(c)
-    while ga < g0:
-        a, h = w0 - 2 * (w0 - a), h * 2
-        ga = g(a)
-    while gc < g0:
-        c = w0 + 2 * (c - w0)
-        gc = g(c)
-    # Golden section: on a convex function ties keep a minimiser inside [a, c].
-    invphi = (math.sqrt(5.0) - 1.0) / 2.0
-    p, q = c - invphi * (c - a), a + invphi * (c - a)
-    gp, gq = g(p), g(q)
-    while c - a > 4 * np.finfo(float).eps * max(1.0, abs(a), abs(c)):
-        if gp <= gq:
-            c, q, gq = q, p, gp
-            p = c - invphi * (c - a)
-            gp = g(p)
-        else:
-            a, p, gp = p, q, gq
-            q = a + invphi * (c - a)
-            gq = g(q)
-    w = 0.5 * (a + c)
-    # Polish: an optimal LAD line passes through two data points, which sit
-    # (almost) on the fitted line; try the slopes through pairs of the 24
-    # points closest to it and keep the best.
-    gw, b = _lad_profile(x, y, w)
-    near = np.argsort(np.abs(y - w * x - b))[:24]
-    i, j = np.triu_indices(near.size, k=1)
-    i, j = near[i], near[j]
-    dx = x[j] - x[i]
-    keep = dx != 0
-    for s in (y[j] - y[i])[keep] / dx[keep]:
-        gs, bs = _lad_profile(x, y, float(s))
-        evals += 1
-        if gs < gw:
-            w, gw, b = float(s), gs, bs
-    return w, b, evals
-
-
-def _huber_newton(x: np.ndarray, y: np.ndarray, delta: float) -> tuple[float, float, int, bool]:
-    """Newton + Armijo on the mean Huber loss; returns ``(w, b, iterations, converged)``.
-
-    Works in centred coordinates u = x − x̄ (ŷ = w·u + c, b = c − w·x̄), which makes
-    the 2×2 Hessian far better conditioned when |x̄| is large.
-    """
-    n = x.size
-    mx = float(x.mean())
-    u = x - mx
+    n = u.size
     z = np.stack([u, np.ones(n)], axis=1)  # (n, 2)
     gram = z.T @ z / n  # the design Gram: an upper bound on every Huber Hessian
 
@@ -420,5 +515,4 @@ def _huber_newton(x: np.ndarray, y: np.ndarray, delta: float) -> tuple[float, fl
             # that piece's exact minimiser: the gradient is 0 up to round-off.
             converged = True
             break
-    c, w = float(theta[1]), float(theta[0])
-    return w, c - w * mx, it, converged
+    return float(theta[0]), float(theta[1]), it, converged

@@ -32,7 +32,7 @@ def pages() -> dict[str, list[st.Page]]:
         "Fits": [
             st.Page(
                 outliers.render,
-                title="Outliers",
+                title="Robust regression",
                 icon=":material/scatter_plot:",
                 url_path="outliers",
             ),

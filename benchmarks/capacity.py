@@ -28,8 +28,6 @@ and after the last sessions disconnected (+ :data:`SETTLE_S`). Every probe is li
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import importlib.util
 import time
 from dataclasses import dataclass, field
@@ -39,6 +37,7 @@ import numpy as np
 
 from benchmarks.load import cpu_s, tree_rss_kb
 from benchmarks.protocol import DriveResult, ProtoSession, drive
+from benchmarks.protocol import run as run_async
 
 ROOT = Path(__file__).resolve().parents[1]
 # A class's links: every page with a control, as a teacher would share them.
@@ -63,11 +62,6 @@ def _serve():
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
-
-
-def _arun(coro):
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
 
 
 @dataclass
@@ -149,14 +143,14 @@ def cpu_per_run(d, links: list[str] = LINKS, moves: int = CPU_MOVES) -> dict[str
 
     out = {}
     for link in links:
-        runs, cpu = _arun(one(link))
+        runs, cpu = run_async(one(link))
         out[link] = cpu / runs * 1000 if runs else float("nan")
     return out
 
 
 def probe(d, n: int, duration: float, period: float, seed: int = 0) -> Probe:
     c0, t0 = _cpu(d), time.perf_counter()
-    r = _arun(
+    r = run_async(
         drive(d.url, LINKS, n, duration_s=duration, period_s=period, ramp_s=RAMP_S, seed=seed)
     )
     return Probe(n, r, _cpu(d) - c0, time.perf_counter() - t0)

@@ -31,7 +31,6 @@ page, after the load, and after the sessions have disconnected, with its peak
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import os
 import statistics
 import time
@@ -51,6 +50,7 @@ from benchmarks.browser import (  # CHROMIUM, CHROMIUM_ARGS, StreamlitServer: te
     VIEWPORT,
     StreamlitServer,
 )
+from benchmarks.protocol import run as run_async
 
 # Every page with at least one slider (``/about`` has none).
 PAGES = ["/", "/compare", "/outliers", "/imbalance", "/preferences", "/kl-fit", "/metric"]
@@ -391,13 +391,6 @@ def _server_errors(server: StreamlitServer) -> list[str]:
     return [line.strip()[:200] for line in text.splitlines() if any(k in line for k in keys)]
 
 
-def _arun(coro):
-    """``asyncio.run`` in a fresh thread: safe where an event loop is already running in
-    this one (pytest with Playwright's sync API open, notebooks)."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
-
-
 def run(sessions: int = 20, moves: int = 10, *, pages: list[str] | None = None) -> LoadResult:
     """Start a server, warm it, drive ``sessions`` concurrent sessions; stop the server."""
     pages = PAGES if pages is None else pages
@@ -406,13 +399,13 @@ def run(sessions: int = 20, moves: int = 10, *, pages: list[str] | None = None) 
     try:
         pid = server.proc.pid
         rss = {"fresh": tree_rss_kb(pid)}
-        _arun(_warm(server.url, list(dict.fromkeys(pages))))
+        run_async(_warm(server.url, list(dict.fromkeys(pages))))
         rss["after one visit of each page"] = tree_rss_kb(pid)
         t0, cpu0, (busy0, total0) = time.perf_counter(), cpu_s(pid), machine_busy_s()
         me = os.getpid()
         self0 = sum(os.times()[:2])  # this process; the browser's tree is read at the end
         browser_cpu: dict[int, float] = {}  # pid → CPU s, the last reading of each
-        chromium = _arun(_drive(server.url, plan, moves, me, pid, browser_cpu))
+        chromium = run_async(_drive(server.url, plan, moves, me, pid, browser_cpu))
         wall = time.perf_counter() - t0
         busy1, total1 = machine_busy_s()
         server_cpu = cpu_s(pid) - cpu0

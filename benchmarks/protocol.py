@@ -34,6 +34,7 @@ AppTest.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import random
 import time
@@ -48,6 +49,13 @@ SCRUB = "lossviz.scrub"
 RUN_TIMEOUT_S = 60.0  # one run (load or move) until its script_finished
 OK = ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
 EARLY = ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
+
+
+def run(coro):
+    """``asyncio.run(coro)`` in a fresh thread: safe where an event loop is already running
+    in this one (pytest after Playwright's sync API, notebooks)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def page_url(base: str, link: str) -> tuple[str, str, str]:

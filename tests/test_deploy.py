@@ -10,7 +10,6 @@ it starts, writes where each replica runs, and stops everything on SIGTERM.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
@@ -28,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from deploy_util import HAPROXY, alive, require_haproxy, serve, wait_for  # noqa: E402
 
 from benchmarks.protocol import drive  # noqa: E402
+from benchmarks.protocol import run as protocol_run  # noqa: E402
 
 pytestmark = [pytest.mark.slow]
 
@@ -108,7 +108,7 @@ def test_affinity_cookie_pins_requests_to_one_replica(deployment):
 def test_protocol_sessions_through_haproxy_use_both_replicas(deployment):
     before = _sessions_total(deployment)
     links = ["/?loss=huber", "/compare", "/metric", "/outliers"]
-    r = asyncio.run(
+    r = protocol_run(
         drive(deployment.url, links, 8, duration_s=5.0, period_s=1.5, ramp_s=1.0, seed=2)
     )
     for st in r.sessions:

@@ -12,7 +12,6 @@ cannot create a namespace.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import subprocess
@@ -27,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 from deploy_util import require_haproxy, serve  # noqa: E402
 
 from benchmarks.protocol import drive  # noqa: E402
+from benchmarks.protocol import run as protocol_run  # noqa: E402
 
 pytestmark = [pytest.mark.slow]
 
@@ -141,7 +141,7 @@ def test_protocol_sessions_through_haproxy_reach_both_hosts(hosts):
 
     before = totals()
     links = ["/?loss=huber", "/compare", "/metric", "/outliers"]
-    r = asyncio.run(drive(d.url, links, 6, duration_s=5.0, period_s=1.5, ramp_s=1.0, seed=3))
+    r = protocol_run(drive(d.url, links, 6, duration_s=5.0, period_s=1.5, ramp_s=1.0, seed=3))
     for st in r.sessions:
         assert st.load_ms is not None and not st.failures and not st.exceptions, st
         assert st.moves_sent >= 1 and len(st.move_ms) == st.moves_sent, st

@@ -69,7 +69,7 @@ def _view(app: AppPage) -> dict:
 
 
 def _move(app: AppPage, presses: int = 1) -> None:
-    slider = app.page.get_by_role("slider", name="Huber δ (delta)")
+    slider = app.page.get_by_role("slider", name="δ (delta)")
     slider.focus()
     for _ in range(presses):
         slider.press("ArrowRight")
@@ -81,12 +81,12 @@ def _consistent(app: AppPage, index: int) -> tuple[str, str]:
     the page is idle."""
     app.page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
     thumbs = app.page.get_by_test_id("stSliderThumbValue").all_inner_texts()
-    return app.query().get("delta", ""), thumbs[index]
+    return app.query().get("l2.delta", ""), thumbs[index]
 
 
 def _wait_link(app: AppPage, delta: str) -> None:
     app.page.wait_for_function(
-        "(d) => new URL(location.href).searchParams.get('delta') === d",
+        "(d) => new URL(location.href).searchParams.get('l2.delta') === d",
         arg=delta,
         timeout=TIMEOUT_MS,
     )
@@ -117,13 +117,13 @@ def test_killed_replica_page_comes_back_with_its_view_and_the_replica_rejoins(br
     try:
         page = context.new_page()
         app = _App(page, deployment.url)
-        app.goto("/outliers?delta=1.0")
+        app.goto("/outliers?l2.delta=1.00")
         _move(app, 3)
-        _wait_link(app, "1.3")
+        _wait_link(app, "1.15")
         app.plots().first.wait_for()
         before = _view(app)
-        assert "1.3" in before["thumbs"] and before["plots"] > 0, before
-        index = before["thumbs"].index("1.3")
+        assert "1.15" in before["thumbs"] and before["plots"] > 0, before
+        index = before["thumbs"].index("1.15")
         assert app.exceptions().count() == 0
 
         name, victim, _ = _kill_page_replica(deployment, context)
@@ -136,14 +136,14 @@ def test_killed_replica_page_comes_back_with_its_view_and_the_replica_rejoins(br
         # The page works on the survivor: each move leaves slider and link agreeing,
         # and within two moves the link follows the slider (the first may be undone,
         # see the module's docstring).
-        for delta in ("1.4", "1.5"):
+        for delta in ("1.20", "1.25"):
             _move(app)
             link, thumb = _consistent(app, index)
             assert link == thumb, (link, thumb)
             assert app.exceptions().count() == 0
             if link == delta:
                 break
-        assert link in ("1.4", "1.5"), link
+        assert link in ("1.20", "1.25"), link
         assert app.plots().count() == before["plots"]
     finally:
         context.close()
@@ -180,12 +180,12 @@ def test_first_move_after_a_reconnect_applies(browser, deployment):
     name = victim = None
     try:
         app = _App(context.new_page(), deployment.url)
-        app.goto("/outliers?delta=2.0")
-        index = _view(app)["thumbs"].index("2.0")
+        app.goto("/outliers?l2.delta=2.00")
+        index = _view(app)["thumbs"].index("2.00")
         name, victim, _ = _kill_page_replica(deployment, context)
         app.page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
         _move(app)
-        assert _consistent(app, index) == ("2.1", "2.1")
+        assert _consistent(app, index) == ("2.05", "2.05")
     finally:
         context.close()
         if name is not None:

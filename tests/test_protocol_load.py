@@ -13,7 +13,6 @@ every move finishes, nothing raises, nothing drops.
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import urllib.parse
 from collections import Counter
@@ -30,6 +29,7 @@ from _pages import run_page  # noqa: E402
 from conftest import StreamlitServer  # noqa: E402
 
 from benchmarks.protocol import OK, ProtoSession, drive  # noqa: E402
+from benchmarks.protocol import run as protocol_run  # noqa: E402
 
 pytestmark = [pytest.mark.slow]
 
@@ -86,7 +86,7 @@ async def _load_and_move(base: str, link: str):
 
 @pytest.mark.parametrize("link", list(LINKS))
 def test_protocol_page_equals_apptest_page(server, link):
-    s, first, loaded_query, moved = asyncio.run(_load_and_move(server.url, link))
+    s, first, loaded_query, moved = protocol_run(_load_and_move(server.url, link))
     page = LINKS[link]
     for run, query in ((first, loaded_query), (moved, s.query)):
         assert run is not None and run.status == OK, s.stats.failures
@@ -99,7 +99,7 @@ def test_protocol_page_equals_apptest_page(server, link):
 
 
 def test_concurrent_sessions_every_move_finishes(server):
-    r = asyncio.run(
+    r = protocol_run(
         drive(server.url, list(LINKS), 8, duration_s=6.0, period_s=1.5, ramp_s=1.0, seed=1)
     )
     for st in r.sessions:

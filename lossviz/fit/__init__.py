@@ -7,8 +7,9 @@ r"""Exact fits and gradient-descent paths on the lossviz data sets.
   :func:`stable_learning_rate` — where GD and momentum start to diverge on MSE.
 * :func:`fit_logistic` (BCE, focal, class-balanced BCE), :func:`fit_bradley_terry`
   and :func:`fit_gaussian_kl` — damped Newton to a tight first-order condition.
-* :func:`train_embedding` — a linear metric-learning map trained by contrastive
-  or triplet loss over all pairs/triplets.
+* :func:`train_embedding` — a linear metric-learning map trained by contrastive,
+  triplet, InfoNCE or cosine-embedding loss, with Wang & Isola's alignment and
+  uniformity per step.
 
 All optimisers share one loop, :func:`_descend`, on a flat parameter vector;
 the later fits (logistic, Bradley–Terry, embeddings) reuse it. Objective values
@@ -26,8 +27,11 @@ from ._descent import OPTIMIZERS
 from .classification import CLASSIFICATION_LOSSES, LogisticFit, classification_kwargs, fit_logistic
 from .divergence import fit_gaussian_kl
 from .metric import (
+    METRIC_LOSSES,
     EmbeddingTrace,
     contrastive_stable_learning_rate,
+    info_nce_rows,
+    max_negatives,
     train_embedding,
 )
 from .preference import BTFit, fit_bradley_terry
@@ -42,6 +46,7 @@ from .regression import (
 
 __all__ = [
     "CLASSIFICATION_LOSSES",
+    "METRIC_LOSSES",
     "OPTIMIZERS",
     "BTFit",
     "DescentPath",
@@ -55,6 +60,8 @@ __all__ = [
     "fit_logistic",
     "fit_regression",
     "gradient_descent",
+    "info_nce_rows",
+    "max_negatives",
     "mse_curvature",
     "stable_learning_rate",
     "train_embedding",

@@ -56,7 +56,13 @@ from .divergence import (
     kl_fit_figure,
     kl_landscapes_figure,
 )
-from .metric import distance_histogram_figure, embeddings_figure, scale_bar, training_curves_figure
+from .metric import (
+    alignment_uniformity_figure,
+    distance_histogram_figure,
+    embeddings_figure,
+    scale_bar,
+    training_curves_figure,
+)
 from .preference import (
     CLEAN_COLOUR,
     FLIPPED_COLOUR,
@@ -98,6 +104,7 @@ __all__ = [
     "SURFACE_BAR_MARGIN",
     "SURFACE_SCALE",
     "TRUTH_COLOUR",
+    "alignment_uniformity_figure",
     "base_layout",
     "compare_colour_range",
     "compare_markers",

@@ -60,6 +60,7 @@ from .metric import (
     alignment_uniformity_figure,
     distance_histogram_figure,
     embeddings_figure,
+    label_anchor,
     scale_bar,
     training_curves_figure,
 )
@@ -126,6 +127,7 @@ __all__ = [
     "imbalance_scatter_figure",
     "kl_fit_figure",
     "kl_landscapes_figure",
+    "label_anchor",
     "landscape_path_figure",
     "margin_sweep_figure",
     "outliers_scatter_figure",

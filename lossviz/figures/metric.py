@@ -229,13 +229,15 @@ def training_curves_figure(
     current: int,
     loss_label: str,
     active_label: str,
+    active_axis: str = "active",
     colour: str = PALETTE[0],
     height: int = 400,
     uirevision: str | None = None,
 ) -> go.Figure:
     """Mean loss (top) and share of active pairs/triplets (bottom) over training steps.
 
-    A dotted vertical line marks ``current``, the step the other panels show.
+    A dotted vertical line marks ``current``, the step the other panels show;
+    ``active_axis`` titles the bottom row's axis.
     """
     steps = np.asarray(steps, dtype=np.float64)
     _check_1d(steps, ("loss", np.asarray(loss)), ("active", np.asarray(active)))
@@ -248,7 +250,7 @@ def training_curves_figure(
     ]  # fmt: skip
     layout = _stacked_rows((1.0, 1.0), 0.1, "training step")
     layout["yaxis"].update(title={"text": "mean loss"}, rangemode="tozero")
-    layout["yaxis2"].update(title={"text": "active"}, tickformat=".0%", range=[0, 1.02])
+    layout["yaxis2"].update(title={"text": active_axis}, tickformat=".0%", range=[0, 1.02])
     layout["shapes"] = [_row_vline(current, row, width=2) for row in (1, 2)]
     layout["annotations"] = [_row_label(current, f"step {current}")]
     return _figure(data, layout, title=None, height=height, uirevision=uirevision)
@@ -284,6 +286,16 @@ def alignment_uniformity_figure(
     layout["yaxis"].update(title={"text": "alignment"}, range=[0.0, 4.05])
     layout["yaxis2"].update(title={"text": "uniformity"}, range=[-4.05, 0.05])
     layout["shapes"] = [_row_vline(current, row, width=2) for row in (1, 2)]
-    layout["annotations"] = [_row_label(current, current_label)]
-    layout["legend"] = {"orientation": "h", "y": -0.2, "x": 0.0}
+    # The label reads away from the nearer edge, so a long one is never cut by it.
+    layout["annotations"] = [
+        {**_row_label(current, current_label), "xanchor": label_anchor(current, steps)}
+    ]
+    # A fixed x range: the label's text would otherwise widen the autorange past the data.
+    layout["xaxis2"]["range"] = [float(steps[0]), float(steps[-1])] if steps.size > 1 else None
     return _figure(data, layout, title=None, height=height, uirevision=uirevision)
+
+
+def label_anchor(current: float, steps: np.ndarray) -> str:
+    """``"left"`` in the first half of the steps, ``"right"`` in the second."""
+    lo, hi = float(np.min(steps)), float(np.max(steps))
+    return "right" if current > (lo + hi) / 2 else "left"

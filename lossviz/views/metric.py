@@ -270,6 +270,7 @@ def render() -> None:
                 current=k,
                 loss_label=f"mean {LOSS_NAMES[loss]} ({m_text})",
                 active_label=_active_label(loss),
+                active_axis="misranked" if loss == "info_nce" else "active",
                 uirevision=f"metric.curves.{loss}",
             )
             st.plotly_chart(fig, key="metric.curves", config={"displaylogo": False})
@@ -304,7 +305,7 @@ def _n_items(loss: str, labels: np.ndarray, n_pairs: int) -> int:
 
 def _active_label(loss: str) -> str:
     if loss == "info_nce":
-        return "misranked rows (a negative at least as similar as the positive)"
+        return "misranked rows"
     return f"active {UNITS[loss]}"
 
 
@@ -312,7 +313,8 @@ def _training_note(loss: str, unit: str) -> str:
     if loss == "info_nce":
         return (
             "InfoNCE is never exactly 0, so every row keeps a gradient; a misranked row is "
-            "one whose positive is not the most similar of its K + 1 candidates. A small τ "
+            "one where a negative is at least as similar to the anchor as the positive, i.e. "
+            "whose positive is not the most similar of its K + 1 candidates. A small τ "
             "puts almost all of a row's gradient on its hardest negative."
         )
     return (
@@ -413,6 +415,9 @@ def _training_frames(control, view, trace, X, labels, loss, margin, steps, n_cla
             "shapes[0].x0": at, "shapes[0].x1": at, "shapes[1].x0": at, "shapes[1].x1": at,
             "annotations[0].x": at, "annotations[0].text": text,
         }  # fmt: skip
+        if view == "geometry":
+            span = np.arange(last + 1)
+            layout["annotations[0].xanchor"] = [figures.label_anchor(a, span) for a in at]
         name = "curves" if view == "training" else "geometry"
         charts.append(scrub.ChartFrames(revision=f"metric.{name}.{loss}", layout=layout))
     return scrub.Frames(values=grid, charts=charts)
@@ -458,20 +463,21 @@ def _readouts(trace, k: int, loss: str, unit: str, at_k: tuple, at_0: tuple, cos
         f"{100 * (trace.active[k] - trace.active[0]):+.1f} percentage points since step 0",
         delta_color="inverse",
     )
+    # Short labels: a metric's label is cut with "…" when it is wider than its column.
     if cosines:
         c.metric(
-            f"median pair cosine at step {k}: same vs other class",
+            f"median cosine at step {k}",
             f"{np.median(d_pos):.2f} vs {np.median(d_neg):.2f}",
-            f"step 0: {np.median(d0_pos):.2f} vs {np.median(d0_neg):.2f}",
+            f"same vs other class (step 0: {np.median(d0_pos):.2f} vs {np.median(d0_neg):.2f})",
             delta_color="off",
             delta_arrow="off",
         )
         return
     c.metric(
-        f"median pair distance at step {k}: same vs other class",
+        f"median distance at step {k}",
         f"{np.median(d_pos):.2f} vs {np.median(d_neg):.2f}",
-        f"ratio {np.median(d_neg) / max(np.median(d_pos), 1e-12):.1f}× (step 0: "
-        f"{np.median(d0_neg) / max(np.median(d0_pos), 1e-12):.1f}×)",
+        f"same vs other class: ratio {np.median(d_neg) / max(np.median(d_pos), 1e-12):.1f}× "
+        f"(step 0: {np.median(d0_neg) / max(np.median(d0_pos), 1e-12):.1f}×)",
         delta_color="off",
         delta_arrow="off",
     )

@@ -81,6 +81,7 @@ TARGETS: list[Target] = [
     Target("Preferences · comparisons N", "/preferences", "comparisons N", "curve"),
     Target("Forward vs reverse KL · separation", "/kl-fit", "separation s", "surface"),
     Target("Metric learning · margin", "/metric", "margin m", "curve"),
+    Target("Metric learning · InfoNCE τ", "/metric?loss=info_nce", "temperature τ", "curve"),
 ]
 CURVE_RATIO_MAX = 1.5
 CURVE_KB_MAX = 300.0

@@ -33,6 +33,11 @@ PAGES = [
     "/metric",
     "/metric?view=distances&loss=triplet",
     "/metric?view=training",
+    "/metric?loss=info_nce",
+    "/metric?loss=info_nce&view=geometry",
+    "/metric?loss=info_nce&view=training",
+    "/metric?loss=cosine_embedding&view=distances",
+    "/metric?loss=info_nce&view=distances",
 ]
 
 

@@ -291,7 +291,10 @@ def alignment_uniformity_figure(
         {**_row_label(current, current_label), "xanchor": label_anchor(current, steps)}
     ]
     # A fixed x range: the label's text would otherwise widen the autorange past the data.
-    layout["xaxis2"]["range"] = [float(steps[0]), float(steps[-1])] if steps.size > 1 else None
+    # 3 % of padding on the right, so the last tick's label stays inside the margin.
+    if steps.size > 1:
+        lo, hi = float(steps[0]), float(steps[-1])
+        layout["xaxis2"]["range"] = [lo, hi + 0.03 * (hi - lo)]
     return _figure(data, layout, title=None, height=height, uirevision=uirevision)
 
 

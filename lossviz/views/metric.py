@@ -327,11 +327,10 @@ def _start_text(trace, seed: int, last: int, cosines: bool) -> str:
     """The non-convexity said in words, with the start and where this run ended."""
     start = "A₀ with 0.5·N(0, 1) entries" + (" and b₀ = 0" if cosines else "")
     return (
-        f"Non-convex: every loss here is non-convex in the map, so training finds a local "
-        f"optimum (or is on its way to one) that depends on where it starts. This run starts "
-        f"from {start}, drawn from seed {seed}, and ends at step {last} with mean loss "
-        f"{trace.loss[last]:.4f} and gradient norm ‖∇‖ = {trace.grad_norm:.2g}; another "
-        "seed may end elsewhere."
+        f"Non-convex in the map: training finds a local optimum that depends on its start. "
+        f"This run starts from {start}, drawn from seed {seed}, and ends at step {last} with "
+        f"mean loss {trace.loss[last]:.4f} and gradient norm ‖∇‖ = {trace.grad_norm:.2g} "
+        "(≈ 0 at a local optimum); another seed may end elsewhere."
     )
 
 

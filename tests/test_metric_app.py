@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import numpy as np
@@ -364,3 +365,29 @@ def test_a_loss_switch_and_back_keeps_each_losss_own_parameters():
     at.radio[0].set_value("info_nce").run()
     _no_exception(at)
     assert (at.query_params["tau"], at.query_params["k"]) == ("0.30", "8")
+
+
+def test_the_scrub_frames_of_the_losses_on_cosines_hold_unit_vectors_at_every_step():
+    at = _app(loss="info_nce", view="embedding", steps="20", t="20")
+    data = _bars(at)["metric.scrub"]
+    name = data["controls"][0]["name"]
+    at.session_state["metric.scrub"] = {
+        "want": {"name": name, "context": data["contexts"][name], "seq": 1},
+        "commit": None,
+    }
+    at.run()
+    _no_exception(at)
+    (chart,) = _bars(at)["metric.scrub"]["frames"][name]["charts"]
+    X, labels = clustered_points(10, 3, 0)
+    trace = train_embedding(X, labels, "info_nce", temperature=0.1, n_neg=4, steps=20)
+    moves = chart["moves"]
+    assert [m["index"] for m in moves] == [0, 1, 2]  # one per class; no margin bar to move
+    for c, move in enumerate(moves):
+        xs = np.frombuffer(base64.b64decode(move["arrays"]["x"]), dtype="<f4").reshape(21, -1)
+        ys = np.frombuffer(base64.b64decode(move["arrays"]["y"]), dtype="<f4").reshape(21, -1)
+        for k in (0, 9, 20):
+            Z = embedding.normalize(trace.embed(X, k))[labels == c]
+            np.testing.assert_allclose(xs[k], Z[:, 0], atol=1e-6)
+            np.testing.assert_allclose(ys[k], Z[:, 1], atol=1e-6)
+    titles = chart["layout"]["annotations[0].text"]
+    assert titles[9] == "directions ê = e/‖e‖, step 9 of 20"

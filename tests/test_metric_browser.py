@@ -57,7 +57,9 @@ def test_cosine_embedding_margin_from_the_link(app_page):
     app_page.goto("/metric?loss=cosine_embedding&cmargin=0.30&view=distances")
     app_page.plots().first.wait_for()
     body = _main_text(app_page)
-    assert "cosine embedding loss with m = 0.30" in body and "Pair cosines at step 200" in body
+    assert (
+        "cosine embedding loss with margin m = 0.30" in body and "Pair cosines at step 200" in body
+    )
     assert app_page.query()["cmargin"] == "0.30"
     assert app_page.exceptions().count() == 0
 
@@ -94,3 +96,51 @@ def test_dragging_the_step_moves_alignment_and_uniformity_before_release(app_pag
     alignment = shown.split("alignment ")[1].split(",")[0]
     assert f"alignment at step {now}\n{alignment}" in body.replace("\n\n", "\n")
     assert app_page.exceptions().count() == 0
+
+
+# The new views at a phone's and a laptop's width: no text cut at a plot's edge, none
+# printed over another, no formula wider than its block (the checks of
+# tests/test_fitpages_browser.py, on these views).
+NEW_VIEWS = [
+    "/metric?loss=info_nce",
+    "/metric?loss=info_nce&view=geometry",
+    "/metric?loss=info_nce&view=training",
+    "/metric?loss=info_nce&view=distances",
+    "/metric?loss=cosine_embedding&cmargin=0.5",
+    "/metric?loss=cosine_embedding&view=distances",
+]
+
+
+@pytest.mark.parametrize("viewport", ["phone", "laptop"])
+@pytest.mark.parametrize("path", NEW_VIEWS)
+def test_the_new_views_cut_off_and_overlap_no_text(browser, app_server, viewport, path):
+    from conftest import AppPage
+    from test_fitpages_browser import _BLOCKS, _PLOT_TEXT, VIEWPORTS, _overlap
+
+    width, height = VIEWPORTS[viewport]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = AppPage(context.new_page(), app_server.url)
+        page.goto(path)
+        page.plots().first.wait_for()
+        page.page.wait_for_function(
+            "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
+            ".every(gd => gd._fullLayout && gd._fullLayout._size)"
+        )
+        page.page.wait_for_timeout(300)  # KaTeX and the last relayout
+        assert page.exceptions().count() == 0
+        assert page.page.evaluate(_BLOCKS) == [], path
+        rows = page.page.evaluate(_PLOT_TEXT)
+    finally:
+        context.close()
+    plots = {i: b for i, what, _, b in rows if what == "plot"}
+    texts = [(i, w, t, b) for i, w, t, b in rows
+             if w not in ("plot",) and not w.startswith(("area of ", "tick", "trace text"))
+             and t.strip()]  # fmt: skip
+    for i, what, text, b in texts:
+        frame = [0, 0, plots[i][2], plots[i][3]]
+        inside = b[0] >= -1 and b[1] >= -1 and b[2] <= frame[2] + 1 and b[3] <= frame[3] + 1
+        assert inside, (path, what, text, b, frame)
+    for n, (i, what, text, b) in enumerate(texts):
+        for j, what2, text2, b2 in texts[n + 1 :]:
+            assert i != j or not _overlap(b, b2), (path, (what, text), (what2, text2))

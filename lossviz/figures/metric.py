@@ -286,6 +286,8 @@ def alignment_uniformity_figure(
     layout["yaxis"].update(title={"text": "alignment"}, range=[0.0, 4.05])
     layout["yaxis2"].update(title={"text": "uniformity"}, range=[-4.05, 0.05])
     layout["shapes"] = [_row_vline(current, row, width=2) for row in (1, 2)]
+    # Each row's axis names its curve: no legend (on a phone its two rows ran into the label).
+    layout["showlegend"] = False
     # The label reads away from the nearer edge, so a long one is never cut by it.
     layout["annotations"] = [
         {**_row_label(current, current_label), "xanchor": label_anchor(current, steps)}

@@ -187,7 +187,8 @@ def render() -> None:
     on = ", on the cosines s of the normalised embeddings" if cosines else ""
     st.markdown(
         f"*{'An affine' if cosines else 'A linear'} map sends {n_classes} classes of 2-D "
-        f"points to a 2-D embedding; {LOSS_NAMES[loss]} with {m_text} trains it on "
+        f"points to a 2-D embedding; {LOSS_NAMES[loss]} with "
+        f"{'' if loss == 'info_nce' else 'margin '}{m_text} trains it on "
         f"{what}{on}.*"
     )
     st.latex(spec.latex)

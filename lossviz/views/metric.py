@@ -224,9 +224,11 @@ def render() -> None:
         "view",
         [
             ("embedding", "The embedding, before and during training"),
-            ("distances", "Cosines against the margin" if cosines else
-             "Distances against the margin"),
-            ("training", "Loss and active share over training"),
+            ("distances", {"info_nce": "Pair cosines",
+                           "cosine_embedding": "Cosines against the margin"}.get(
+                               loss, "Distances against the margin")),
+            ("training", "Loss and misranked rows over training" if loss == "info_nce"
+             else "Loss and active share over training"),
             ("geometry", "Alignment and uniformity (Wang & Isola)"),
         ],
         default="embedding",

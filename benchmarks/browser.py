@@ -107,6 +107,7 @@ TARGETS: list[Target] = [
         "τ (tau)",
         "surface",
     ),
+    Target("Metric learning · InfoNCE τ", "/metric?loss=info_nce", "temperature τ", "curve"),
 ]
 CURVE_RATIO_MAX = 1.5
 CURVE_KB_MAX = 300.0

@@ -92,6 +92,12 @@ TARGETS: list[Target] = [
     ),
     Target("Metric learning · ▶ training", "/metric?t=0", "show step", play=True, curve=False),
     Target("Noise models · noise growth", "/noise", "noise growth (σ per unit of x)"),
+    Target(
+        "Metric learning · alignment/uniformity step",
+        "/metric?loss=info_nce&view=geometry&t=0",
+        "show step",
+        curve=False,
+    ),
 ]
 
 _MARK = """() => { const lv = window.__lv; lv.drag = performance.now(); lv.upAt = null;

@@ -26,7 +26,7 @@ from lossviz.fit import (
     stable_learning_rate,
     train_embedding,
 )
-from lossviz.fit.metric import _pairs_and_triplets
+from lossviz.fit.metric import _pairs_and_triplets, info_nce_rows, max_negatives
 from lossviz.fit.regression import _lp_solve
 from lossviz.landscape import (
     kl_landscape,
@@ -604,8 +604,19 @@ def test_embedding_validation() -> None:
         train_embedding(X, labels)
     with pytest.raises(ValueError, match=r"labels must contain at least two classes"):
         train_embedding(X[:4], np.zeros(4, dtype=int))
-    with pytest.raises(ValueError, match=r"loss must be 'contrastive' or 'triplet'"):
+    with pytest.raises(
+        ValueError, match=r"loss must be one of 'contrastive', 'triplet', 'info_nce'"
+    ):
         train_embedding(X[:4], labels[[0, 1, 40, 41]], "npair")
+    four, lab4 = X[[0, 1, 40, 41]], labels[[0, 1, 40, 41]]
+    with pytest.raises(ValueError, match=r"n_neg must be an integer in \[1, 2\], got 3"):
+        train_embedding(four, lab4, "info_nce", n_neg=3)  # 2 points of the other class
+    with pytest.raises(ValueError, match=r"temperature must be > 0, got 0.0"):
+        train_embedding(four, lab4, "info_nce", temperature=0.0)
+    with pytest.raises(ValueError, match=r"margin must be in \[-1, 1\], got 1.5"):
+        train_embedding(four, lab4, "cosine_embedding", margin=1.5)
+    with pytest.raises(ValueError, match=r"margin must be >= 0, got -0.5"):
+        train_embedding(four, lab4, "triplet", margin=-0.5)
 
 
 def test_contrastive_stable_learning_rate_by_hand() -> None:
@@ -627,3 +638,111 @@ def test_contrastive_training_blows_up_just_above_the_bound(n, classes, seed) ->
     below = train_embedding(X, labels, "contrastive", lr=0.95 * eta, steps=400, seed=seed)
     above = train_embedding(X, labels, "contrastive", lr=1.1 * eta, steps=400, seed=seed)
     assert not below.diverged and above.diverged
+
+
+# --------------------------------------------------------------------------- InfoNCE, cosine
+def _cosine_objective_from_public_losses(X, labels, loss, *, margin=0.0, tau=0.5, k=3, seed=0):
+    """The training objective rebuilt from the public losses: cosines of the normalised
+    affine embeddings [X, 1] Aᵀ, over InfoNCE's rows or over all pairs i < j."""
+    Xf = np.hstack([X, np.ones((X.shape[0], 1))])
+
+    def f(a):
+        E = Xf @ a.reshape(2, 3).T
+        Z = E / np.linalg.norm(E, axis=1, keepdims=True)
+        S = np.clip(Z @ Z.T, -1.0, 1.0)
+        if loss == "info_nce":
+            anc, pos, neg = info_nce_rows(labels, k, seed)
+            return losses.info_nce(S[anc, pos], S[anc[:, None], neg], temperature=tau).mean()
+        i, j = np.triu_indices(labels.size, k=1)
+        y = (labels[i] == labels[j]).astype(float)
+        return losses.cosine_embedding(y, S[i, j], margin=margin).mean()
+
+    return f
+
+
+@pytest.mark.parametrize(
+    ("loss", "kw"),
+    [
+        ("info_nce", {"tau": 0.5, "k": 3}),
+        ("info_nce", {"tau": 0.07, "k": 1}),
+        ("cosine_embedding", {"margin": 0.0}),
+        ("cosine_embedding", {"margin": -0.3}),
+    ],
+)
+def test_cosine_losses_gradient_matches_finite_differences(loss, kw) -> None:
+    X, labels = clustered_points(5, 3, seed=2)
+    margin = kw.get("margin")
+    tr = train_embedding(
+        X, labels, loss, lr=1e-4, steps=1, seed=3, margin=margin,
+        temperature=kw.get("tau", 0.07), n_neg=kw.get("k", 4),
+    )  # fmt: skip
+    f = _cosine_objective_from_public_losses(X, labels, loss, seed=3, **kw)
+    A = tr.maps[0].ravel()
+    assert tr.maps.shape == (2, 2, 3) and np.all(tr.maps[0][:, 2] == 0.0)  # b₀ = 0
+    h = 1e-6
+    num = np.array([(f(A + e) - f(A - e)) / (2 * h) for e in h * np.eye(6)])
+    step = (A - tr.maps[1].ravel()) / 1e-4  # = the analytic gradient
+    np.testing.assert_allclose(step, num, rtol=1e-5, atol=1e-7)
+    assert tr.loss[0] == pytest.approx(f(A), rel=1e-13)
+
+
+def test_info_nce_rows_pair_every_anchor_with_each_positive_and_k_other_class_negatives():
+    labels = np.array([0, 0, 0, 1, 1, 2])
+    assert max_negatives(labels) == 3  # class 0's anchors have 3 points of other classes
+    anc, pos, neg = info_nce_rows(labels, 3, seed=7)
+    # Ordered same-class pairs: 3·2 of class 0, 2·1 of class 1, none of class 2.
+    assert anc.size == 8 and neg.shape == (8, 3)
+    assert np.all(labels[anc] == labels[pos]) and np.all(anc != pos)
+    assert np.all(labels[neg] != labels[anc][:, None])
+    assert all(np.unique(row).size == 3 for row in neg)  # without replacement
+    # Shared by an anchor's rows; seeded, and the same whatever the start.
+    for a in np.unique(anc):
+        assert np.unique(neg[anc == a], axis=0).shape[0] == 1
+    np.testing.assert_array_equal(neg, info_nce_rows(labels, 3, seed=7)[2])
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "adam"])
+@pytest.mark.parametrize(
+    ("loss", "kw"),
+    [("info_nce", {"temperature": 0.1, "n_neg": 8}), ("cosine_embedding", {"margin": 0.5})],
+)
+def test_cosine_losses_training_aligns_the_classes(loss, kw, optimizer) -> None:
+    # The same data and start as the other losses; the normalised classes come together
+    # (alignment falls) and the rows/pairs that still cost something become fewer.
+    X, labels = clustered_points(10, 3, seed=0)
+    tr = train_embedding(X, labels, loss, lr=0.05, steps=200, optimizer=optimizer, **kw)
+    assert not tr.diverged and tr.maps.shape == (201, 2, 3)
+    assert tr.loss[-1] < 0.5 * tr.loss[0]
+    assert tr.alignment[-1] < 0.5 * tr.alignment[0]
+    assert tr.active[-1] < tr.active[0]
+    assert tr.alignment.shape == tr.uniformity.shape == tr.active.shape == (201,)
+    assert np.all(tr.uniformity <= 0.0) and np.all((tr.alignment >= 0) & (tr.alignment <= 4))
+
+
+def test_a_long_run_reports_a_nearly_stationary_local_optimum() -> None:
+    # Non-convex (and scale-invariant in A: the gradient only turns A): what is reported
+    # is where the run from the seeded start ends and how stationary it is there (the
+    # gradient norm), checked against the objective rebuilt from the public losses.
+    X, labels = clustered_points(5, 3, seed=2)
+    tr = train_embedding(
+        X, labels, "info_nce", temperature=0.5, n_neg=3, lr=0.3, steps=2000,
+        optimizer="momentum", seed=3,
+    )  # fmt: skip
+    f = _cosine_objective_from_public_losses(X, labels, "info_nce", tau=0.5, k=3, seed=3)
+    h = 1e-6
+
+    def fd_grad_norm(a):
+        return float(np.linalg.norm([(f(a + e) - f(a - e)) / (2 * h) for e in h * np.eye(6)]))
+
+    assert tr.grad_norm == pytest.approx(fd_grad_norm(tr.maps[-1].ravel()), rel=1e-4)
+    assert tr.grad_norm < 0.02 * fd_grad_norm(tr.maps[0].ravel())
+    assert tr.loss[-1] == pytest.approx(f(tr.maps[-1].ravel()), rel=1e-13)
+    assert tr.loss[-1] < 0.2 * tr.loss[0]
+
+
+def test_the_same_seed_starts_every_loss_from_the_same_map() -> None:
+    X, labels = clustered_points(6, 3, seed=0)
+    starts = [train_embedding(X, labels, loss, steps=1, seed=4, n_neg=2).maps[0] for loss in
+              ("contrastive", "triplet", "info_nce", "cosine_embedding")]  # fmt: skip
+    for s in starts[1:]:
+        np.testing.assert_array_equal(s[:, :2], starts[0])

@@ -192,3 +192,23 @@ def test_robust_regression_slots_warn_by_name(query, names):
     for slot in ("l1", "l2", "l3"):
         assert q[slot] in {"mse", "mae", "huber", "smooth_l1", "pseudo_huber", "log_cosh",
                            "quantile", "epsilon_insensitive", "general_robust"}  # fmt: skip
+
+
+# Controls that a page draws only for some of its choices (a loss's own parameters), with
+# that choice valid and every other parameter hostile.
+CONDITIONAL = [
+    ("metric", {"loss": "info_nce"}, ["tau", "k"]),
+    ("metric", {"loss": "cosine_embedding"}, ["cmargin"]),
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+@pytest.mark.parametrize(("page", "fixed", "extra"), CONDITIONAL)
+def test_hostile_value_in_every_conditional_parameter(page, fixed, extra, value):
+    at = _run(page, fixed)
+    assert not at.exception, [e.value for e in at.exception]
+    names = sorted(set(dict(at.query_params)) - set(fixed))
+    assert set(extra) <= set(names)
+    at = _run(page, {**fixed, **dict.fromkeys(names, value)})
+    _assert_warned_cleanly(at, names)
+    assert dict(at.query_params)[next(iter(fixed))] == next(iter(fixed.values()))

@@ -50,6 +50,11 @@ PAGES = [
     "/outliers?kind=heteroscedastic",
     "/outliers?l1=pseudo_huber&l2=epsilon_insensitive&l3=general_robust&l3.alpha_inf=1&3d=1",
     "/outliers?l1=smooth_l1&l2=log_cosh&l3=quantile&kind=leverage",
+    "/metric?loss=info_nce",
+    "/metric?loss=info_nce&view=geometry",
+    "/metric?loss=info_nce&view=training",
+    "/metric?loss=cosine_embedding&view=distances",
+    "/metric?loss=info_nce&view=distances",
 ]
 
 

@@ -56,7 +56,14 @@ from .divergence import (
     kl_fit_figure,
     kl_landscapes_figure,
 )
-from .metric import distance_histogram_figure, embeddings_figure, scale_bar, training_curves_figure
+from .metric import (
+    alignment_uniformity_figure,
+    distance_histogram_figure,
+    embeddings_figure,
+    label_anchor,
+    scale_bar,
+    training_curves_figure,
+)
 from .noise import (
     GAUSSIAN_NLL_COLOUR,
     MSE_COLOUR,
@@ -112,6 +119,7 @@ __all__ = [
     "SURFACE_BAR_MARGIN",
     "SURFACE_SCALE",
     "TRUTH_COLOUR",
+    "alignment_uniformity_figure",
     "base_layout",
     "beta_sweep_figure",
     "compare_colour_range",
@@ -134,6 +142,7 @@ __all__ = [
     "imbalance_scatter_figure",
     "kl_fit_figure",
     "kl_landscapes_figure",
+    "label_anchor",
     "landscape_path_figure",
     "margin_sweep_figure",
     "noise_bands_figure",

@@ -53,6 +53,7 @@ def embeddings_figure(
     class_names: Sequence[str] | None = None,
     height: int = 440,
     uirevision: str | None = None,
+    unit_circle: bool = False,
 ) -> go.Figure:
     """2-D embeddings side by side, coloured by class, each with a bar as long as the margin.
 
@@ -65,6 +66,8 @@ def embeddings_figure(
       margin: the margin m, drawn as a scale bar of that length in every panel (None:
         no bar).
       margin_label: the bar's text (e.g. ``"m = 1.00"``).
+      unit_circle: draw the unit circle after each panel's points (and bar) and fix
+        both axes to [−1.15, 1.15]: for normalised embeddings ê = e/‖e‖.
     """
     lab = np.asarray(labels)
     if not panels:
@@ -104,6 +107,14 @@ def embeddings_figure(
             )
         if margin is not None:
             data.append(scale_bar(e, margin, margin_label, k))
+        if unit_circle:
+            a = np.linspace(0.0, 2.0 * np.pi, 121)
+            data.append(
+                {"type": "scatter", "x": f32(np.cos(a)), "y": f32(np.sin(a)), "mode": "lines",
+                 "name": "unit circle ‖ê‖ = 1", "legendgroup": "circle", "showlegend": col == 1,
+                 "line": {"color": "rgba(0,0,0,0.35)", "width": 1, "dash": "dot"},
+                 "hoverinfo": "skip", "xaxis": f"x{k}", "yaxis": f"y{k}"}
+            )  # fmt: skip
         lo = (col - 1) * (width + gap)
         layout[f"xaxis{k}"] = {
             **_GRID,
@@ -118,6 +129,9 @@ def embeddings_figure(
             "scaleanchor": f"x{k}",
             "scaleratio": 1,
         }
+        if unit_circle:
+            layout[f"xaxis{k}"]["range"] = [-1.15, 1.15]
+            layout[f"yaxis{k}"]["range"] = [-1.15, 1.15]
         layout["annotations"].append(
             {"text": title, "x": lo + width / 2, "xref": "paper", "xanchor": "center",
              "y": 1.0, "yref": "paper", "yanchor": "bottom", "showarrow": False,
@@ -131,7 +145,7 @@ def distance_histogram_figure(
     edges: np.ndarray,
     series: Sequence[tuple[str, np.ndarray, str]],
     *,
-    margin: float,
+    margin: float | None,
     margin_label: str,
     x_label: str,
     y_label: str = "share",
@@ -144,7 +158,7 @@ def distance_histogram_figure(
     Args:
       edges: ``bins + 1`` bin edges.
       series: ``(name, shares, colour)`` with ``bins`` shares each.
-      margin, margin_label: where the dashed line goes and its text.
+      margin, margin_label: where the dashed line goes and its text (None: no line).
     """
     edges = np.asarray(edges, dtype=np.float64)
     if edges.ndim != 1 or edges.size < 2:
@@ -174,6 +188,10 @@ def distance_histogram_figure(
         "hovermode": "closest",
         "xaxis": {**_GRID, "title": {"text": x_label}},
         "yaxis": {**_GRID, "title": {"text": y_label}, "tickformat": ".0%"},
+    }
+    if margin is None:
+        return _figure(data, layout, title=title, height=height, uirevision=uirevision)
+    layout |= {
         "shapes": [
             {
                 "type": "line",
@@ -211,13 +229,15 @@ def training_curves_figure(
     current: int,
     loss_label: str,
     active_label: str,
+    active_axis: str = "active",
     colour: str = PALETTE[0],
     height: int = 400,
     uirevision: str | None = None,
 ) -> go.Figure:
     """Mean loss (top) and share of active pairs/triplets (bottom) over training steps.
 
-    A dotted vertical line marks ``current``, the step the other panels show.
+    A dotted vertical line marks ``current``, the step the other panels show;
+    ``active_axis`` titles the bottom row's axis.
     """
     steps = np.asarray(steps, dtype=np.float64)
     _check_1d(steps, ("loss", np.asarray(loss)), ("active", np.asarray(active)))
@@ -230,7 +250,57 @@ def training_curves_figure(
     ]  # fmt: skip
     layout = _stacked_rows((1.0, 1.0), 0.1, "training step")
     layout["yaxis"].update(title={"text": "mean loss"}, rangemode="tozero")
-    layout["yaxis2"].update(title={"text": "active"}, tickformat=".0%", range=[0, 1.02])
+    layout["yaxis2"].update(title={"text": active_axis}, tickformat=".0%", range=[0, 1.02])
     layout["shapes"] = [_row_vline(current, row, width=2) for row in (1, 2)]
     layout["annotations"] = [_row_label(current, f"step {current}")]
     return _figure(data, layout, title=None, height=height, uirevision=uirevision)
+
+
+def alignment_uniformity_figure(
+    steps: np.ndarray,
+    alignment: np.ndarray,
+    uniformity: np.ndarray,
+    *,
+    current: int,
+    current_label: str,
+    height: int = 400,
+    uirevision: str | None = None,
+) -> go.Figure:
+    """Wang & Isola's alignment (top) and uniformity (bottom) over training steps.
+
+    Both are "lower is better"; a dotted vertical line marks ``current`` in both rows and
+    ``current_label`` (e.g. the two values there) is written above it. Alignment's axis
+    spans its possible range [0, 4] (α = 2 on unit vectors), uniformity's [−4, 0]
+    (t = 2: e^{−2‖·‖²} >= e^{−8}), so a step never rescales them.
+    """
+    steps = np.asarray(steps, dtype=np.float64)
+    _check_1d(steps, ("alignment", np.asarray(alignment)), ("uniformity", np.asarray(uniformity)))
+    xs = _axis_values(steps)
+    data = [
+        {"type": "scatter", **xs, "y": f32(alignment), "name": "alignment E‖ê − ê⁺‖²",
+         "line": {"color": PALETTE[2], "width": 2.5}, "xaxis": "x", "yaxis": "y"},
+        {"type": "scatter", **xs, "y": f32(uniformity), "name": "uniformity log E e^(−2‖ê − ê′‖²)",
+         "line": {"color": PALETTE[4], "width": 2.5}, "xaxis": "x2", "yaxis": "y2"},
+    ]  # fmt: skip
+    layout = _stacked_rows((1.0, 1.0), 0.1, "training step")
+    layout["yaxis"].update(title={"text": "alignment"}, range=[0.0, 4.05])
+    layout["yaxis2"].update(title={"text": "uniformity"}, range=[-4.05, 0.05])
+    layout["shapes"] = [_row_vline(current, row, width=2) for row in (1, 2)]
+    # Each row's axis names its curve: no legend (on a phone its two rows ran into the label).
+    layout["showlegend"] = False
+    # The label reads away from the nearer edge, so a long one is never cut by it.
+    layout["annotations"] = [
+        {**_row_label(current, current_label), "xanchor": label_anchor(current, steps)}
+    ]
+    # A fixed x range: the label's text would otherwise widen the autorange past the data.
+    # 3 % of padding on the right, so the last tick's label stays inside the margin.
+    if steps.size > 1:
+        lo, hi = float(steps[0]), float(steps[-1])
+        layout["xaxis2"]["range"] = [lo, hi + 0.03 * (hi - lo)]
+    return _figure(data, layout, title=None, height=height, uirevision=uirevision)
+
+
+def label_anchor(current: float, steps: np.ndarray) -> str:
+    """``"left"`` in the first half of the steps, ``"right"`` in the second."""
+    lo, hi = float(np.min(steps)), float(np.max(steps))
+    return "right" if current > (lo + hi) / 2 else "left"

@@ -7,12 +7,15 @@ r"""Exact fits and gradient-descent paths on the lossviz data sets.
   on the same objective, with divergence detected and reported;
   :func:`stable_learning_rate` — where GD and momentum start to diverge on MSE.
 * :func:`fit_preference_policy` — a tabular policy fitted by DPO, IPO or the SLiC hinge.
-* :func:`fit_logistic` (BCE, focal, class-balanced BCE), :func:`fit_bradley_terry`
+* :func:`fit_logistic` (BCE with pos_weight or smoothed labels, focal, class-balanced BCE,
+  hinge, squared hinge, modified Huber, exponential, set-level Dice/Tversky),
+  :func:`fit_bradley_terry`
   and :func:`fit_gaussian_kl` — damped Newton to a tight first-order condition.
 * :func:`fit_gaussian_nll` (mean and log-variance linear in x; not convex, a local
   optimum from a stated start) and :func:`fit_poisson` (log link, convex) — noise models.
-* :func:`train_embedding` — a linear metric-learning map trained by contrastive
-  or triplet loss over all pairs/triplets.
+* :func:`train_embedding` — a linear metric-learning map trained by contrastive,
+  triplet, InfoNCE or cosine-embedding loss, with Wang & Isola's alignment and
+  uniformity per step.
 
 All optimisers share one loop, :func:`_descend`, on a flat parameter vector;
 the later fits (logistic, Bradley–Terry, embeddings) reuse it. Objective values
@@ -20,7 +23,7 @@ and gradients always come from :mod:`lossviz.losses` (``<name>`` and
 ``<name>_grad``); nothing is re-derived here except second derivatives.
 
 One module per family, as in :mod:`lossviz.losses`: ``regression``,
-``classification``, ``preference``, ``divergence``, ``metric``; the shared
+``classification``, ``preference``, ``divergence``, ``metric``, ``noise``; the shared
 ``_descent`` loop and ``_newton`` solver. Everything public is re-exported here.
 """
 
@@ -30,8 +33,11 @@ from ._descent import OPTIMIZERS
 from .classification import CLASSIFICATION_LOSSES, LogisticFit, classification_kwargs, fit_logistic
 from .divergence import fit_gaussian_kl
 from .metric import (
+    METRIC_LOSSES,
     EmbeddingTrace,
     contrastive_stable_learning_rate,
+    info_nce_rows,
+    max_negatives,
     train_embedding,
 )
 from .noise import (
@@ -54,6 +60,7 @@ from .regression import (
 
 __all__ = [
     "CLASSIFICATION_LOSSES",
+    "METRIC_LOSSES",
     "OPTIMIZERS",
     "POLICY_LOSSES",
     "BTFit",
@@ -75,6 +82,8 @@ __all__ = [
     "fit_regression",
     "gaussian_nll_objective",
     "gradient_descent",
+    "info_nce_rows",
+    "max_negatives",
     "mse_curvature",
     "poisson_objective",
     "stable_learning_rate",

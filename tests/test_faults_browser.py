@@ -12,11 +12,11 @@ HAProxy marks it up and a new visitor is served by it.
 
 Found here (2026-12-02): Streamlit's client does not rerun on reconnecting, so the page
 shown after the kill is the one it had (the same view); the new replica first runs it
-at the next move, and that first run of a new session takes its values from the link,
-so that one move is undone (the slider snaps back; the next move applies). The move
-after the reconnect is therefore checked to leave the page consistent (slider = link),
-and ``test_first_move_after_a_reconnect_applies`` records the lost move as a strict
-xfail until the app keeps it.
+at the next move. That first run of a new session took its values from the link, so
+the move was undone (the slider snapped back). UrlState now lets the values the browser
+sends with a session's first run win over the link
+(``lossviz.views.controls._client_widget_keys``);
+``test_first_move_after_a_reconnect_applies`` checks that the move is kept.
 """
 
 from __future__ import annotations
@@ -133,17 +133,10 @@ def test_killed_replica_page_comes_back_with_its_view_and_the_replica_rejoins(br
         assert page.get_by_text("Connection error").count() == 0
         assert deployment.server_states()[name] == "DOWN"
 
-        # The page works on the survivor: each move leaves slider and link agreeing,
-        # and within two moves the link follows the slider (the first may be undone,
-        # see the module's docstring).
-        for delta in ("1.20", "1.25"):
-            _move(app)
-            link, thumb = _consistent(app, index)
-            assert link == thumb, (link, thumb)
-            assert app.exceptions().count() == 0
-            if link == delta:
-                break
-        assert link in ("1.20", "1.25"), link
+        # The page works on the survivor, and the first move there is kept.
+        _move(app)
+        assert _consistent(app, index) == ("1.20", "1.20")
+        assert app.exceptions().count() == 0
         assert app.plots().count() == before["plots"]
     finally:
         context.close()
@@ -169,11 +162,6 @@ def test_killed_replica_page_comes_back_with_its_view_and_the_replica_rejoins(br
     assert name in served, served
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 16: the first move after a reconnect to a new replica is undone (that "
-    "session's first run takes the link's values over the widgets'); app-side fix pending",
-)
 def test_first_move_after_a_reconnect_applies(browser, deployment):
     context = browser.new_context(viewport={"width": 1500, "height": 1000})
     context.set_default_timeout(TIMEOUT_MS)

@@ -89,9 +89,12 @@ class UrlState:
         #: A run after Back/Forward: the URL's values replace the controls' (see _initial).
         self._navigated = False
         url, repeated = self._read_query()
+        #: Controls whose value the browser sent with this run (see _client_widget_keys).
+        self._from_client: frozenset[str] = frozenset()
         if first_key not in st.session_state:
             st.session_state[first_key] = True
             self._url, self._repeated = url, repeated
+            self._from_client = _client_widget_keys()
         else:
             last = st.session_state.get(self._written_key)
             # Only when nothing was moved: a move made before the browser had the last
@@ -128,6 +131,8 @@ class UrlState:
         last drawn in this session, or the default. After Back/Forward the URL's value
         replaces the control's."""
         if key in st.session_state and not (self._navigated and name in self._url):
+            return
+        if key in self._from_client:  # a resumed session: the browser's value, not the link's
             return
         raw = self._url.get(name)
         value = self._keep.get(key, default)
@@ -461,6 +466,29 @@ class UrlState:
             st.query_params.from_dict(self.values)
         st.session_state[self._written_key] = dict(self.values)
         st.session_state[self._snapshot_key] = _controls_now()
+
+
+def _client_widget_keys() -> frozenset[str]:
+    """The keys of the widgets whose values the browser sent with this run.
+
+    On a page's first run in a session they are empty, except when the browser already
+    shows the page and this server has never seen the session: a replica behind a load
+    balancer died and the browser reconnected to another (deploy/). Its first run then
+    comes with the widgets' values as the browser shows them, the move that triggered it
+    included, and those win over the link, which can be a move behind. Streamlit names a
+    keyed widget ``$$ID-<hash>-<key>``; its private state is read defensively (an empty
+    set if that ever changes: the link wins, as before).
+    """
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+        from streamlit.runtime.state.common import is_element_id, user_key_from_element_id
+
+        ctx = get_script_run_ctx()
+        ids = list(ctx.session_state._state._new_widget_state.states)  # type: ignore[union-attr]
+        keys = (user_key_from_element_id(i) for i in ids if is_element_id(i))
+        return frozenset(k for k in keys if k)
+    except Exception:
+        return frozenset()
 
 
 def _controls_now() -> dict:

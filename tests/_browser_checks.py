@@ -90,3 +90,102 @@ def assert_margins_hold_what_is_drawn(app_page, path: str) -> None:
     assert rows, f"no plots on {path}"
     grown = [(i, asked, drawn) for i, asked, drawn in rows if asked != drawn]
     assert not grown, f"{path}: (plot, margins asked l/r/t/b, margins drawn): {grown}"
+
+
+#: A phone, and a laptop narrower than the projector the pages were laid out on.
+VIEWPORTS = {"phone": (390, 844), "laptop": (1280, 720)}
+
+# [plot, what, text, [left, top, right, bottom]] relative to the plot's own box, for every
+# title, axis title, subplot title or label, legend entry, text on a trace and tick label
+# (ticks keyed by their subplot, so that two panels' ticks running together are found).
+PLOT_TEXT = r"""() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap((gd, i) => {
+  const root = gd.getBoundingClientRect();
+  const box = (el) => { const r = el.getBoundingClientRect();
+    return [r.left - root.left, r.top - root.top, r.right - root.left, r.bottom - root.top]; };
+  const out = [[i, 'plot', '', [0, 0, root.width, root.height]]];
+  const add = (sel, what) => gd.querySelectorAll(sel).forEach(
+    t => out.push([i, what, t.textContent, box(t)]));
+  add('.gtitle', 'title');
+  add('.g-xtitle text, .g-ytitle text, [class*="g-x"][class*="title"] text', 'axis title');
+  add('.annotation-text', 'label');
+  add('.legend .traces .legendtext', 'legend');
+  // Text on a trace is clipped at its subplot's plot area, not at the figure's edge.
+  gd.querySelectorAll('.cartesianlayer .subplot').forEach(sp => {
+    const id = Array.from(sp.classList).find(c => /^x\d*y\d*$/.test(c));
+    if (!id) return;
+    const [, xn, yn] = id.match(/^x(\d*)y(\d*)$/);
+    const xa = gd._fullLayout['xaxis' + xn], ya = gd._fullLayout['yaxis' + yn];
+    const area = [xa._offset, ya._offset, xa._offset + xa._length, ya._offset + ya._length];
+    sp.querySelectorAll('.textpoint text').forEach(t => {
+      out.push([i, 'trace text', t.textContent, box(t)]);
+      out.push([i, 'area of ' + t.textContent, '', area]);
+    });
+  });
+  gd.querySelectorAll('.cartesianlayer .subplot').forEach(sp => sp.querySelectorAll(
+    '.xtick text').forEach(t => out.push([i, 'tick ' + sp.getAttribute('class'),
+    t.textContent, box(t)])));
+  return out;
+})"""
+
+# [what, text, overflow in px] of every table and formula wider than the block it sits in.
+BLOCKS = """() => {
+  const out = [];
+  const main = document.querySelector("[data-testid='stMain']");
+  const check = (el, what) => {
+    const holder = el.closest("[data-testid='stElementContainer']") || el.parentElement;
+    const over = el.getBoundingClientRect().right - holder.getBoundingClientRect().right;
+    const inner = el.scrollWidth - el.clientWidth;
+    if (over > 1 || inner > 1) out.push([what, el.textContent.slice(0, 60), Math.max(over, inner)]);
+  };
+  main.querySelectorAll('table').forEach(t => check(t, 'table'));
+  main.querySelectorAll('.katex-display').forEach(k => check(k, 'formula'));
+  return out;
+}"""
+
+
+def assert_laid_out(app_page, path: str, *, trace_text: str = "area", ticks: bool = True) -> None:
+    """Nothing on a page runs past its box or over another, once its plots are laid out.
+
+    No table or formula wider than its block; every title, axis title, label and legend
+    entry inside its plot; text on a trace inside its subplot's area (``trace_text=
+    "area"``), inside the plot (``"plot"``) or anywhere (``"skip"``); no two texts of
+    one plot over each other, tick labels included unless ``ticks=False`` (ticks of one
+    subplot may touch each other: Plotly spaces them).
+    """
+    app_page.plots().first.wait_for()
+    app_page.page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
+        ".every(gd => gd._fullLayout && gd._fullLayout._size)"
+    )
+    app_page.page.wait_for_timeout(300)  # KaTeX and the last relayout
+    assert app_page.exceptions().count() == 0, path
+    assert app_page.page.evaluate(BLOCKS) == [], path
+    rows = app_page.page.evaluate(PLOT_TEXT)
+    plots = {i: b for i, what, _, b in rows if what == "plot"}
+    areas = {(i, w[len("area of ") :]): b for i, w, _, b in rows if w.startswith("area of ")}
+    texts = [
+        (i, w, t, b)
+        for i, w, t, b in rows
+        if w != "plot"
+        and t.strip()
+        and not w.startswith("area of ")
+        and not (w.startswith("tick") and not ticks)
+    ]
+    for i, what, text, b in texts:
+        if what.startswith("tick") or (what == "trace text" and trace_text == "skip"):
+            continue  # Plotly places ticks inside the figure by construction
+        if what == "trace text" and trace_text == "area":
+            frame = areas[i, text]
+        else:
+            frame = [0, 0, plots[i][2], plots[i][3]]
+        assert (
+            b[0] >= frame[0] - 1
+            and b[1] >= frame[1] - 1
+            and b[2] <= frame[2] + 1
+            and b[3] <= frame[3] + 1
+        ), (path, what, text, b, frame)
+    for n, (i, what, text, b) in enumerate(texts):
+        for j, what2, text2, b2 in texts[n + 1 :]:
+            if i != j or (what == what2 and what.startswith("tick")):
+                continue
+            assert not _overlap(b, b2), (path, (what, text), (what2, text2))

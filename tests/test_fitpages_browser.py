@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from _browser_checks import VIEWPORTS, assert_laid_out
 
 pytestmark = pytest.mark.browser
 
@@ -141,59 +142,6 @@ FIT_VIEWS = [
     "/metric?loss=triplet&view=distances",
     "/metric?view=training",
 ]
-#: A phone, and a laptop narrower than the projector the pages were laid out on.
-VIEWPORTS = {"phone": (390, 844), "laptop": (1280, 720)}
-
-# [plot, what, text, [left, top, right, bottom]] relative to the plot's own box, for every
-# title, axis title, subplot title or label, legend entry, text on a trace and tick label
-# (ticks keyed by their subplot, so that two panels' ticks running together are found).
-_PLOT_TEXT = r"""() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap((gd, i) => {
-  const root = gd.getBoundingClientRect();
-  const box = (el) => { const r = el.getBoundingClientRect();
-    return [r.left - root.left, r.top - root.top, r.right - root.left, r.bottom - root.top]; };
-  const out = [[i, 'plot', '', [0, 0, root.width, root.height]]];
-  const add = (sel, what) => gd.querySelectorAll(sel).forEach(
-    t => out.push([i, what, t.textContent, box(t)]));
-  add('.gtitle', 'title');
-  add('.g-xtitle text, .g-ytitle text, [class*="g-x"][class*="title"] text', 'axis title');
-  add('.annotation-text', 'label');
-  add('.legend .traces .legendtext', 'legend');
-  // Text on a trace is clipped at its subplot's plot area, not at the figure's edge.
-  gd.querySelectorAll('.cartesianlayer .subplot').forEach(sp => {
-    const id = Array.from(sp.classList).find(c => /^x\d*y\d*$/.test(c));
-    if (!id) return;
-    const [, xn, yn] = id.match(/^x(\d*)y(\d*)$/);
-    const xa = gd._fullLayout['xaxis' + xn], ya = gd._fullLayout['yaxis' + yn];
-    const area = [xa._offset, ya._offset, xa._offset + xa._length, ya._offset + ya._length];
-    sp.querySelectorAll('.textpoint text').forEach(t => {
-      out.push([i, 'trace text', t.textContent, box(t)]);
-      out.push([i, 'area of ' + t.textContent, '', area]);
-    });
-  });
-  gd.querySelectorAll('.cartesianlayer .subplot').forEach(sp => sp.querySelectorAll(
-    '.xtick text').forEach(t => out.push([i, 'tick ' + sp.getAttribute('class'),
-    t.textContent, box(t)])));
-  return out;
-})"""
-
-# [what, text, overflow in px] of every table and formula wider than the block it sits in.
-_BLOCKS = """() => {
-  const out = [];
-  const main = document.querySelector("[data-testid='stMain']");
-  const check = (el, what) => {
-    const holder = el.closest("[data-testid='stElementContainer']") || el.parentElement;
-    const over = el.getBoundingClientRect().right - holder.getBoundingClientRect().right;
-    const inner = el.scrollWidth - el.clientWidth;
-    if (over > 1 || inner > 1) out.push([what, el.textContent.slice(0, 60), Math.max(over, inner)]);
-  };
-  main.querySelectorAll('table').forEach(t => check(t, 'table'));
-  main.querySelectorAll('.katex-display').forEach(k => check(k, 'formula'));
-  return out;
-}"""
-
-
-def _overlap(a, b) -> bool:
-    return a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1
 
 
 @pytest.fixture(params=list(VIEWPORTS))
@@ -215,33 +163,4 @@ def test_fit_pages_cut_off_and_overlap_no_text(sized_page, path):
     # content's edge, panel titles printed over each other, "1" and "0" of two panels'
     # axes reading "10", a margin label cut at the plot's edge.
     sized_page.goto(path)
-    sized_page.plots().first.wait_for()
-    sized_page.page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
-        ".every(gd => gd._fullLayout && gd._fullLayout._size)"
-    )
-    sized_page.page.wait_for_timeout(300)  # KaTeX and the last relayout
-    assert sized_page.exceptions().count() == 0
-    assert sized_page.page.evaluate(_BLOCKS) == [], path
-    rows = sized_page.page.evaluate(_PLOT_TEXT)
-    plots = {i: b for i, what, _, b in rows if what == "plot"}
-    texts = [(i, w, t, b) for i, w, t, b in rows if w != "plot" and t.strip()]
-    areas = {(i, w[len("area of ") :]): b for i, w, _, b in rows if w.startswith("area of ")}
-    texts = [row for row in texts if not row[1].startswith("area of ")]
-    for i, what, text, b in texts:
-        if what.startswith("tick"):
-            continue  # Plotly places ticks inside the figure by construction
-        frame = areas[i, text] if what == "trace text" else plots[i]
-        if what != "trace text":
-            frame = [0, 0, frame[2], frame[3]]
-        assert (
-            b[0] >= frame[0] - 1
-            and b[1] >= frame[1] - 1
-            and b[2] <= frame[2] + 1
-            and b[3] <= frame[3] + 1
-        ), (path, what, text, b, frame)
-    for n, (i, what, text, b) in enumerate(texts):
-        for j, what2, text2, b2 in texts[n + 1 :]:
-            if i != j or (what == what2 and what.startswith("tick")):
-                continue
-            assert not _overlap(b, b2), (path, (what, text), (what2, text2))
+    assert_laid_out(sized_page, path)

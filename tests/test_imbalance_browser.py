@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from _browser_checks import assert_plots_hold_data, open_drawn
-from test_fitpages_browser import _BLOCKS, _PLOT_TEXT, VIEWPORTS, _overlap
+from _browser_checks import VIEWPORTS, assert_laid_out, assert_plots_hold_data, open_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -108,25 +107,4 @@ def test_new_views_cut_off_and_overlap_no_text(sized_page, path):
     # As test_fitpages_browser.test_fit_pages_cut_off_and_overlap_no_text, for the views
     # issue 14 added: at 390, 1280 and 1440 px nothing runs past its box or over another.
     sized_page.goto(path)
-    sized_page.plots().first.wait_for()
-    sized_page.page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
-        ".every(gd => gd._fullLayout && gd._fullLayout._size)"
-    )
-    sized_page.page.wait_for_timeout(300)
-    assert sized_page.exceptions().count() == 0
-    assert sized_page.page.evaluate(_BLOCKS) == [], path
-    rows = sized_page.page.evaluate(_PLOT_TEXT)
-    plots = {i: b for i, what, _, b in rows if what == "plot"}
-    texts = [(i, w, t, b) for i, w, t, b in rows if w != "plot" and t.strip()]
-    texts = [row for row in texts if not row[1].startswith("area of ")]
-    for i, what, text, b in texts:
-        if what.startswith("tick") or what == "trace text":
-            continue
-        w, h = plots[i][2], plots[i][3]
-        assert b[0] >= -1 and b[1] >= -1 and b[2] <= w + 1 and b[3] <= h + 1, (path, what, text)
-    for n, (i, what, text, b) in enumerate(texts):
-        for j, what2, text2, b2 in texts[n + 1 :]:
-            if i != j or (what == what2 and what.startswith("tick")):
-                continue
-            assert not _overlap(b, b2), (path, (what, text), (what2, text2))
+    assert_laid_out(sized_page, path, trace_text="skip")

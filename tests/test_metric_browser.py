@@ -114,33 +114,14 @@ NEW_VIEWS = [
 @pytest.mark.parametrize("viewport", ["phone", "laptop"])
 @pytest.mark.parametrize("path", NEW_VIEWS)
 def test_the_new_views_cut_off_and_overlap_no_text(browser, app_server, viewport, path):
+    from _browser_checks import VIEWPORTS, assert_laid_out
     from conftest import AppPage
-    from test_fitpages_browser import _BLOCKS, _PLOT_TEXT, VIEWPORTS, _overlap
 
     width, height = VIEWPORTS[viewport]
     context = browser.new_context(viewport={"width": width, "height": height})
     try:
         page = AppPage(context.new_page(), app_server.url)
         page.goto(path)
-        page.plots().first.wait_for()
-        page.page.wait_for_function(
-            "() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
-            ".every(gd => gd._fullLayout && gd._fullLayout._size)"
-        )
-        page.page.wait_for_timeout(300)  # KaTeX and the last relayout
-        assert page.exceptions().count() == 0
-        assert page.page.evaluate(_BLOCKS) == [], path
-        rows = page.page.evaluate(_PLOT_TEXT)
+        assert_laid_out(page, path, trace_text="skip", ticks=False)
     finally:
         context.close()
-    plots = {i: b for i, what, _, b in rows if what == "plot"}
-    texts = [(i, w, t, b) for i, w, t, b in rows
-             if w not in ("plot",) and not w.startswith(("area of ", "tick", "trace text"))
-             and t.strip()]  # fmt: skip
-    for i, what, text, b in texts:
-        frame = [0, 0, plots[i][2], plots[i][3]]
-        inside = b[0] >= -1 and b[1] >= -1 and b[2] <= frame[2] + 1 and b[3] <= frame[3] + 1
-        assert inside, (path, what, text, b, frame)
-    for n, (i, what, text, b) in enumerate(texts):
-        for j, what2, text2, b2 in texts[n + 1 :]:
-            assert i != j or not _overlap(b, b2), (path, (what, text), (what2, text2))

@@ -169,6 +169,8 @@ def test_first_move_after_a_reconnect_applies(browser, deployment):
     try:
         app = _App(context.new_page(), deployment.url)
         app.goto("/outliers?l2.delta=2.00")
+        thumbs = app.page.get_by_test_id("stSliderThumbValue")
+        thumbs.filter(has_text="2.00").first.wait_for()  # the sidebar drawn, not only idle
         index = _view(app)["thumbs"].index("2.00")
         name, victim, _ = _kill_page_replica(deployment, context)
         app.page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)

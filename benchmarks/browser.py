@@ -103,7 +103,7 @@ TARGETS: list[Target] = [
     Target("Robust regression · Barron α", "/outliers", "α (alpha)", "surface"),
     Target(
         "Robust regression · quantile τ",
-        "/outliers?kind=heteroscedastic&l2=huber",
+        "/outliers?kind=heteroscedastic&l1=mse&l2=huber",
         "τ (tau)",
         "surface",
     ),

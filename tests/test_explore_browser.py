@@ -107,7 +107,11 @@ def test_moving_the_surface_y_parameter_moves_its_line_not_the_map(app_page):
     slider.press("ArrowRight")
     app_page.wait_idle()
     page.wait_for_function("() => new URL(location.href).searchParams.get('delta') === '1.05'")
-    page.wait_for_function(f"() => {line}.dataset.y === '1.05'", timeout=10_000)
+    # Null-safe: while the rerun's elements are being replaced the line can be absent for a
+    # frame (it is placed again on the plot's next afterplot); the state that counts is the end.
+    page.wait_for_function(
+        f"() => {{ const el = {line}; return !!el && el.dataset.y === '1.05'; }}", timeout=10_000
+    )
     kept = page.evaluate(
         """() => { const gd = document.querySelectorAll('.js-plotly-plot')[1];
         const el = gd.querySelector('.lossviz-level'), ya = gd._fullLayout.yaxis;

@@ -27,6 +27,13 @@ settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 
+# Every figure the tests build in this process (library tests, AppTest) is validated
+# against Plotly's schema; the app's servers (subprocesses) build them as users get
+# them, unvalidated (lossviz/figures/_theme.py, VALIDATE; tests/test_figures_validate.py).
+from lossviz.figures import _theme  # noqa: E402
+
+_theme.VALIDATE = True
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import plotly.colors as _plotly_colors
 import plotly.graph_objects as go
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common
@@ -24,8 +25,14 @@ PALETTE = (
 MARKER_COLOUR = "#999999"
 
 
-# Sequential colour scale for surfaces: perceptually uniform, colour-blind safe.
-SURFACE_SCALE = "Viridis"
+# Sequential colour scale for surfaces: perceptually uniform, colour-blind safe. Spelled
+# out as the (position, colour) stops plotly.py's validator turns "Viridis" into, so a
+# figure is the same validated or not (VALIDATE below); plotly.js's own "Viridis" has
+# other stops.
+SURFACE_SCALE = [
+    [i / (len(_plotly_colors.sequential.Viridis) - 1), c]
+    for i, c in enumerate(_plotly_colors.sequential.Viridis)
+]
 
 
 FONT = {"size": 14}
@@ -122,11 +129,25 @@ def _title(text: str, height: int = 460) -> dict:
     return {"text": text, "x": 0, "y": round(y, 4), "yanchor": "top", "font": {"size": 15}}
 
 
+#: Whether plotly.py validates the figures built here. Validation checks every property
+#: name and value against Plotly's schema, a developer's aid that cost 7.5 of the 8.7 ms
+#: of building a six-trace figure (and a third of a rerun's CPU on the curve pages); the
+#: figures sent are the same either way. The test suite turns it on (tests/conftest.py),
+#: so every figure the tests build is checked, and tests/test_figures_validate.py checks
+#: that every page's charts are the same with and without it.
+VALIDATE = False
+
+
+def new_figure(data: list | None = None, layout: dict | None = None) -> go.Figure:
+    """A ``go.Figure`` of ``data`` (trace dicts) and ``layout``, validated if VALIDATE."""
+    return go.Figure(data=data, layout=layout, _validate=VALIDATE)
+
+
 def _figure(data: list[dict], layout: dict, *, title: str | None, height: int, uirevision):
     extra = {"height": height, "uirevision": uirevision, **layout}
     if title:
         extra["title"] = _title(title, height)
-    return go.Figure(data=data, layout=_merged(_shared_layout(), extra))
+    return new_figure(data, _merged(_shared_layout(), extra))
 
 
 def _finish(

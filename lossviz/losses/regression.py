@@ -397,6 +397,39 @@ def epsilon_insensitive_grad(
 # --- Barron's general robust loss ------------------------------------------------------
 
 
+def _barron_scalar(r: np.ndarray, alpha: float, scale: float, grad: bool) -> np.ndarray:
+    """ρ(r, α, c) (or ∂ρ/∂r when ``grad``) for a scalar α and c: the same operations as
+    :func:`_barron`, but only the one case that α selects and only the output asked for
+    (the array form evaluates all five cases and both outputs, ~10× the work)."""
+    with np.errstate(divide="ignore", over="ignore"):  # as in _barron
+        if alpha == 2.0:
+            x = r / scale
+            return x / scale if grad else 0.5 * x * x
+        log_x = np.log(np.abs(r)) - math.log(scale)
+        if alpha == 0.0:
+            log_base0 = np.logaddexp(0.0, 2.0 * log_x - _LN2)
+            if not grad:
+                return log_base0
+            log_factor = -log_base0
+        elif alpha in (-math.inf, math.inf):
+            x = r / scale
+            half_x2 = 0.5 * x * x
+            if not grad:
+                return -np.expm1(-half_x2) if alpha < 0 else np.expm1(half_x2)
+            log_factor = -half_x2 if alpha < 0 else half_x2
+        else:
+            b = abs(alpha - 2.0)
+            log_base = np.logaddexp(0.0, 2.0 * log_x - math.log(b))
+            if grad:
+                log_factor = (0.5 * alpha - 1.0) * log_base
+            else:
+                u = 0.5 * alpha * log_base
+                nz = u != 0.0
+                ratio = np.where(nz, np.expm1(u) / np.where(nz, u, 1.0), 1.0)
+                return 0.5 * b * log_base * ratio
+        return np.sign(r) * np.exp(log_x - math.log(scale) + log_factor)
+
+
 def _barron(r: np.ndarray, alpha, scale) -> tuple[np.ndarray, np.ndarray]:
     """ρ(r, α, c) and ∂ρ/∂r elementwise in α, with its four special cases exact."""
     is2, is0 = alpha == 2.0, alpha == 0.0
@@ -473,6 +506,8 @@ def general_robust(
       0.414214
     """
     r, alpha, scale = _barron_args(y_true, y_pred, alpha, scale)
+    if isinstance(alpha, float) and isinstance(scale, float):
+        return _barron_scalar(r, alpha, scale, grad=False)
     return _barron(r, alpha, scale)[0]
 
 
@@ -494,6 +529,8 @@ def general_robust_grad(
       0.707107
     """
     r, alpha, scale = _barron_args(y_true, y_pred, alpha, scale)
+    if isinstance(alpha, float) and isinstance(scale, float):
+        return _barron_scalar(r, alpha, scale, grad=True)
     return _barron(r, alpha, scale)[1]
 
 

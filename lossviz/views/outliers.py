@@ -78,8 +78,10 @@ GRID_DEFAULT = 200  # DESIGN.md: surfaces default to ≤ 200×200, float32 to th
 STEPS_DEFAULT = 300  # enough for GD at η = 1/L to reach every optimum on the default data
 WINDOW_SNAP = 0.25  # landscape window edges are multiples of this (stable under small moves)
 #: A smooth loss's landscape has no exact shortcut: it evaluates the loss G²·n times.
-#: Beyond this many evaluations (~0.4 s for Barron's loss) its grid is made coarser.
-SMOOTH_BUDGET = 8_000_000
+#: Beyond this many evaluations (~90 ms of server CPU for Barron's loss) its grid is made
+#: coarser: 100 × 100 for n = 100, ~3 px a cell in a third of the page, on a smooth surface
+#: (the optimum is marked from the fit, not from the grid).
+SMOOTH_BUDGET = 1_000_000
 
 #: n, noise, outliers %, magnitude, kind, seed, noise growth (heteroscedastic only)
 DataKey = tuple[int, float, int, float, str, int, float]

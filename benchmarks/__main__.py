@@ -26,7 +26,7 @@ import platform
 import sys
 import time
 
-PARTS = ("landscape", "rerun", "browser", "drag", "load", "browser-load")
+PARTS = ("landscape", "rerun", "browser", "drag", "load", "soak", "browser-load")
 # `load` and `browser-load` take minutes (and `load` all of a machine's cores): on demand
 DEFAULT_PARTS = ("landscape", "rerun", "browser", "drag")
 
@@ -84,8 +84,12 @@ def main(argv: list[str] | None = None) -> None:
         "--moves", type=int, help="slider moves per page (12; 10 with --quick and for load)"
     )
     parser.add_argument(
-        "--sessions", type=int, help="concurrent browser sessions for browser-load (8; 4 --quick)"
+        "--sessions",
+        type=int,
+        help="concurrent browser sessions for browser-load (8; 4 --quick), protocol sessions "
+        "per wave for soak (30)",
     )
+    parser.add_argument("--minutes", type=float, default=5.0, help="minutes of waves for soak (5)")
     parser.add_argument(
         "--replicas", type=int, nargs="+", default=[1, 2], help="replica counts for load (1 2)"
     )
@@ -119,6 +123,7 @@ def main(argv: list[str] | None = None) -> None:
             "browser": "Slider move to idle in headless Chromium",
             "drag": "Dragging a slider: chart updates before the release, release to idle",
             "load": "Capacity at the protocol: students held at p95 ≤ 1 s, 1 and 2 replicas",
+            "soak": "Memory over time: waves of students, then none",
             "browser-load": "Concurrent browser sessions on one server",
         }[part]
         print(f"## {title}\n", flush=True)
@@ -136,6 +141,11 @@ def main(argv: list[str] | None = None) -> None:
                 probes=args.probes or (2 if args.quick else 4),
             )
             print(capacity.table(caps, duration=duration, period=args.period))
+        elif part == "soak":
+            from benchmarks import soak
+
+            r = soak.run(args.minutes, sessions=args.sessions or 30, replicas=args.replicas[0])
+            print(soak.table(r))
         elif part == "browser-load":
             from benchmarks import load
 

@@ -50,6 +50,7 @@ LINKS = [
     "/preferences",
     "/kl-fit",
     "/metric",
+    "/noise",
 ]
 P95_MAX_MS = 1000.0
 RAMP_S = 5.0

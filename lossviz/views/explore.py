@@ -85,7 +85,9 @@ def family_arrays(key: str, values: tuple, axis: str, n: int = CURVE_POINTS):
     ]
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+# 48, not more: an entry is ~620 KB (a 160² surface in float64 with its axes), so 48 hold
+# ~30 MB (tests/test_cache_bytes.py bounds every cache in bytes).
+@st.cache_data(max_entries=48, show_spinner=False)
 def surface_arrays(key: str, values: tuple, n: int = SURFACE_POINTS):
     """Axes and loss values of the surface view (float64 here; float32 on the wire)."""
     spec = REGISTRY[key]

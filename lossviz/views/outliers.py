@@ -230,7 +230,9 @@ def grid_for(spec: Spec, grid: int, n: int) -> int:
     return max(20, min(grid, int(math.sqrt(SMOOTH_BUDGET / n)) // 10 * 10))
 
 
-@st.cache_data(max_entries=48, show_spinner=False)
+# 24: an entry is up to ~1.6 MB (a 200² exact landscape with its axes), ~40 MB in all
+# (tests/test_cache_bytes.py bounds every cache in bytes).
+@st.cache_data(max_entries=24, show_spinner=False)
 def make_landscape(
     key: DataKey, spec: Spec, grid: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlsplit
+
 from streamlit.testing.v1 import AppTest
 
 
@@ -13,6 +15,17 @@ def run_page(page: str, query: dict[str, str] | None = None, *, timeout: float =
     for k, v in (query or {}).items():
         at.query_params[k] = v
     return at.run()
+
+
+#: A link's path to its page module (the others are the same name).
+MODULES = {"": "explore", "compare": "compare", "kl-fit": "kl_fit"}
+
+
+def run_link(link: str, *, timeout: float = 120) -> AppTest:
+    """Run the page a link opens (``/outliers?n=400``) with the link's parameters."""
+    u = urlsplit(link)
+    path = u.path.strip("/")
+    return run_page(MODULES.get(path, path), dict(parse_qsl(u.query)), timeout=timeout)
 
 
 def assert_no_exception(at: AppTest) -> None:

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from urllib.parse import parse_qsl, urlsplit
 
 import streamlit as st
-from _pages import assert_no_exception, run_page
+from _pages import assert_no_exception, run_link
 from streamlit.runtime.caching import cache_data_api
 from streamlit.runtime.caching.cache_utils import CachedFunc
 
@@ -25,7 +24,6 @@ import lossviz.views
 #: machine and ~250 MB of a warm process, this keeps a replica under ~0.5 GB.
 BUDGET_BYTES = 256 * 2**20
 
-MODULES = {"": "explore", "compare": "compare", "kl-fit": "kl_fit"}
 # The views that fill each cache, at the largest sizes the sliders allow.
 LINKS = [
     "/?loss=huber",
@@ -63,10 +61,7 @@ def _cached_functions() -> dict[str, CachedFunc]:
 def test_every_cache_is_bounded_in_bytes():
     st.cache_data.clear()
     for link in LINKS:
-        u = urlsplit(link)
-        path = u.path.strip("/")
-        at = run_page(MODULES.get(path, path), dict(parse_qsl(u.query)), timeout=300)
-        assert_no_exception(at)
+        assert_no_exception(run_link(link, timeout=300))
     largest: dict[str, int] = {}
     for stats in cache_data_api.get_data_cache_stats_provider().get_stats().values():
         for s in stats:

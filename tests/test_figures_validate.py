@@ -9,15 +9,13 @@ data: the same traces, the same layout, the same numbers.
 from __future__ import annotations
 
 import json
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import streamlit as st
-from _pages import assert_no_exception, run_page
+from _pages import assert_no_exception, run_link
 
 from lossviz.figures import _theme
 
-MODULES = {"": "explore", "compare": "compare", "kl-fit": "kl_fit"}
 LINKS = [
     "/?loss=huber",
     "/?loss=focal",
@@ -53,15 +51,12 @@ LINKS = [
 
 
 def _specs(link: str, validate: bool) -> list:
-    u = urlsplit(link)
-    path = u.path.strip("/")
-    page = MODULES.get(path, path)
     st.cache_data.clear()
     st.cache_resource.clear()
     before = _theme.VALIDATE
     _theme.VALIDATE = validate
     try:
-        at = run_page(page, dict(parse_qsl(u.query)), timeout=120)
+        at = run_link(link)
     finally:
         _theme.VALIDATE = before
     assert_no_exception(at)

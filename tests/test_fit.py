@@ -365,6 +365,22 @@ def test_path_losses_match_the_landscape() -> None:
         assert p.loss[k] == pytest.approx(surf[0, 0], rel=1e-12)
 
 
+@pytest.mark.parametrize(("loss", "params"), FITS)
+def test_path_steps_are_the_public_loss_and_gradient_exactly(loss, params) -> None:
+    # The descent loop calls the formulas on the residual without the argument checks
+    # (ON_RESIDUAL); each iterate must be what the public loss and its gradient give.
+    d = _data("vertical")
+    p = gradient_descent(d.x, d.y, loss, optimizer="momentum", lr=0.05, steps=12, **params)
+    fn, grad = getattr(losses, loss), getattr(losses, loss + "_grad")
+    vel = np.zeros(2)
+    for k in range(12):
+        pred = p.w[k] * d.x + p.b[k]
+        assert p.loss[k] == np.mean(fn(d.y, pred, **params))
+        g = grad(d.y, pred, **params)
+        vel = 0.9 * vel + np.array([np.mean(g * d.x), np.mean(g)])
+        assert (p.w[k + 1], p.b[k + 1]) == (p.w[k] - 0.05 * vel[0], p.b[k] - 0.05 * vel[1])
+
+
 @pytest.mark.parametrize("lr", [10.0, 1e150])
 def test_large_lr_diverges_and_is_reported(lr: float) -> None:
     d = regression_data(100, seed=0)

@@ -19,6 +19,12 @@ OPTIMIZERS = ("gd", "momentum", "adam")
 BLOWUP_FACTOR = 1e6
 
 
+def _all_finite(a: np.ndarray) -> bool:
+    """``np.all(np.isfinite(a))`` in one reduction when it holds (a finite sum has no
+    inf or NaN term); a non-finite sum (a bad element, or an overflowing sum) checks."""
+    return math.isfinite(np.add.reduce(a, axis=None)) or bool(np.all(np.isfinite(a)))
+
+
 #: Objective-and-gradient callable: theta (p,) -> (loss, grad (p,)).
 ObjectiveAndGrad = Callable[[np.ndarray], tuple[float, np.ndarray]]
 
@@ -96,7 +102,7 @@ def _descend(
     # silence it so it is not raised as a warning (pytest turns those into errors).
     with np.errstate(over="ignore", invalid="ignore"):
         f0, g = objective_and_grad(theta)
-        if not (math.isfinite(f0) and np.all(np.isfinite(g))):
+        if not (math.isfinite(f0) and _all_finite(g)):
             raise ValueError(f"the start {theta.tolist()} gives a non-finite loss or gradient")
         thetas[0], values[0] = theta, f0
         limit = BLOWUP_FACTOR * f0 if f0 > 0 else math.inf
@@ -116,10 +122,10 @@ def _descend(
                 m_hat = m / (1.0 - b1**t)
                 v_hat = v / (1.0 - b2**t)
                 theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)
-            if not np.all(np.isfinite(theta)):
+            if not _all_finite(theta):
                 return _Trace(thetas[:t], values[:t], True, t)
             f, g = objective_and_grad(theta)
-            if not (math.isfinite(f) and f <= limit and np.all(np.isfinite(g))):
+            if not (math.isfinite(f) and f <= limit and _all_finite(g)):
                 return _Trace(thetas[:t], values[:t], True, t)
             thetas[t], values[t] = theta, f
     return _Trace(thetas, values, False, None)

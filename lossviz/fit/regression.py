@@ -11,8 +11,10 @@ import numpy as np
 from .. import _validate as _v
 from .. import losses
 from ..landscape import _regression_params, _vector, _xy
+from ..losses.regression import ON_RESIDUAL
 from ._descent import (
     ObjectiveAndGrad,
+    _all_finite,
     _descend,
     _optimizer_settings,
 )
@@ -74,20 +76,27 @@ def _regression_objective(
 ) -> ObjectiveAndGrad:
     r"""``(w, b) -> (mean ℓ(y, wx + b), ∇)`` with :math:`\nabla = \mathrm{mean}(g_i x_i, g_i)`.
 
-    :math:`g_i = \partial\ell/\partial\hat y_i` is the loss's own ``_grad``.
+    :math:`g_i = \partial\ell/\partial\hat y_i` is the loss's own ``_grad``. The loop
+    calls the loss's formulas on the residual (:data:`lossviz.losses.regression.ON_RESIDUAL`)
+    after one call of the public loss has checked the hyperparameters: x and y are
+    checked finite once, so the residual of a finite prediction needs no check (the
+    checks were ~90 % of a step at n = 100). The results are the public loss's, bitwise.
     """
-    fn = getattr(losses, loss)
-    grad_fn = getattr(losses, loss + "_grad")
+    value_fn, grad_fn = ON_RESIDUAL[loss]
+    getattr(losses, loss)(y[:1], y[:1], **kw)  # the hyperparameters' checks, once
+    n = x.size
+    add = np.add.reduce  # sum / n is np.mean's own arithmetic, without its overhead
 
     def objective_and_grad(theta: np.ndarray) -> tuple[float, np.ndarray]:
-        with np.errstate(over="ignore", invalid="ignore"):
-            pred = theta[0] * x + theta[1]
-            if not np.all(np.isfinite(pred)):
-                # Parameters so large that w·x overflows: report, don't call the loss.
-                return math.inf, np.full(2, np.nan)
-            val = float(np.mean(fn(y, pred, **kw)))
-            g = grad_fn(y, pred, **kw)
-            return val, np.array([np.mean(g * x), np.mean(g)])
+        # Called by _descend, under its np.errstate(over="ignore", invalid="ignore").
+        pred = theta[0] * x + theta[1]
+        if not _all_finite(pred):
+            # Parameters so large that w·x overflows: report, don't call the loss.
+            return math.inf, np.full(2, np.nan)
+        r = pred - y
+        val = float(add(value_fn(r, **kw)) / n)
+        g = grad_fn(r, **kw)
+        return val, np.array([add(g * x) / n, add(g) / n])
 
     return objective_and_grad
 

@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+_F64 = np.dtype(np.float64)
+
 #: Tolerance on "sums to 1 over the last axis" for probability vectors.
 SIMPLEX_ATOL = 1e-6
 
@@ -34,6 +36,12 @@ def _first_bad(a: np.ndarray, bad: np.ndarray) -> float:
 
 def as_array(name: str, x: Any) -> np.ndarray:
     """``x`` as a float64 array; reject what is not a real number."""
+    if type(x) is np.ndarray and x.dtype == _F64:
+        # The fitting loops' case, a float64 array, costs one reduction: a NaN makes
+        # the sum NaN. A NaN sum without a NaN element (inf − inf) takes the full check.
+        s = np.add.reduce(x, axis=None)
+        if s == s:
+            return x
     try:
         a = np.asarray(x)
     except Exception as exc:  # ragged nested lists and the like
@@ -165,10 +173,13 @@ def broadcast(*named: tuple[str, Any]) -> tuple[Any, ...]:
     path costs nothing; array hyperparameters take part like any input.
     """
     arrays = [a for _, a in named if isinstance(a, np.ndarray)]
-    try:
-        out = np.broadcast_arrays(*arrays)
-    except ValueError:
-        raise ValueError(f"shapes do not broadcast: {_shapes(named)}") from None
+    if all(a.shape == arrays[0].shape for a in arrays):
+        out = arrays  # nothing to broadcast (the fitting loops' case)
+    else:
+        try:
+            out = np.broadcast_arrays(*arrays)
+        except ValueError:
+            raise ValueError(f"shapes do not broadcast: {_shapes(named)}") from None
     if len(arrays) == len(named):
         return tuple(out)
     it = iter(out)

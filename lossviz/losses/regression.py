@@ -35,6 +35,105 @@ def _safe(h, ok):
     return np.where(ok, h, 1.0)
 
 
+# --- the formulas, on the residual r = ŷ − y -------------------------------------------
+# Each public loss below checks its arguments and calls one of these; the fitting
+# loops (lossviz.fit.regression), which check once and then evaluate hundreds of
+# times on the same data, call them directly (:data:`ON_RESIDUAL`). Hyperparameters
+# are as the checks return them: Python floats or float64 arrays broadcast with r.
+
+
+def _mse(r):
+    return r * r
+
+
+def _mse_grad(r):
+    return 2.0 * r
+
+
+def _mae(r):
+    return np.abs(r)
+
+
+def _mae_grad(r):
+    return np.sign(r)
+
+
+def _huber(r, delta):
+    a = np.abs(r)
+    # Both branches are evaluated on |r| only, so neither can overflow.
+    return np.where(a <= delta, 0.5 * r * r, delta * (a - 0.5 * delta))
+
+
+def _huber_grad(r, delta):
+    return np.clip(r, -delta, delta)
+
+
+def _smooth_l1(r, beta):
+    a = np.abs(r)
+    quad = a < beta  # never true for β = 0, so β = 0 takes the |r| − 0 branch: MAE
+    return np.where(quad, 0.5 * a * a / _safe(beta, quad), a - 0.5 * beta)
+
+
+def _smooth_l1_grad(r, beta):
+    quad = np.abs(r) < beta
+    return np.where(quad, r / _safe(beta, quad), np.sign(r))
+
+
+def _pseudo_huber(r, delta):
+    a = np.abs(r)
+    # |r|/(hypot(δ, r) + δ) <= 1, so no intermediate is larger than the result.
+    return delta * (a * (a / (np.hypot(delta, a) + delta)))
+
+
+def _pseudo_huber_grad(r, delta):
+    # r/hypot(δ, r) is in [−1, 1]: no overflow of (r/δ)² for a small δ.
+    return delta * (r / _safe(np.hypot(delta, r), r != 0))
+
+
+_LN2 = math.log(2.0)
+
+
+def _log_cosh(r):
+    a = np.abs(r)
+    far = a >= 1.0
+    # cosh r − 1 = 2 sinh²(r/2), exact for small r; sinh only of min(|r|, 1) never overflows.
+    near = np.log1p(2.0 * np.sinh(0.5 * np.minimum(a, 1.0)) ** 2)
+    return np.where(far, a + np.log1p(np.exp(-2.0 * a)) - _LN2, near)
+
+
+def _log_cosh_grad(r):
+    return np.tanh(r)
+
+
+def _quantile(r, tau):
+    u = -r  # y − ŷ
+    return np.maximum(tau * u, (tau - 1.0) * u)
+
+
+def _quantile_grad(r, tau):
+    return np.where(r > 0, 1.0 - tau, np.where(r < 0, -tau, 0.0))
+
+
+def _epsilon_insensitive(r, epsilon):
+    return hinge_terms(np.abs(r) - epsilon)[0]
+
+
+def _epsilon_insensitive_grad(r, epsilon):
+    return np.sign(r) * hinge_terms(np.abs(r) - epsilon)[1]
+
+
+def _general_robust(r, alpha, scale):
+    if isinstance(alpha, float) and isinstance(scale, float):
+        return _barron_scalar(r, alpha, scale, grad=False)
+    return _barron(r, alpha, scale)[0]
+
+
+def _general_robust_grad(r, alpha, scale):
+    if isinstance(alpha, float) and isinstance(scale, float):
+        return _barron_scalar(r, alpha, scale, grad=True)
+    return _barron(r, alpha, scale)[1]
+
+
 # --- MSE, MAE ---------------------------------------------------------------------------
 
 
@@ -55,8 +154,7 @@ def mse(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
       >>> float(mse(1.0, 3.0))
       4.0
     """
-    (r,) = _residual(y_true, y_pred)
-    return r * r
+    return _mse(*_residual(y_true, y_pred))
 
 
 @_checks.float64_result
@@ -67,8 +165,7 @@ def mse_grad(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
       >>> float(mse_grad(1.0, 3.0))
       4.0
     """
-    (r,) = _residual(y_true, y_pred)
-    return 2.0 * r
+    return _mse_grad(*_residual(y_true, y_pred))
 
 
 @_checks.float64_result
@@ -88,8 +185,7 @@ def mae(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
       >>> float(mae(1.0, -2.0))
       3.0
     """
-    (r,) = _residual(y_true, y_pred)
-    return np.abs(r)
+    return _mae(*_residual(y_true, y_pred))
 
 
 @_checks.float64_result
@@ -100,8 +196,7 @@ def mae_grad(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
       >>> mae_grad([0.0, 0.0, 0.0], [-2.0, 0.0, 5.0]).tolist()
       [-1.0, 0.0, 1.0]
     """
-    (r,) = _residual(y_true, y_pred)
-    return np.sign(r)
+    return _mae_grad(*_residual(y_true, y_pred))
 
 
 # --- Huber, Smooth-L1, pseudo-Huber, log-cosh ------------------------------------------
@@ -137,10 +232,7 @@ def huber(y_true: ArrayLike, y_pred: ArrayLike, *, delta: ArrayLike = 1.0) -> np
       [0.125, 2.5]
     """
     delta = _checks.positive_param("delta", delta)
-    r, delta = _residual(y_true, y_pred, ("delta", delta))
-    a = np.abs(r)
-    # Both branches are evaluated on |r| only, so neither can overflow.
-    return np.where(a <= delta, 0.5 * r * r, delta * (a - 0.5 * delta))
+    return _huber(*_residual(y_true, y_pred, ("delta", delta)))
 
 
 @_checks.float64_result
@@ -152,8 +244,7 @@ def huber_grad(y_true: ArrayLike, y_pred: ArrayLike, *, delta: ArrayLike = 1.0) 
       [-1.0, 0.5, 1.0]
     """
     delta = _checks.positive_param("delta", delta)
-    r, delta = _residual(y_true, y_pred, ("delta", delta))
-    return np.clip(r, -delta, delta)
+    return _huber_grad(*_residual(y_true, y_pred, ("delta", delta)))
 
 
 @_checks.float64_result
@@ -182,10 +273,7 @@ def smooth_l1(y_true: ArrayLike, y_pred: ArrayLike, *, beta: ArrayLike = 1.0) ->
       [0.125, 2.5]
     """
     beta = _checks.nonnegative_param("beta", beta)
-    r, beta = _residual(y_true, y_pred, ("beta", beta))
-    a = np.abs(r)
-    quad = a < beta  # never true for β = 0, so β = 0 takes the |r| − 0 branch: MAE
-    return np.where(quad, 0.5 * a * a / _safe(beta, quad), a - 0.5 * beta)
+    return _smooth_l1(*_residual(y_true, y_pred, ("beta", beta)))
 
 
 @_checks.float64_result
@@ -199,9 +287,7 @@ def smooth_l1_grad(y_true: ArrayLike, y_pred: ArrayLike, *, beta: ArrayLike = 1.
       [-1.0, 0.25, 1.0]
     """
     beta = _checks.nonnegative_param("beta", beta)
-    r, beta = _residual(y_true, y_pred, ("beta", beta))
-    quad = np.abs(r) < beta
-    return np.where(quad, r / _safe(beta, quad), np.sign(r))
+    return _smooth_l1_grad(*_residual(y_true, y_pred, ("beta", beta)))
 
 
 @_checks.float64_result
@@ -234,10 +320,7 @@ def pseudo_huber(y_true: ArrayLike, y_pred: ArrayLike, *, delta: ArrayLike = 1.0
       0.414214
     """
     delta = _checks.positive_param("delta", delta)
-    r, delta = _residual(y_true, y_pred, ("delta", delta))
-    a = np.abs(r)
-    # |r|/(hypot(δ, r) + δ) <= 1, so no intermediate is larger than the result.
-    return delta * (a * (a / (np.hypot(delta, a) + delta)))
+    return _pseudo_huber(*_residual(y_true, y_pred, ("delta", delta)))
 
 
 @_checks.float64_result
@@ -253,12 +336,7 @@ def pseudo_huber_grad(
       0.707107
     """
     delta = _checks.positive_param("delta", delta)
-    r, delta = _residual(y_true, y_pred, ("delta", delta))
-    # r/hypot(δ, r) is in [−1, 1]: no overflow of (r/δ)² for a small δ.
-    return delta * (r / _safe(np.hypot(delta, r), r != 0))
-
-
-_LN2 = math.log(2.0)
+    return _pseudo_huber_grad(*_residual(y_true, y_pred, ("delta", delta)))
 
 
 @_checks.float64_result
@@ -284,12 +362,7 @@ def log_cosh(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
       >>> round(float(log_cosh(0.0, 1.0)), 6)  # ln cosh 1
       0.433781
     """
-    (r,) = _residual(y_true, y_pred)
-    a = np.abs(r)
-    far = a >= 1.0
-    # cosh r − 1 = 2 sinh²(r/2), exact for small r; sinh only of min(|r|, 1) never overflows.
-    near = np.log1p(2.0 * np.sinh(0.5 * np.minimum(a, 1.0)) ** 2)
-    return np.where(far, a + np.log1p(np.exp(-2.0 * a)) - _LN2, near)
+    return _log_cosh(*_residual(y_true, y_pred))
 
 
 @_checks.float64_result
@@ -300,8 +373,7 @@ def log_cosh_grad(y_true: ArrayLike, y_pred: ArrayLike) -> np.ndarray:
       >>> round(float(log_cosh_grad(0.0, 1.0)), 6)
       0.761594
     """
-    (r,) = _residual(y_true, y_pred)
-    return np.tanh(r)
+    return _log_cosh_grad(*_residual(y_true, y_pred))
 
 
 # --- quantile, ε-insensitive -----------------------------------------------------------
@@ -329,9 +401,7 @@ def quantile(y_true: ArrayLike, y_pred: ArrayLike, *, tau: ArrayLike = 0.5) -> n
       [0.9, 0.09999999999999998]
     """
     tau = _checks.open_unit_param("tau", tau)
-    r, tau = _residual(y_true, y_pred, ("tau", tau))
-    u = -r  # y − ŷ
-    return np.maximum(tau * u, (tau - 1.0) * u)
+    return _quantile(*_residual(y_true, y_pred, ("tau", tau)))
 
 
 @_checks.float64_result
@@ -345,8 +415,7 @@ def quantile_grad(y_true: ArrayLike, y_pred: ArrayLike, *, tau: ArrayLike = 0.5)
       [-0.75, 0.0, 0.25]
     """
     tau = _checks.open_unit_param("tau", tau)
-    r, tau = _residual(y_true, y_pred, ("tau", tau))
-    return np.where(r > 0, 1.0 - tau, np.where(r < 0, -tau, 0.0))
+    return _quantile_grad(*_residual(y_true, y_pred, ("tau", tau)))
 
 
 @_checks.float64_result
@@ -373,8 +442,7 @@ def epsilon_insensitive(
       [0.0, 0.4]
     """
     epsilon = _checks.nonnegative_param("epsilon", epsilon)
-    r, epsilon = _residual(y_true, y_pred, ("epsilon", epsilon))
-    return hinge_terms(np.abs(r) - epsilon)[0]
+    return _epsilon_insensitive(*_residual(y_true, y_pred, ("epsilon", epsilon)))
 
 
 @_checks.float64_result
@@ -390,8 +458,7 @@ def epsilon_insensitive_grad(
       [0.0, -1.0, 0.0]
     """
     epsilon = _checks.nonnegative_param("epsilon", epsilon)
-    r, epsilon = _residual(y_true, y_pred, ("epsilon", epsilon))
-    return np.sign(r) * hinge_terms(np.abs(r) - epsilon)[1]
+    return _epsilon_insensitive_grad(*_residual(y_true, y_pred, ("epsilon", epsilon)))
 
 
 # --- Barron's general robust loss ------------------------------------------------------
@@ -505,10 +572,7 @@ def general_robust(
       >>> round(float(general_robust(0.0, 1.0, alpha=1.0)), 6)  # Charbonnier: √2 − 1
       0.414214
     """
-    r, alpha, scale = _barron_args(y_true, y_pred, alpha, scale)
-    if isinstance(alpha, float) and isinstance(scale, float):
-        return _barron_scalar(r, alpha, scale, grad=False)
-    return _barron(r, alpha, scale)[0]
+    return _general_robust(*_barron_args(y_true, y_pred, alpha, scale))
 
 
 @_checks.float64_result
@@ -528,10 +592,7 @@ def general_robust_grad(
       >>> round(float(general_robust_grad(0.0, 1.0, alpha=1.0)), 6)  # 1/√2
       0.707107
     """
-    r, alpha, scale = _barron_args(y_true, y_pred, alpha, scale)
-    if isinstance(alpha, float) and isinstance(scale, float):
-        return _barron_scalar(r, alpha, scale, grad=True)
-    return _barron(r, alpha, scale)[1]
+    return _general_robust_grad(*_barron_args(y_true, y_pred, alpha, scale))
 
 
 # --- likelihoods: Poisson, Gaussian ----------------------------------------------------
@@ -635,3 +696,19 @@ def gaussian_nll_grad(
     """
     d, v, q = _gaussian_args(y_true, mean, var)
     return d / v, 0.5 * (1.0 - q * q) / v
+
+
+#: Loss key → (value, gradient) on the residual r = ŷ − y with checked hyperparameters
+#: (keyword arguments named as the public loss's): the formulas themselves, without
+#: the argument checks, for loops that check once (:mod:`lossviz.fit.regression`).
+ON_RESIDUAL = {
+    "mse": (_mse, _mse_grad),
+    "mae": (_mae, _mae_grad),
+    "huber": (_huber, _huber_grad),
+    "smooth_l1": (_smooth_l1, _smooth_l1_grad),
+    "pseudo_huber": (_pseudo_huber, _pseudo_huber_grad),
+    "log_cosh": (_log_cosh, _log_cosh_grad),
+    "quantile": (_quantile, _quantile_grad),
+    "epsilon_insensitive": (_epsilon_insensitive, _epsilon_insensitive_grad),
+    "general_robust": (_general_robust, _general_robust_grad),
+}

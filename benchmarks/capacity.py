@@ -24,11 +24,20 @@ Reported per replica count: the largest ``n`` that held, its reruns per second (
 runs finished in the moving phase / its length), p50/p95/p99, its errors, the replicas'
 CPU (cores busy during the probe), and their summed RSS when warm, after the search
 and after the last sessions disconnected (+ :data:`SETTLE_S`). Every probe is listed.
+
+3. **A replica killed** (2 or more replicas, after the memory figures): a probe at the
+   number of sessions held, during which the last replica is SIGKILLed half-way
+   (:func:`failover`): its sessions' drops, reconnects (drop → page loaded again, through
+   HAProxy, on a live replica), moves lost at the kill, moves after it, errors, how soon
+   HAProxy marks it DOWN, and how soon the restarted replica is UP again.
 """
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
+import os
+import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,6 +115,7 @@ class Capacity:
     probes: list[Probe] = field(default_factory=list)
     rss_kb: dict[str, int] = field(default_factory=dict)
     cpu_ms_per_run: dict[str, float] = field(default_factory=dict)
+    failover: Failover | None = None
 
     @property
     def best(self) -> Probe | None:
@@ -199,10 +209,131 @@ def run(
             time.sleep(SETTLE_S)
             cap.rss_kb[f"sessions gone + {SETTLE_S:.0f} s"] = _rss(d)
             cap.rss_kb["peak (VmHWM)"] = sum(_hwm(p) for p in _pids(d))
+            if n >= 2:  # after the memory figures: a replica killed at the load held
+                held = cap.best.sessions if cap.best else start
+                cap.failover = failover(d, held, duration, period)
+                print(f"  failover at {held} sessions: {cap.failover.errors}", flush=True)
             out.append(cap)
         finally:
             d.stop()
     return out
+
+
+@dataclass
+class Failover:
+    """A probe during which one replica was SIGKILLed, then restarted."""
+
+    sessions: int
+    victim: str
+    result: DriveResult
+    kill_at_s: float  # into the probe (its start: the first session's ramp)
+    down_after_s: float | None  # kill → HAProxy marks the replica DOWN
+    rejoin_s: float | None  # restart → HAProxy marks it UP again
+    after_kill_ms: list[float] = field(default_factory=list)  # moves sent after the kill
+
+    @property
+    def dropped(self) -> list:
+        return [s for s in self.result.sessions if s.drops]
+
+    @property
+    def reconnect_ms(self) -> list[float]:
+        return [t for s in self.result.sessions for t in s.reconnect_ms]
+
+    @property
+    def errors(self) -> dict[str, int]:
+        ss = self.result.sessions
+        return {
+            "exceptions": sum(len(s.exceptions) for s in ss),
+            "sessions not reconnected": sum(s.drops > len(s.reconnect_ms) for s in ss),
+            "unfinished moves": sum(s.moves_unfinished for s in ss),
+            "failed sessions": sum(bool(s.failures) for s in ss),
+        }
+
+
+def failover(
+    d, n: int, duration: float, period: float, *, kill_after: float | None = None, seed: int = 7
+) -> Failover:
+    """``n`` sessions through HAProxy; ``kill_after`` s into the moving phase (default: half
+    of it) the last replica is SIGKILLed; its sessions reconnect through HAProxy (to a live
+    replica) and go on moving. Afterwards the replica is restarted on its port and HAProxy's
+    health check is waited for. Moves are timed as in :func:`probe`; ``after_kill_ms`` are
+    those of moves sent after the kill (what the class saw once it had failed over)."""
+    victim = d.replicas[-1]
+    kill_after = duration / 2 if kill_after is None else kill_after
+    marks: dict[str, float] = {}
+
+    async def go() -> DriveResult:
+        task = asyncio.create_task(
+            drive(d.url, LINKS, n, duration_s=duration, period_s=period, ramp_s=RAMP_S, seed=seed)
+        )
+        t0 = time.perf_counter()
+        # The moving phase starts once every session has loaded (after the ramp).
+        await asyncio.sleep(RAMP_S + kill_after)
+        os.kill(victim["pid"], signal.SIGKILL)
+        marks["kill"] = time.perf_counter()
+        marks["kill_at"] = marks["kill"] - t0
+        while time.perf_counter() - marks["kill"] < 30:
+            if d.server_states().get(victim["name"]) == "DOWN":
+                marks["down"] = time.perf_counter()
+                break
+            await asyncio.sleep(0.1)
+        return await task
+
+    result = run_async(go())
+    d.procs[victim["name"]].wait(timeout=10)
+    t_restart = time.perf_counter()
+    d.start_replica(victim["name"])
+    rejoin = None
+    while time.perf_counter() - t_restart < 60:
+        if d.server_states().get(victim["name"]) == "UP":
+            rejoin = time.perf_counter() - t_restart
+            break
+        time.sleep(0.2)
+    after = [
+        t
+        for s in result.sessions
+        for sent, t in zip(s.move_sent_at, s.move_ms, strict=False)
+        if sent > marks["kill"]
+    ]
+    return Failover(
+        n,
+        victim["name"],
+        result,
+        marks["kill_at"],
+        marks["down"] - marks["kill"] if "down" in marks else None,
+        rejoin,
+        after,
+    )
+
+
+def failover_table(f: Failover) -> str:
+    rc = sorted(f.reconnect_ms)
+    errs = ", ".join(f"{k} {v}" for k, v in f.errors.items() if v) or "none"
+    lost = sum(s.lost_in_drop for s in f.result.sessions)
+    after = np.array(f.after_kill_ms) if f.after_kill_ms else None
+    pct = (
+        " / ".join(f"{np.percentile(after, q):.0f}" for q in (50, 95, 99))
+        if after is not None
+        else "–"
+    )
+    return "\n".join(
+        [
+            f"Replica {f.victim} SIGKILLed {f.kill_at_s:.0f} s into a probe of {f.sessions} "
+            f"sessions (one move per 3 s each), then restarted:",
+            "",
+            "| sessions on it (dropped) | reconnected | reconnect ms p50 / max | moves lost at "
+            "the kill | moves after the kill, p50 / p95 / p99 ms | errors | HAProxy: DOWN "
+            "after | restarted → UP |",
+            "|---|---|---|---|---|---|---|---|",
+            f"| {len(f.dropped)} | {len(rc)} | "
+            + (f"{rc[len(rc) // 2]:.0f} / {rc[-1]:.0f}" if rc else "–")
+            + f" | {lost} | {pct} | {errs} | "
+            + (f"{f.down_after_s:.1f} s" if f.down_after_s is not None else "not seen")
+            + " | "
+            + (f"{f.rejoin_s:.1f} s" if f.rejoin_s is not None else "not within 60 s")
+            + " |",
+        ]
+    )
 
 
 def _hwm(pid: int) -> int:
@@ -249,6 +380,9 @@ def table(caps: list[Capacity], *, duration: float, period: float) -> str:
         lines += ["", f"Server CPU per script run, by page (one session alone, {CPU_MOVES} moves):",
                   "", "| link | CPU ms per run |", "|---|---|"]  # fmt: skip
         lines += [f"| `{k}` | {v:.0f} |" for k, v in per_page.items()]
+    for c in caps:
+        if c.failover is not None:
+            lines += ["", failover_table(c.failover)]
     exc = sorted(
         {e for c in caps for p in c.probes for s in p.result.sessions for e in s.exceptions}
     )

@@ -99,6 +99,7 @@ class SessionStats:
     link: str
     load_ms: float | None = None
     move_ms: list[float] = field(default_factory=list)
+    move_sent_at: list[float] = field(default_factory=list)  # perf_counter() of each move_ms
     runs: int = 0  # runs finished successfully (the load included)
     early: int = 0  # runs cut short by the next rerun (FINISHED_EARLY_FOR_RERUN)
     moves_sent: int = 0
@@ -106,6 +107,8 @@ class SessionStats:
     exceptions: list[str] = field(default_factory=list)
     drops: int = 0  # the connection closed under the session
     reconnects: int = 0
+    reconnect_ms: list[float] = field(default_factory=list)  # drop seen → page loaded again
+    lost_in_drop: int = 0  # moves sent whose run had not finished when the connection dropped
     failures: list[str] = field(default_factory=list)
     control: str = ""
     bytes: int = 0
@@ -135,6 +138,7 @@ class ProtoSession:
         self._done: asyncio.Event = asyncio.Event()
         self._reader: asyncio.Task | None = None
         self._closing = False
+        self.dropped_at = 0.0
         self._pending: list[float] = []  # send times of moves not yet finished
         self._last_elements: dict[tuple[int, ...], object] = {}  # this run's Elements
 
@@ -205,6 +209,7 @@ class ProtoSession:
             pass
         if not self._closing:
             self.stats.drops += 1
+            self.dropped_at = time.perf_counter()
         self._done.set()
 
     def _handle(self, msg: ForwardMsg) -> None:
@@ -260,6 +265,7 @@ class ProtoSession:
             self.stats.runs += 1
             now = run.finished
             self.stats.move_ms += [(now - t) * 1000 for t in self._pending]
+            self.stats.move_sent_at += self._pending
             self._pending.clear()
         self.stats.exceptions += run.exceptions
         present = set()
@@ -405,6 +411,7 @@ class ProtoSession:
         if self._reader is not None:
             self._reader.cancel()
         self.page_hash, self.states, self.cache = "", {}, {}
+        self.stats.lost_in_drop += len(self._pending)
         self._pending.clear()
         try:
             await self.connect()
@@ -416,7 +423,10 @@ class ProtoSession:
         except Exception as exc:  # websockets' handshake errors
             self.stats.failures.append(f"reconnect: {type(exc).__name__}: {exc}"[:200])
             return False
-        return ok and run.status == OK
+        if ok and run.status == OK:
+            self.stats.reconnect_ms.append((time.perf_counter() - self.dropped_at) * 1000)
+            return True
+        return False
 
 
 @dataclass
@@ -444,7 +454,16 @@ async def _one(
         if s.ws is None:
             return
         while True:
-            await asyncio.sleep(s.rng.uniform(0.5, 1.5) * period)
+            delay = s.rng.uniform(0.5, 1.5) * period
+            if s._reader is not None and not s._reader.done():
+                # A dropped connection wakes the session: a browser reconnects at once.
+                await asyncio.wait({s._reader}, timeout=delay)
+                if s._reader.done() and time.perf_counter() < stop:
+                    if not await s.reconnect():
+                        break
+                    continue
+            else:
+                await asyncio.sleep(delay)
             if time.perf_counter() >= stop:
                 break
             if s._reader is None or s._reader.done():  # dropped: reconnect once per drop

@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from deploy_util import HAPROXY, alive, require_haproxy, serve, wait_for  # noqa: E402
 
+from benchmarks import capacity  # noqa: E402
 from benchmarks.protocol import drive  # noqa: E402
 from benchmarks.protocol import run as protocol_run  # noqa: E402
 
@@ -136,6 +137,23 @@ def test_stopped_replica_taken_out_by_health_check_then_rejoins(deployment):
     finally:
         os.kill(r2["pid"], signal.SIGCONT)
     assert wait_for(lambda: deployment.server_states().get("r2") == "UP", 15)
+
+
+def test_killed_replica_under_load_its_sessions_reconnect_and_it_rejoins(deployment):
+    # The small form of `python -m benchmarks load`'s failover: 8 protocol sessions
+    # moving, r2 SIGKILLed 3 s into their moves, then restarted.
+    f = capacity.failover(deployment, 8, duration=8.0, period=1.0, kill_after=3.0)
+    assert f.victim == "r2"
+    assert f.dropped, "leastconn put no session on r2"
+    failures = [s.failures for s in f.result.sessions]
+    assert all(v == 0 for v in f.errors.values()), (f.errors, failures)
+    for s in f.dropped:  # each reconnected once, through HAProxy, and moved again
+        assert s.drops == s.reconnects == len(s.reconnect_ms) == 1, s
+        assert s.move_sent_at and max(s.move_sent_at) > f.result.sessions[0].move_sent_at[0], s
+    assert f.after_kill_ms, "no move was timed after the kill"
+    assert f.down_after_s is not None and f.down_after_s < 10, f.down_after_s
+    assert f.rejoin_s is not None, "the restarted replica did not rejoin"
+    assert deployment.server_states() == {"r1": "UP", "r2": "UP"}
 
 
 def test_serve_command_starts_writes_state_and_stops_on_sigterm(tmp_path):

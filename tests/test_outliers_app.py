@@ -191,7 +191,9 @@ def _table_fits(at: AppTest) -> dict[str, tuple[float, float]]:
     for r in rows:
         cells = [c.strip() for c in r.strip("|").split("|")]
         if cells[0] in ("true line", "MSE", HUBER, GEMAN_MCCLURE + " †"):
-            out[cells[0]] = (float(cells[1].split()[0]), float(cells[2].split()[0]))
+            # The page writes negative numbers with the minus sign (U+2212).
+            w, b = (float(c.split()[0].replace("−", "-")) for c in cells[1:3])
+            out[cells[0]] = (w, b)
     return out
 
 

@@ -432,7 +432,7 @@ def _fits_table(d: PageData, specs, fits: list[Fit]) -> str:
         # No-break spaces keep "(ŵ − w)" on one line when a narrow column wraps the header.
         "| loss | slope ŵ (ŵ\u00a0−\u00a0w) | intercept b̂ (b̂\u00a0−\u00a0b) | outliers' vote |",
         "|---|---:|---:|---:|",
-        f"| true line | {d.slope:.3f} | {d.intercept:.3f} | |",
+        f"| true line | {d.slope:.3f} | {d.intercept:.3f} | |".replace("-", "−"),
     ]
     for spec, f in zip(specs, fits, strict=True):
         dw, db = f.w - f.target[0], f.b - f.target[1]
@@ -444,10 +444,8 @@ def _fits_table(d: PageData, specs, fits: list[Fit]) -> str:
             else "–"
         )
         mark = "" if f.convex else " †"
-        rows.append(
-            f"| {spec_title(spec)}{mark} | {f.w:.3f} ({dw:+.3f}) | {f.b:.3f} ({db:+.3f}) "
-            f"| {share} |"
-        )
+        nums = f"{f.w:.3f} ({dw:+.3f}) | {f.b:.3f} ({db:+.3f})".replace("-", "−")
+        rows.append(f"| {spec_title(spec)}{mark} | {nums} | {share} |")
     return "\n".join(rows)
 
 

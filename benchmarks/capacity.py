@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.load import cpu_s, tree_rss_kb
-from benchmarks.protocol import DriveResult, ProtoSession, drive
+from benchmarks.protocol import DriveResult, ProtoSession, drive, errors
 from benchmarks.protocol import run as run_async
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,13 +91,7 @@ class Probe:
 
     @property
     def errors(self) -> dict[str, int]:
-        ss = self.result.sessions
-        return {
-            "exceptions": sum(len(s.exceptions) for s in ss),
-            "drops": sum(s.drops for s in ss),
-            "unfinished moves": sum(s.moves_unfinished for s in ss),
-            "failed sessions": sum(bool(s.failures) for s in ss),
-        }
+        return errors(self.result.sessions)
 
     @property
     def holds(self) -> bool:
@@ -241,13 +235,12 @@ class Failover:
 
     @property
     def errors(self) -> dict[str, int]:
+        """As :func:`~benchmarks.protocol.errors`, but the kill's drops are expected: a
+        drop counts only when its session did not reconnect."""
         ss = self.result.sessions
-        return {
-            "exceptions": sum(len(s.exceptions) for s in ss),
-            "sessions not reconnected": sum(s.drops > len(s.reconnect_ms) for s in ss),
-            "unfinished moves": sum(s.moves_unfinished for s in ss),
-            "failed sessions": sum(bool(s.failures) for s in ss),
-        }
+        out = errors(ss)
+        del out["drops"]
+        return {"sessions not reconnected": sum(s.drops > len(s.reconnect_ms) for s in ss), **out}
 
 
 def failover(

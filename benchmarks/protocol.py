@@ -429,6 +429,17 @@ class ProtoSession:
         return False
 
 
+def errors(sessions: list[SessionStats]) -> dict[str, int]:
+    """What went wrong over sessions: exception elements, dropped connections, moves with
+    no finished run, sessions with a failure (the load, soak and failover tables' keys)."""
+    return {
+        "exceptions": sum(len(s.exceptions) for s in sessions),
+        "drops": sum(s.drops for s in sessions),
+        "unfinished moves": sum(s.moves_unfinished for s in sessions),
+        "failed sessions": sum(bool(s.failures) for s in sessions),
+    }
+
+
 @dataclass
 class DriveResult:
     sessions: list[SessionStats]

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from benchmarks.capacity import LINKS, _pids, _rss, _serve
 from benchmarks.load import rss_kb
-from benchmarks.protocol import drive
+from benchmarks.protocol import drive, errors
 from benchmarks.protocol import run as run_async
 
 WAVE_S = 60.0
@@ -143,15 +143,9 @@ def run(
                 drive(d.url, LINKS, sessions, duration_s=left, period_s=period, seed=out.waves)
             )
             out.waves += 1
-            for s in r.sessions:
-                out.moves += len(s.move_ms)
-                for key, n in (
-                    ("exceptions", len(s.exceptions)),
-                    ("drops", s.drops),
-                    ("unfinished moves", s.moves_unfinished),
-                    ("failed sessions", int(bool(s.failures))),
-                ):
-                    out.errors[key] = out.errors.get(key, 0) + n
+            out.moves += sum(len(s.move_ms) for s in r.sessions)
+            for key, n in errors(r.sessions).items():
+                out.errors[key] = out.errors.get(key, 0) + n
         phase[0] = "sessions gone"
         time.sleep(out.settle_s)
         stop.set()

@@ -557,7 +557,37 @@ def test_kl_landscape_matches_the_loss_module(direction: str) -> None:
             assert out[j, k] == pytest.approx(float(ref), rel=1e-9)
 
 
+def test_reverse_kl_from_a_start_finds_the_local_optimum_there() -> None:
+    # w = 0.3: the right mode (weight 0.7) is the fit; started on the left mode, Newton
+    # stops at the left mode's own optimum, a worse local minimum (ln(1/0.3) = 1.20 nats
+    # for Q = that component alone, a bit less for the best Q near it).
+    p = gaussian_mixture(GRID, separation=8.0, weight=0.3, sigma=1.0)
+    best = fit_gaussian_kl(GRID, p, "reverse")
+    mu, s, kl = fit_gaussian_kl(GRID, p, "reverse", start=(-3.5, 1.5))
+    assert best[0] == pytest.approx(4.0, abs=0.05)
+    assert mu == pytest.approx(-4.0, abs=0.05) and s == pytest.approx(1.0, abs=0.05)
+    assert best[2] < kl < np.log(1 / 0.3)
+    around = kl_landscape(
+        GRID,
+        p,
+        mu + np.linspace(-0.01, 0.01, 21),
+        np.log(s) + np.linspace(-0.01, 0.01, 21),
+        "reverse",
+    )
+    assert around.min() >= kl * (1 - 1e-9)
+    assert kl == pytest.approx(kl_landscape(GRID, p, [mu], [np.log(s)], "reverse")[0, 0])
+
+
+def test_reverse_kl_tie_between_equal_modes_goes_to_the_left_one() -> None:
+    p = gaussian_mixture(GRID, separation=8.0, weight=0.5, sigma=1.0)
+    mu, _, kl = fit_gaussian_kl(GRID, p, "reverse")
+    assert mu == pytest.approx(-4.0, abs=0.05)
+    assert fit_gaussian_kl(GRID, p, "reverse", start=(4.0, 1.0))[2] == pytest.approx(kl, rel=1e-12)
+
+
 def test_kl_validation() -> None:
+    with pytest.raises(ValueError, match=r"start must be a finite \(mu, sigma > 0\)"):
+        fit_gaussian_kl(GRID, gaussian_mixture(GRID), "reverse", start=(0.0, 0.0))
     with pytest.raises(ValueError, match=r"direction must be 'forward' or 'reverse'"):
         fit_gaussian_kl(GRID, gaussian_mixture(GRID), "sideways")
     with pytest.raises(ValueError, match=r"p must be >= 0 and sum to 1"):

@@ -10,7 +10,13 @@ import numpy as np
 from ._newton import _newton
 
 
-def fit_gaussian_kl(grid: Any, p: Any, direction: str = "forward") -> tuple[float, float, float]:
+def fit_gaussian_kl(
+    grid: Any,
+    p: Any,
+    direction: str = "forward",
+    *,
+    start: tuple[float, float] | None = None,
+) -> tuple[float, float, float]:
     r"""Fit one Gaussian Q(μ, σ), discretised on ``grid``, to P by minimising a KL.
 
     ``"forward"`` minimises KL(P‖Q): Q covers all of P's mass. For a Gaussian
@@ -19,59 +25,93 @@ def fit_gaussian_kl(grid: Any, p: Any, direction: str = "forward") -> tuple[floa
     wider than P (σ = 3.13 instead of 3.10 for a P of std 3.10 on ±10).
     ``"reverse"`` minimises KL(Q‖P): Q locks onto one mode. Reverse KL is not
     convex in (μ, log σ), so Newton is started from 9 means spread over P's
-    quantiles (and σ = P's std / 2) and the best result is kept.
+    quantiles (and σ = P's std / 2) and the best result is kept (the leftmost of a
+    tie). ``start=(μ, σ)``
+    runs Newton from that point alone: the local optimum it descends to (a grid
+    landscape's minimum polished to the exact one, say).
 
-    Optimisation over θ = (μ, log σ) with Q normalised over the grid; with
-    :math:`a_k = -\tfrac12((x_k-μ)/σ)^2` and :math:`∂a/∂θ = ((x-μ)/σ^2, (x-μ)^2/σ^2)`:
+    Optimisation over θ = (μ, s = log σ) with Q normalised over the grid; with
+    :math:`a_k = -\tfrac12((x_k-μ)/σ)^2`, :math:`∂a/∂θ = ((x-μ)/σ^2, (x-μ)^2/σ^2)`,
+    :math:`\tilde a = ∂a - \mathbb E_Q[∂a]` and :math:`C = \mathbb E_Q[\tilde a\tilde a^T]`:
 
-    * forward gradient :math:`\mathbb E_Q[∂a] - \mathbb E_P[∂a]`;
-    * reverse gradient :math:`\mathbb E_Q[(∂a - \mathbb E_Q ∂a)(\log q - \log p)]`;
+    * forward gradient :math:`g = \mathbb E_Q[∂a] - \mathbb E_P[∂a]`, Hessian
+      :math:`C + D + \operatorname{diag}((m_0 - 1)/σ^2, 0)`, :math:`m_0 = \sum p`;
+    * reverse, with :math:`h = \log q - \log p` and :math:`w = q h`: gradient
+      :math:`g = \sum_k w_k \tilde a_k`, Hessian
+      :math:`\sum_k w_k \tilde a_k\tilde a_k^T + (1 - \mathrm{KL})\,C + D`;
 
-    both derived in closed form in log space rather than chained through
-    ``kl_divergence_grad`` (−p/q), which is 0·inf where q underflows. Hessians
-    are central differences of these gradients (2×2). O(K) per evaluation.
+    where :math:`D = \begin{pmatrix}0 & -2g_μ\\ -2g_μ & -2g_s\end{pmatrix}` comes from
+    :math:`∂^2_{μs}a = -2∂_μ a` and :math:`∂^2_{ss}a = -2∂_s a`. All in closed form in
+    log space (one pass over the grid) rather than chained through
+    ``kl_divergence_grad`` (−p/q), which is 0·inf where q underflows. O(K) per
+    evaluation.
 
     Returns:
       ``(mu, sigma, kl)`` with kl in nats.
     """
-    from ..landscape import _kl_from_logs, _kl_inputs, _log_gaussian_on_grid
+    from ..landscape import _kl_inputs, _log_gaussian_on_grid
 
     x, pv = _kl_inputs(grid, p, direction)
     with np.errstate(divide="ignore"):
         logp = np.log(pv)
+    m0 = float(pv.sum())
     mean = float(pv @ x)
     std = math.sqrt(max(float(pv @ (x - mean) ** 2), float(np.min(np.diff(x))) ** 2))
+    forward = direction == "forward"
+
+    pos = pv > 0
+    logp_pos = np.where(pos, logp, 0.0)  # log p where p > 0, else 0 (its terms are 0)
+    zeros = None if pos.all() else ~pos
+    last: dict[bytes, tuple[np.ndarray, np.ndarray, float]] = {}
+
+    def evaluate(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+        """log q, q and the KL at θ (0·log 0 = 0, +inf where p = 0 < q); the last θ's kept,
+        as Newton asks fgh for the point its line search just evaluated."""
+        key = theta.tobytes()
+        if key in last:
+            return last[key]
+        logq = _log_gaussian_on_grid(x, np.array(theta[0]), np.array(theta[1]))
+        q = np.exp(logq)
+        if forward:
+            kl = float((pv * (logp_pos - logq)).sum())
+        elif zeros is not None and np.any(q[zeros] > 0):
+            kl = math.inf
+        else:
+            kl = float((q * (logq - logp_pos)).sum())
+        last.clear()
+        last[key] = (logq, q, kl)
+        return logq, q, kl
 
     def f_only(theta: np.ndarray) -> float:
         # |log σ| > 50 (σ below e^-50 or above e^50 of the grid's units) is never a
         # sensible fit; calling it +inf keeps exp(log σ) from overflowing.
         if not (np.all(np.isfinite(theta)) and abs(theta[1]) <= 50.0):
             return math.inf
-        logq = _log_gaussian_on_grid(x, np.array(theta[0]), np.array(theta[1]))
-        return float(_kl_from_logs(pv, logp, logq, direction))
-
-    def grad(theta: np.ndarray) -> np.ndarray:
-        mu, sig2 = theta[0], math.exp(2.0 * theta[1])
-        logq = _log_gaussian_on_grid(x, np.array(mu), np.array(theta[1]))
-        q = np.exp(logq)
-        da = np.stack([(x - mu) / sig2, (x - mu) ** 2 / sig2])  # (2, K)
-        if direction == "forward":
-            return da @ q - da @ pv
-        centred = da - (da @ q)[:, None]
-        with np.errstate(invalid="ignore"):
-            w = np.where(q > 0, q * (logq - logp), 0.0)  # inf where p = 0 < q
-        return centred @ w
+        return max(evaluate(theta)[2], 0.0)  # round-off can dip a hair below 0
 
     def fgh(theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-        g = grad(theta)
-        h = np.empty((2, 2))
-        for i in range(2):
-            e = np.zeros(2)
-            e[i] = 1e-5 * max(1.0, abs(theta[i]))
-            h[:, i] = (grad(theta + e) - grad(theta - e)) / (2.0 * e[i])
-        return f_only(theta), g, h
+        logq, q, kl = evaluate(theta)
+        mu, inv_var = theta[0], math.exp(-2.0 * theta[1])
+        dev = x - mu
+        da = np.stack([dev * inv_var, dev * dev * inv_var])  # (2, K): ∂a/∂μ, ∂a/∂s
+        centred = da - (da @ q)[:, None]
+        cov = (centred * q) @ centred.T
+        if forward:
+            g = da @ q - da @ pv
+            h = cov + np.array([[(m0 - 1.0) * inv_var, -2.0 * g[0]], [-2.0 * g[0], -2.0 * g[1]]])
+            return max(kl, 0.0), g, h
+        w = q * (logq - logp_pos)
+        g = centred @ w
+        h = (centred * w) @ centred.T + (1.0 - kl) * cov
+        h += np.array([[0.0, -2.0 * g[0]], [-2.0 * g[0], -2.0 * g[1]]])
+        return max(kl, 0.0), g, h
 
-    if direction == "forward":
+    if start is not None:
+        mu0, sigma0 = (float(v) for v in start)
+        if not (math.isfinite(mu0) and math.isfinite(sigma0) and sigma0 > 0):
+            raise ValueError(f"start must be a finite (mu, sigma > 0), got {start!r}")
+        starts = [np.array([mu0, math.log(sigma0)])]
+    elif forward:
         starts = [np.array([mean, math.log(std)])]
     else:
         cdf = np.cumsum(pv)
@@ -83,7 +123,9 @@ def fit_gaussian_kl(grid: Any, p: Any, direction: str = "forward") -> tuple[floa
         if not math.isfinite(f_only(s0)):
             continue
         theta, f, *_ = _newton(fgh, f_only, s0, gtol=1e-10, max_iter=100)
-        if best is None or f < best[0]:
+        # A tie to round-off (two equal modes) goes to the first start, the leftmost
+        # mean, so that the same P always gives the same fit.
+        if best is None or f < best[0] - 1e-12 * max(1.0, abs(best[0])):
             best = (f, theta)
     if best is None:
         raise ValueError("every start gives an infinite KL: p is 0 where Q has mass")

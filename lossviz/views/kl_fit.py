@@ -94,7 +94,21 @@ def grid_local_minima(z: np.ndarray) -> list[tuple[int, int]]:
     return [(int(r[k]) + 1, int(c[k]) + 1) for k in order]
 
 
-def refine(p: np.ndarray, mu: float, log_sigma: float, direction: str, rounds: int = 4) -> Optimum:
+def refine(p: np.ndarray, mu: float, log_sigma: float, direction: str) -> Optimum:
+    """The local optimum a grid minimum (μ, log σ) stands for: Newton from it
+    (fit.fit_gaussian_kl with ``start``), exact to the fit's tolerance.
+
+    Should Newton leave the minimum's neighbourhood (±2.5 cells of the landscape, where
+    zooming in on the grid would have looked), :func:`zoom` finds it instead."""
+    hm = float(MU_AXIS[1] - MU_AXIS[0])
+    hs = float(LOG_SIGMA_AXIS[1] - LOG_SIGMA_AXIS[0])
+    m, sigma, kl = fit_gaussian_kl(GRID, p, direction, start=(mu, math.exp(log_sigma)))
+    if abs(m - mu) <= 2.5 * hm and abs(math.log(sigma) - log_sigma) <= 2.5 * hs:
+        return Optimum(m, sigma, kl)
+    return zoom(p, mu, log_sigma, direction)
+
+
+def zoom(p: np.ndarray, mu: float, log_sigma: float, direction: str, rounds: int = 4) -> Optimum:
     """Polish a grid minimum by zooming a 21×21 local landscape around it, ``rounds`` times."""
     hm = float(MU_AXIS[1] - MU_AXIS[0])
     hs = float(LOG_SIGMA_AXIS[1] - LOG_SIGMA_AXIS[0])

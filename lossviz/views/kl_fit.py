@@ -132,7 +132,9 @@ def shown(sep: float, weight: float, qs: list[Optimum]) -> np.ndarray:
     if weight < 1:
         parts.append((sep / 2, COMPONENT_SIGMA))
     half = max(abs(m) + SHOWN_SIGMAS * s for m, s in parts)
-    return np.abs(GRID) <= min(math.ceil(half), float(GRID[-1]))
+    # Whole units, rounded up, but not for round-off: a fitted σ of 1 + 3e-15 (w = 1,
+    # s = 3: |μ| + 3.5σ = 5) stays ±5.
+    return np.abs(GRID) <= min(math.ceil(half - 1e-9), float(GRID[-1]))
 
 
 # --------------------------------------------------------------------------- cached compute

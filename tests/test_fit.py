@@ -776,3 +776,33 @@ def test_the_same_seed_starts_every_loss_from_the_same_map() -> None:
               ("contrastive", "triplet", "info_nce", "cosine_embedding")]  # fmt: skip
     for s in starts[1:]:
         np.testing.assert_array_equal(s[:, :2], starts[0])
+
+
+def test_newton_batch_runs_the_same_iteration_as_newton_from_each_start() -> None:
+    from lossviz.fit._newton import _newton, _newton_batch
+
+    # Rosenbrock's valley (non-convex: indefinite Hessians, the Levenberg shift and
+    # backtracking all happen) plus a start that is already optimal (0 iterations).
+    def fgh1(t):
+        x, y = t
+        f = (1 - x) ** 2 + 100 * (y - x * x) ** 2
+        g = np.array([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)])
+        h = np.array([[2 - 400 * (y - 3 * x * x), -400 * x], [-400 * x, 200.0]])
+        return f, g, h
+
+    def fgh(ts):
+        out = [fgh1(t) for t in ts]
+        return (np.array([o[0] for o in out]), np.array([o[1] for o in out]),
+                np.array([o[2] for o in out]))  # fmt: skip
+
+    def f_only(ts):
+        return fgh(ts)[0]
+
+    starts = np.array([[-1.2, 1.0], [0.0, 0.0], [2.0, -1.0], [1.0, 1.0], [-0.5, 3.0]])
+    theta, f, _, iters, conv = _newton_batch(fgh, f_only, starts, gtol=1e-10, max_iter=200)
+    for i, s0 in enumerate(starts):
+        t1, f1, _, it1, c1 = _newton(fgh1, lambda t: fgh1(t)[0], s0, gtol=1e-10)
+        np.testing.assert_array_equal(theta[i], t1)
+        assert (f[i], iters[i], conv[i]) == (f1, it1, c1)
+    assert conv.all() and iters[3] == 0 and iters.max() > 5
+    np.testing.assert_allclose(theta, 1.0, atol=1e-9)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ._newton import _newton
+from ._newton import _newton_batch
 
 
 def fit_gaussian_kl(
@@ -62,49 +62,50 @@ def fit_gaussian_kl(
     pos = pv > 0
     logp_pos = np.where(pos, logp, 0.0)  # log p where p > 0, else 0 (its terms are 0)
     zeros = None if pos.all() else ~pos
-    last: dict[bytes, tuple[np.ndarray, np.ndarray, float]] = {}
 
-    def evaluate(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-        """log q, q and the KL at θ (0·log 0 = 0, +inf where p = 0 < q); the last θ's kept,
-        as Newton asks fgh for the point its line search just evaluated."""
-        key = theta.tobytes()
-        if key in last:
-            return last[key]
-        logq = _log_gaussian_on_grid(x, np.array(theta[0]), np.array(theta[1]))
+    # Every function below takes a stack of θ, (m, 2): Newton runs all starts together.
+    def evaluate(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """log q, q and the KL per θ (0·log 0 = 0; +inf where p = 0 < q)."""
+        logq = _log_gaussian_on_grid(x, theta[:, 0], theta[:, 1])
         q = np.exp(logq)
         if forward:
-            kl = float((pv * (logp_pos - logq)).sum())
-        elif zeros is not None and np.any(q[zeros] > 0):
-            kl = math.inf
+            kl = np.sum(pv * (logp_pos - logq), axis=1)
         else:
-            kl = float((q * (logq - logp_pos)).sum())
-        last.clear()
-        last[key] = (logq, q, kl)
+            kl = np.sum(q * (logq - logp_pos), axis=1)
+            if zeros is not None:
+                kl[np.any(q[:, zeros] > 0, axis=1)] = np.inf
         return logq, q, kl
 
-    def f_only(theta: np.ndarray) -> float:
+    def f_only(theta: np.ndarray) -> np.ndarray:
         # |log σ| > 50 (σ below e^-50 or above e^50 of the grid's units) is never a
         # sensible fit; calling it +inf keeps exp(log σ) from overflowing.
-        if not (np.all(np.isfinite(theta)) and abs(theta[1]) <= 50.0):
-            return math.inf
-        return max(evaluate(theta)[2], 0.0)  # round-off can dip a hair below 0
+        ok = np.all(np.isfinite(theta), axis=1) & (np.abs(theta[:, 1]) <= 50.0)
+        out = np.full(theta.shape[0], np.inf)
+        if ok.any():
+            out[ok] = np.maximum(evaluate(theta[ok])[2], 0.0)  # round-off dips below 0
+        return out
 
-    def fgh(theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    def fgh(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         logq, q, kl = evaluate(theta)
-        mu, inv_var = theta[0], math.exp(-2.0 * theta[1])
-        dev = x - mu
-        da = np.stack([dev * inv_var, dev * dev * inv_var])  # (2, K): ∂a/∂μ, ∂a/∂s
-        centred = da - (da @ q)[:, None]
-        cov = (centred * q) @ centred.T
+        inv_var = np.exp(-2.0 * theta[:, 1])[:, None]
+        dev = x - theta[:, :1]
+        da = np.stack([dev * inv_var, dev * dev * inv_var], axis=1)  # (m, 2, K): ∂a/∂μ, ∂a/∂s
+        mean_da = np.einsum("mik,mk->mi", da, q)
+        centred = da - mean_da[..., None]
+        cov = (centred * q[:, None, :]) @ np.swapaxes(centred, 1, 2)
         if forward:
-            g = da @ q - da @ pv
-            h = cov + np.array([[(m0 - 1.0) * inv_var, -2.0 * g[0]], [-2.0 * g[0], -2.0 * g[1]]])
-            return max(kl, 0.0), g, h
-        w = q * (logq - logp_pos)
-        g = centred @ w
-        h = (centred * w) @ centred.T + (1.0 - kl) * cov
-        h += np.array([[0.0, -2.0 * g[0]], [-2.0 * g[0], -2.0 * g[1]]])
-        return max(kl, 0.0), g, h
+            g = mean_da - np.einsum("mik,k->mi", da, pv)
+            h = cov
+            h[:, 0, 0] += (m0 - 1.0) * inv_var[:, 0]
+        else:
+            w = q * (logq - logp_pos)
+            g = np.einsum("mik,mk->mi", centred, w)
+            h = (centred * w[:, None, :]) @ np.swapaxes(centred, 1, 2)
+            h += (1.0 - kl)[:, None, None] * cov
+        h[:, 0, 1] -= 2.0 * g[:, 0]
+        h[:, 1, 0] -= 2.0 * g[:, 0]
+        h[:, 1, 1] -= 2.0 * g[:, 1]
+        return np.maximum(kl, 0.0), g, h
 
     if start is not None:
         mu0, sigma0 = (float(v) for v in start)
@@ -118,16 +119,17 @@ def fit_gaussian_kl(
         qs = np.linspace(0.05, 0.95, 9)
         mus = x[np.minimum(np.searchsorted(cdf, qs), x.size - 1)]
         starts = [np.array([m, math.log(std / 2)]) for m in np.unique(mus)]
+    theta0 = np.array(starts)
+    finite = np.isfinite(f_only(theta0))
+    if not finite.any():
+        raise ValueError("every start gives an infinite KL: p is 0 where Q has mass")
+    thetas, fs, *_ = _newton_batch(fgh, f_only, theta0[finite], gtol=1e-10, max_iter=100)
     best: tuple[float, np.ndarray] | None = None
-    for s0 in starts:
-        if not math.isfinite(f_only(s0)):
-            continue
-        theta, f, *_ = _newton(fgh, f_only, s0, gtol=1e-10, max_iter=100)
+    for theta, f in zip(thetas, fs, strict=True):
         # A tie to round-off (two equal modes) goes to the first start, the leftmost
         # mean, so that the same P always gives the same fit.
         if best is None or f < best[0] - 1e-12 * max(1.0, abs(best[0])):
-            best = (f, theta)
-    if best is None:
-        raise ValueError("every start gives an infinite KL: p is 0 where Q has mass")
+            best = (float(f), theta)
+    assert best is not None
     f, theta = best
     return float(theta[0]), float(math.exp(theta[1])), f

@@ -3,6 +3,8 @@ Gaussian KL and metric learning (issue 6)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -576,6 +578,34 @@ def test_reverse_kl_from_a_start_finds_the_local_optimum_there() -> None:
     )
     assert around.min() >= kl * (1 - 1e-9)
     assert kl == pytest.approx(kl_landscape(GRID, p, [mu], [np.log(s)], "reverse")[0, 0])
+
+
+def test_gaussian_kl_local_optima_runs_newton_from_each_start() -> None:
+    from lossviz.fit import gaussian_kl_local_optima
+
+    p = gaussian_mixture(GRID, separation=8.0, weight=0.3, sigma=1.0)
+    starts = [(-3.5, 1.5), (3.0, 0.7), (4.5, 1.2)]
+    out = gaussian_kl_local_optima(GRID, p, "reverse", starts)
+    assert len(out) == 3
+    for (mu, s, kl), start in zip(out, starts, strict=True):
+        one = fit_gaussian_kl(GRID, p, "reverse", start=start)
+        assert (mu, s, kl) == pytest.approx(one, rel=1e-12, abs=1e-12)
+        # Each reached the optimum of the mode it started on (±4, σ ≈ 1).
+        assert mu == pytest.approx(4.0 if start[0] > 0 else -4.0, abs=0.05)
+        assert s == pytest.approx(1.0, abs=0.05)
+    assert out[1][2] == pytest.approx(out[2][2], rel=1e-12) and out[0][2] > out[1][2]
+    # A Q with mass where p = 0 is +inf: returned as it is, not run.
+    x = np.linspace(-3.0, 3.0, 121)
+    tri = np.maximum(0.0, 1.0 - np.abs(x))
+    tri /= tri.sum()
+    # σ = 0.02: q underflows to 0 beyond |x| = 1 (e^(−½(1.05/0.02)²) = 0 in float64).
+    far, near = gaussian_kl_local_optima(x, tri, "reverse", [(0.0, 2.0), (0.0, 0.02)])
+    assert far == (0.0, 2.0, math.inf)
+    assert math.isfinite(near[2])
+    with pytest.raises(ValueError, match=r"starts must hold finite \(mu, sigma > 0\) pairs"):
+        gaussian_kl_local_optima(GRID, p, "reverse", [(0.0, -1.0)])
+    with pytest.raises(ValueError, match=r"starts must hold finite \(mu, sigma > 0\) pairs"):
+        gaussian_kl_local_optima(GRID, p, "reverse", [])
 
 
 def test_reverse_kl_tie_between_equal_modes_goes_to_the_left_one() -> None:

@@ -49,6 +49,54 @@ def fit_gaussian_kl(
     Returns:
       ``(mu, sigma, kl)`` with kl in nats.
     """
+    if start is not None:
+        theta0 = _starts_theta([start], "start must be a finite (mu, sigma > 0)", start)
+    else:
+        theta0 = None
+    thetas, fs = _newton_kl(grid, p, direction, theta0)
+    best: tuple[float, np.ndarray] | None = None
+    for theta, f in zip(thetas, fs, strict=True):
+        # A tie to round-off (two equal modes) goes to the first start, the leftmost
+        # mean, so that the same P always gives the same fit.
+        if math.isfinite(f) and (best is None or f < best[0] - 1e-12 * max(1.0, abs(best[0]))):
+            best = (float(f), theta)
+    if best is None:
+        raise ValueError("every start gives an infinite KL: p is 0 where Q has mass")
+    f, theta = best
+    return float(theta[0]), float(math.exp(theta[1])), f
+
+
+def gaussian_kl_local_optima(
+    grid: Any, p: Any, direction: str, starts: Any
+) -> list[tuple[float, float, float]]:
+    """The local optimum of the KL that Newton reaches from each ``(μ, σ)`` of ``starts``
+    (all run together; the iteration and objective of :func:`fit_gaussian_kl`), as
+    ``(mu, sigma, kl)`` per start. A start where the KL is +inf (Q has mass where
+    p = 0) is returned unmoved, with kl = inf.
+    """
+    theta0 = _starts_theta(starts, "starts must hold finite (mu, sigma > 0) pairs", starts)
+    thetas, fs = _newton_kl(grid, p, direction, theta0)
+    return [(float(t[0]), float(math.exp(t[1])), float(f)) for t, f in zip(thetas, fs, strict=True)]
+
+
+def _starts_theta(starts: Any, message: str, shown: Any) -> np.ndarray:
+    try:
+        a = np.array(starts, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{message}, got {shown!r}") from None
+    if a.ndim != 2 or a.shape[0] == 0 or a.shape[1] != 2:
+        raise ValueError(f"{message}, got {shown!r}")
+    if not (np.all(np.isfinite(a)) and np.all(a[:, 1] > 0)):
+        raise ValueError(f"{message}, got {shown!r}")
+    return np.column_stack([a[:, 0], np.log(a[:, 1])])
+
+
+def _newton_kl(
+    grid: Any, p: Any, direction: str, theta0: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Newton on KL over θ = (μ, log σ) from each row of ``theta0`` (None: the default
+    starts, see fit_gaussian_kl), all together: ``(θ, kl)`` per start; a start whose
+    KL is infinite is returned as it is."""
     from ..landscape import _kl_inputs, _log_gaussian_on_grid
 
     x, pv = _kl_inputs(grid, p, direction)
@@ -107,29 +155,17 @@ def fit_gaussian_kl(
         h[:, 1, 1] -= 2.0 * g[:, 1]
         return np.maximum(kl, 0.0), g, h
 
-    if start is not None:
-        mu0, sigma0 = (float(v) for v in start)
-        if not (math.isfinite(mu0) and math.isfinite(sigma0) and sigma0 > 0):
-            raise ValueError(f"start must be a finite (mu, sigma > 0), got {start!r}")
-        starts = [np.array([mu0, math.log(sigma0)])]
-    elif forward:
-        starts = [np.array([mean, math.log(std)])]
-    else:
-        cdf = np.cumsum(pv)
-        qs = np.linspace(0.05, 0.95, 9)
-        mus = x[np.minimum(np.searchsorted(cdf, qs), x.size - 1)]
-        starts = [np.array([m, math.log(std / 2)]) for m in np.unique(mus)]
-    theta0 = np.array(starts)
-    finite = np.isfinite(f_only(theta0))
-    if not finite.any():
-        raise ValueError("every start gives an infinite KL: p is 0 where Q has mass")
-    thetas, fs, *_ = _newton_batch(fgh, f_only, theta0[finite], gtol=1e-10, max_iter=100)
-    best: tuple[float, np.ndarray] | None = None
-    for theta, f in zip(thetas, fs, strict=True):
-        # A tie to round-off (two equal modes) goes to the first start, the leftmost
-        # mean, so that the same P always gives the same fit.
-        if best is None or f < best[0] - 1e-12 * max(1.0, abs(best[0])):
-            best = (float(f), theta)
-    assert best is not None
-    f, theta = best
-    return float(theta[0]), float(math.exp(theta[1])), f
+    if theta0 is None:
+        if forward:
+            theta0 = np.array([[mean, math.log(std)]])
+        else:
+            cdf = np.cumsum(pv)
+            qs = np.linspace(0.05, 0.95, 9)
+            mus = x[np.minimum(np.searchsorted(cdf, qs), x.size - 1)]
+            theta0 = np.array([[m, math.log(std / 2)] for m in np.unique(mus)])
+    thetas, fs = theta0.copy(), f_only(theta0)
+    finite = np.isfinite(fs)
+    if finite.any():
+        run = _newton_batch(fgh, f_only, theta0[finite], gtol=1e-10, max_iter=100)
+        thetas[finite], fs[finite] = run[0], run[1]
+    return thetas, fs

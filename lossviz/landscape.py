@@ -15,6 +15,12 @@ the ``G_w·G_b·n`` residuals that the brute-force baseline
   :math:`O(G_w G_b n)` — the same evaluation as the reference.
 
 All agree with brute force to ~1e-12 relative (the tests ask for 1e-9).
+
+:func:`kl_landscape` (a Gaussian Q(μ, σ) against a density P on a grid, either KL
+direction) splits its sums into P-independent tables (log Z, E_Q[a] and, for means on
+the grid's lattice, the Gaussian kernel itself) and P's moments (forward) or a
+correlation of log p with the kernel (reverse): :math:`O(G_σ(G_μ + K))` exps instead
+of the :math:`O(G_σ G_μ K)` of :func:`kl_landscape_bruteforce`, to ~1e-13 relative.
 """
 
 from __future__ import annotations

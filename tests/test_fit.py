@@ -3,6 +3,8 @@ Gaussian KL and metric learning (issue 6)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -573,7 +575,65 @@ def test_kl_landscape_matches_the_loss_module(direction: str) -> None:
             assert out[j, k] == pytest.approx(float(ref), rel=1e-9)
 
 
+def test_reverse_kl_from_a_start_finds_the_local_optimum_there() -> None:
+    # w = 0.3: the right mode (weight 0.7) is the fit; started on the left mode, Newton
+    # stops at the left mode's own optimum, a worse local minimum (ln(1/0.3) = 1.20 nats
+    # for Q = that component alone, a bit less for the best Q near it).
+    p = gaussian_mixture(GRID, separation=8.0, weight=0.3, sigma=1.0)
+    best = fit_gaussian_kl(GRID, p, "reverse")
+    mu, s, kl = fit_gaussian_kl(GRID, p, "reverse", start=(-3.5, 1.5))
+    assert best[0] == pytest.approx(4.0, abs=0.05)
+    assert mu == pytest.approx(-4.0, abs=0.05) and s == pytest.approx(1.0, abs=0.05)
+    assert best[2] < kl < np.log(1 / 0.3)
+    around = kl_landscape(
+        GRID,
+        p,
+        mu + np.linspace(-0.01, 0.01, 21),
+        np.log(s) + np.linspace(-0.01, 0.01, 21),
+        "reverse",
+    )
+    assert around.min() >= kl * (1 - 1e-9)
+    assert kl == pytest.approx(kl_landscape(GRID, p, [mu], [np.log(s)], "reverse")[0, 0])
+
+
+def test_gaussian_kl_local_optima_runs_newton_from_each_start() -> None:
+    from lossviz.fit import gaussian_kl_local_optima
+
+    p = gaussian_mixture(GRID, separation=8.0, weight=0.3, sigma=1.0)
+    starts = [(-3.5, 1.5), (3.0, 0.7), (4.5, 1.2)]
+    out = gaussian_kl_local_optima(GRID, p, "reverse", starts)
+    assert len(out) == 3
+    for (mu, s, kl), start in zip(out, starts, strict=True):
+        one = fit_gaussian_kl(GRID, p, "reverse", start=start)
+        assert (mu, s, kl) == pytest.approx(one, rel=1e-12, abs=1e-12)
+        # Each reached the optimum of the mode it started on (±4, σ ≈ 1).
+        assert mu == pytest.approx(4.0 if start[0] > 0 else -4.0, abs=0.05)
+        assert s == pytest.approx(1.0, abs=0.05)
+    assert out[1][2] == pytest.approx(out[2][2], rel=1e-12) and out[0][2] > out[1][2]
+    # A Q with mass where p = 0 is +inf: returned as it is, not run.
+    x = np.linspace(-3.0, 3.0, 121)
+    tri = np.maximum(0.0, 1.0 - np.abs(x))
+    tri /= tri.sum()
+    # σ = 0.02: q underflows to 0 beyond |x| = 1 (e^(−½(1.05/0.02)²) = 0 in float64).
+    far, near = gaussian_kl_local_optima(x, tri, "reverse", [(0.0, 2.0), (0.0, 0.02)])
+    assert far == (0.0, 2.0, math.inf)
+    assert math.isfinite(near[2])
+    with pytest.raises(ValueError, match=r"starts must hold finite \(mu, sigma > 0\) pairs"):
+        gaussian_kl_local_optima(GRID, p, "reverse", [(0.0, -1.0)])
+    with pytest.raises(ValueError, match=r"starts must hold finite \(mu, sigma > 0\) pairs"):
+        gaussian_kl_local_optima(GRID, p, "reverse", [])
+
+
+def test_reverse_kl_tie_between_equal_modes_goes_to_the_left_one() -> None:
+    p = gaussian_mixture(GRID, separation=8.0, weight=0.5, sigma=1.0)
+    mu, _, kl = fit_gaussian_kl(GRID, p, "reverse")
+    assert mu == pytest.approx(-4.0, abs=0.05)
+    assert fit_gaussian_kl(GRID, p, "reverse", start=(4.0, 1.0))[2] == pytest.approx(kl, rel=1e-12)
+
+
 def test_kl_validation() -> None:
+    with pytest.raises(ValueError, match=r"start must be a finite \(mu, sigma > 0\)"):
+        fit_gaussian_kl(GRID, gaussian_mixture(GRID), "reverse", start=(0.0, 0.0))
     with pytest.raises(ValueError, match=r"direction must be 'forward' or 'reverse'"):
         fit_gaussian_kl(GRID, gaussian_mixture(GRID), "sideways")
     with pytest.raises(ValueError, match=r"p must be >= 0 and sum to 1"):
@@ -762,3 +822,33 @@ def test_the_same_seed_starts_every_loss_from_the_same_map() -> None:
               ("contrastive", "triplet", "info_nce", "cosine_embedding")]  # fmt: skip
     for s in starts[1:]:
         np.testing.assert_array_equal(s[:, :2], starts[0])
+
+
+def test_newton_batch_runs_the_same_iteration_as_newton_from_each_start() -> None:
+    from lossviz.fit._newton import _newton, _newton_batch
+
+    # Rosenbrock's valley (non-convex: indefinite Hessians, the Levenberg shift and
+    # backtracking all happen) plus a start that is already optimal (0 iterations).
+    def fgh1(t):
+        x, y = t
+        f = (1 - x) ** 2 + 100 * (y - x * x) ** 2
+        g = np.array([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)])
+        h = np.array([[2 - 400 * (y - 3 * x * x), -400 * x], [-400 * x, 200.0]])
+        return f, g, h
+
+    def fgh(ts):
+        out = [fgh1(t) for t in ts]
+        return (np.array([o[0] for o in out]), np.array([o[1] for o in out]),
+                np.array([o[2] for o in out]))  # fmt: skip
+
+    def f_only(ts):
+        return fgh(ts)[0]
+
+    starts = np.array([[-1.2, 1.0], [0.0, 0.0], [2.0, -1.0], [1.0, 1.0], [-0.5, 3.0]])
+    theta, f, _, iters, conv = _newton_batch(fgh, f_only, starts, gtol=1e-10, max_iter=200)
+    for i, s0 in enumerate(starts):
+        t1, f1, _, it1, c1 = _newton(fgh1, lambda t: fgh1(t)[0], s0, gtol=1e-10)
+        np.testing.assert_array_equal(theta[i], t1)
+        assert (f[i], iters[i], conv[i]) == (f1, it1, c1)
+    assert conv.all() and iters[3] == 0 and iters.max() > 5
+    np.testing.assert_allclose(theta, 1.0, atol=1e-9)

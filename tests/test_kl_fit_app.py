@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from lossviz.data import gaussian_mixture
 from lossviz.fit import fit_gaussian_kl
+from lossviz.landscape import kl_landscape
 from lossviz.views import kl_fit
 
 pytestmark = pytest.mark.app
@@ -133,6 +134,31 @@ def test_garbage_in_the_url_warns_by_name_and_falls_back(query, names):
         assert f"`{name}`" in text
     assert "using" in text
     assert len(at.get("plotly_chart")) == 2
+
+
+@pytest.mark.parametrize(("sep", "w"), [(6.0, 0.4), (7.3, 0.4), (8.0, 0.4), (7.0, 0.5)])
+def test_every_other_optimum_is_a_local_minimum_of_reverse_kl(sep, w):
+    # Each ○ must be a true local minimum: no lower value on a fine grid around it (at
+    # s = 7.3 a grid minimum in a shallow valley once gave a spurious ○ at μ = 1.06,
+    # σ = 3.04, 6e-3 nats above the optimum its valley leads to); and no two the same.
+    p = gaussian_mixture(kl_fit.GRID, separation=sep, weight=w, sigma=1.0)
+    found = kl_fit.fits(sep, w)["reverse"]
+    others = kl_fit.other_optima(sep, w)
+    assert others  # far apart modes: more than one optimum
+    for o in others:
+        around = kl_landscape(
+            kl_fit.GRID,
+            p,
+            o.mu + np.linspace(-0.02, 0.02, 21),
+            o.log_sigma + np.linspace(-0.02, 0.02, 21),
+            "reverse",
+        )
+        assert around.min() >= o.kl * (1 - 1e-9), (o, around.min())
+        assert o.kl == pytest.approx(kl_fit.kl_at(p, o.mu, o.sigma, "reverse"), rel=1e-12)
+    points = [found, *others]
+    for i, a in enumerate(points):
+        for b in points[:i]:
+            assert math.hypot(a.mu - b.mu, a.log_sigma - b.log_sigma) > kl_fit.SAME_OPTIMUM
 
 
 def test_grid_local_minima_finds_interior_minima_best_first():

@@ -198,3 +198,129 @@ def test_piecewise_landscapes_by_hand(loss, params, closed) -> None:
     out = regression_landscape([0.0], [0.0], [0.0, 5.0], b, loss, **params)
     for j, bj in enumerate(b):
         assert out[j].tolist() == pytest.approx([closed[bj]] * 2, abs=1e-15)
+
+
+# --------------------------------------------------------------------------- KL
+# kl_landscape's fast paths (moments and log Z forward; a correlation of log p with the
+# Gaussian kernel reverse, for means on the grid's lattice) against the definition:
+# kl_landscape_bruteforce evaluates log q of every (σ, μ) on every grid point.
+KL_GRID = np.linspace(-30.0, 30.0, 481)  # the KL page's support, dx = 0.125
+KL_MU = np.linspace(-6.0, 6.0, 97)[::3]  # on the lattice (every third page mean)
+KL_LOG_SIGMA = np.linspace(np.log(0.25), np.log(5.0), 73)[::3]
+
+
+def _kl_close(fast: np.ndarray, ref: np.ndarray) -> None:
+    assert fast.shape == ref.shape
+    np.testing.assert_array_equal(np.isinf(fast), np.isinf(ref))
+    finite = np.isfinite(ref)
+    # Both sum terms of size ~5 nats to KL values down to ~1e-4: round-off is ~1e-14
+    # absolute; rel 1e-10 plus abs 1e-12 (for KL ≈ 0) is far above it.
+    np.testing.assert_allclose(fast[finite], ref[finite], rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("direction", ["forward", "reverse"])
+@pytest.mark.parametrize("weight", [0.0, 0.4, 1.0])
+@pytest.mark.parametrize("separation", [0.0, 6.0, 8.0])
+@pytest.mark.parametrize(
+    "axes",
+    [
+        "lattice",
+        "lattice-unsorted",  # any lattice points, in any order, up to the grid's ends
+        "off-lattice",  # shifted by a third of dx: the general path
+    ],
+)
+def test_kl_landscape_matches_the_brute_force(direction, weight, separation, axes) -> None:
+    from lossviz.data import gaussian_mixture
+    from lossviz.landscape import kl_landscape, kl_landscape_bruteforce
+
+    p = gaussian_mixture(KL_GRID, separation=separation, weight=weight, sigma=1.0)
+    mu = {
+        "lattice": KL_MU,
+        "lattice-unsorted": KL_GRID[[0, 480, 240, 3, 400, 239, 241, 100]],
+        "off-lattice": KL_MU + 0.125 / 3,
+    }[axes]
+    fast = kl_landscape(KL_GRID, p, mu, KL_LOG_SIGMA, direction)
+    _kl_close(fast, kl_landscape_bruteforce(KL_GRID, p, mu, KL_LOG_SIGMA, direction))
+
+
+@pytest.mark.parametrize("direction", ["forward", "reverse"])
+def test_kl_landscape_with_p_zero_on_part_of_the_grid(direction) -> None:
+    from lossviz.landscape import kl_landscape, kl_landscape_bruteforce
+
+    # P a triangle on [−1, 1], zero elsewhere on ±3 (dx = 0.05, not a binary fraction).
+    # Reverse: +inf where Q has mass (a positive float64 q) off P's support, finite where
+    # a narrow Q's tail underflows there; forward: always finite (0·log q = 0).
+    x = np.linspace(-3.0, 3.0, 121)
+    p = np.maximum(0.0, 1.0 - np.abs(x))
+    p /= p.sum()
+    mu = x[20:101:4]  # −2 … 2 on the lattice
+    log_sigma = np.log(np.geomspace(0.01, 1.0, 15))
+    fast = kl_landscape(x, p, mu, log_sigma, direction)
+    ref = kl_landscape_bruteforce(x, p, mu, log_sigma, direction)
+    _kl_close(fast, ref)
+    if direction == "reverse":
+        assert np.isinf(ref).any() and np.isfinite(ref).any()
+    else:
+        assert np.isfinite(ref).all()
+
+
+def test_kl_landscape_uniform_grid_of_inexact_floats_matches_the_loss_module() -> None:
+    from lossviz import losses
+    from lossviz.landscape import kl_landscape
+
+    # dx = 0.1 is not a binary fraction: the lattice means are x[k] to an ulp, not k·dx.
+    x = np.linspace(-5.0, 7.0, 121)
+    rng = np.random.default_rng(3)
+    p = rng.random(x.size)
+    p /= p.sum()
+    mu = x[[0, 7, 60, 61, 120]]
+    # σ ≥ 0.5: no q of the plain-exp reference underflows (12² / (2·0.5²) = 288 < 745).
+    log_sigma = np.log([0.5, 1.3, 4.0])
+    for direction in ("forward", "reverse"):
+        out = kl_landscape(x, p, mu, log_sigma, direction)
+        for j, ls in enumerate(log_sigma):
+            for k, m in enumerate(mu):
+                q = np.exp(-0.5 * ((x - m) / np.exp(ls)) ** 2)
+                q /= q.sum()
+                pq = (p, q) if direction == "forward" else (q, p)
+                assert out[j, k] == pytest.approx(float(losses.kl_divergence(*pq)), rel=1e-10)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**31),
+    k=st.integers(2, 60),
+    zeros=st.floats(0.0, 0.6),
+    n_mu=st.integers(1, 12),
+    log_sigma=st.lists(st.floats(-4.0, 2.0), min_size=1, max_size=6),
+    dx=st.sampled_from([0.125, 0.1, 0.37]),
+)
+def test_kl_landscape_random_p_and_lattice_axes(seed, k, zeros, n_mu, log_sigma, dx) -> None:
+    from lossviz.landscape import kl_landscape, kl_landscape_bruteforce
+
+    rng = np.random.default_rng(seed)
+    x = -1.0 + dx * np.arange(k)
+    p = rng.random(k) * (rng.random(k) >= zeros)
+    if p.sum() == 0:
+        p[rng.integers(k)] = 1.0
+    p /= p.sum()
+    mu = x[rng.integers(0, k, n_mu)]
+    for direction in ("forward", "reverse"):
+        fast = kl_landscape(x, p, mu, log_sigma, direction)
+        _kl_close(fast, kl_landscape_bruteforce(x, p, mu, log_sigma, direction))
+
+
+def test_kl_tables_are_bounded_in_bytes_and_never_handed_out() -> None:
+    from lossviz import landscape
+
+    x = KL_GRID
+    p = np.full(x.size, 1.0 / x.size)
+    first = landscape.kl_landscape(x, p, KL_MU, KL_LOG_SIGMA, "reverse")
+    first[:] = -1.0  # the caller's array: the cached tables must not change
+    again = landscape.kl_landscape(x, p, KL_MU, KL_LOG_SIGMA, "reverse")
+    _kl_close(again, landscape.kl_landscape_bruteforce(x, p, KL_MU, KL_LOG_SIGMA, "reverse"))
+    for shift in range(40):  # 40 different σ axes of ~0.4 MB of tables each
+        landscape.kl_landscape(x, p, KL_MU, KL_LOG_SIGMA + shift * 1e-3, "forward")
+    with landscape._TABLES_LOCK:
+        held = sum(t.nbytes for v in landscape._TABLES.values() for t in v)
+    assert 0 < held <= landscape._TABLES_MAX_BYTES

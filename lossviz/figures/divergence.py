@@ -6,9 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from ._theme import COLOUR_BAR_MARGIN, SURFACE_SCALE, _check_1d, _finish, base_layout, f32
+from ._theme import _GRID, COLOUR_BAR_MARGIN, SURFACE_SCALE, _check_1d, _figure, f32
 from .regression import _legend_on_top
 
 KL_FORWARD_COLOUR = "#0072B2"  # blue: KL(P‖Q), mode covering
@@ -50,29 +49,51 @@ def kl_fit_figure(
     grid = np.asarray(grid, dtype=np.float64)
     _check_1d(grid, ("p", np.asarray(p)), *((label, np.asarray(q)) for label, q, _, _ in fits))
     xs = f32(grid)
-    fig = go.Figure(
-        go.Scatter(
-            x=xs,
-            y=f32(p),
-            name=p_label,
-            fill="tozeroy",
-            line={"color": KL_P_COLOUR, "width": 2},
-            fillcolor="rgba(153,153,153,0.35)",
-        )
-    )
+    data = [
+        {
+            "type": "scatter",
+            "x": xs,
+            "y": f32(p),
+            "name": p_label,
+            "fill": "tozeroy",
+            "line": {"color": KL_P_COLOUR, "width": 2},
+            "fillcolor": "rgba(153,153,153,0.35)",
+        }
+    ]
     for label, q, colour, dash in fits:
         width = 1.8 if dash == "dot" else 3.0
-        fig.add_trace(
-            go.Scatter(
-                x=xs, y=f32(q), name=label, line={"color": colour, "width": width, "dash": dash}
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": xs,
+                "y": f32(q),
+                "name": label,
+                "line": {"color": colour, "width": width, "dash": dash},
+            }
         )
-    fig.update_xaxes(title_text=x_label)
-    fig.update_yaxes(title_text=y_label, rangemode="tozero")
-    fig = _finish(fig, title=title, height=height, uirevision=uirevision, hovermode=None)
     legend, top = _legend_on_top(1 + len(fits), height, title=bool(title))
-    fig.update_layout(legend=legend, margin={"t": top})
-    return fig
+    layout = {
+        "xaxis": {"title": {"text": x_label}},
+        "yaxis": {"title": {"text": y_label}, "rangemode": "tozero"},
+        "legend": legend,
+        "margin": {"t": top},
+    }
+    return _figure(data, layout, title=title, height=height, uirevision=uirevision)
+
+
+#: Gap between side-by-side landscapes (fraction of the width): room for one panel's
+#: last x tick and the next one's first on a phone.
+_PANEL_GAP = 0.08
+
+
+def _side_by_side(n: int) -> list[tuple[float, float]]:
+    """The x domains of ``n`` panels in a row, as ``make_subplots(cols=n,
+    horizontal_spacing=_PANEL_GAP)`` computes them (the same floats)."""
+    widths = [(1.0 - _PANEL_GAP * (n - 1)) / n] * n
+    return [
+        (sum(widths[:c]) + c * _PANEL_GAP, sum(widths[:c]) + c * _PANEL_GAP + widths[c])
+        for c in range(n)
+    ]
 
 
 def kl_landscapes_figure(
@@ -96,6 +117,9 @@ def kl_landscapes_figure(
         local optimum) or ``"faint"`` (✕, the other direction's fit, for comparison).
         Markers sharing a label share one legend entry.
       zmax: cap of the shared colour scale (hover still shows the true value).
+
+    The panels share the y axis (``make_subplots(shared_yaxes=True)``'s layout, written
+    as a dict: make_subplots and the update_* calls were most of the page's rerun).
     """
     mu = np.asarray(mu, dtype=np.float64)
     log_sigma = np.asarray(log_sigma, dtype=np.float64)
@@ -115,81 +139,102 @@ def kl_landscapes_figure(
     cmax = zmax if zmax is not None else (float(allv.max()) if allv.size else 1.0)
     if not cmax > cmin:
         cmax = cmin + 1.0
-    fig = make_subplots(
-        rows=1,
-        cols=len(panels),
-        shared_yaxes=True,
-        subplot_titles=[t for t, _, _ in panels],
-        # Room for one panel's last x tick and the next one's first on a phone.
-        horizontal_spacing=0.08,
-    )
     hover = (
         f"{x_label} = %{{x:.3f}}<br>{y_label} = %{{y:.3f}}<br>σ<sub>Q</sub> = %{{customdata:.3f}}"
         f"<br>{z_label}: %{{z:.4g}}<extra></extra>"
     )
-    sigma = np.broadcast_to(np.exp(log_sigma)[:, None], (log_sigma.size, mu.size))
+    mus, log_sigmas = f32(mu), f32(log_sigma)
+    sigma = f32(np.broadcast_to(np.exp(log_sigma)[:, None], (log_sigma.size, mu.size)))
+    x_range = [float(mu[0]), float(mu[-1])]
+    y_range = [float(log_sigma[0]), float(log_sigma[-1])]
+    domains = _side_by_side(len(panels))
+    data: list[dict] = []
+    layout: dict = {"annotations": []}
     seen: set[str] = set()
-    for col, (_, z, markers) in enumerate(panels, start=1):
-        fig.add_trace(
-            go.Contour(
-                x=f32(mu),
-                y=f32(log_sigma),
-                z=f32(z),
-                customdata=f32(sigma),
-                coloraxis="coloraxis",
-                hovertemplate=hover,
-                contours={
+    for col, ((title, z, markers), domain) in enumerate(zip(panels, domains, strict=True), 1):
+        k = "" if col == 1 else str(col)
+        axes = {"xaxis": f"x{k}", "yaxis": f"y{k}"}
+        layout[f"xaxis{k}"] = {
+            **_GRID,
+            "anchor": f"y{k}",
+            "domain": list(domain),
+            "title": {"text": x_label},
+            "range": x_range,
+        }
+        yaxis = {**_GRID, "anchor": f"x{k}", "domain": [0.0, 1.0], "range": y_range}
+        if col == 1:
+            yaxis["title"] = {"text": y_label}
+        else:
+            yaxis.update(matches="y", showticklabels=False)
+        layout[f"yaxis{k}"] = yaxis
+        if title:
+            layout["annotations"].append(
+                {
+                    "font": {"size": 14},
+                    "showarrow": False,
+                    "text": title,
+                    "x": sum(domain) / 2.0,
+                    "xanchor": "center",
+                    "xref": "paper",
+                    "y": 1.0,
+                    "yanchor": "bottom",
+                    "yref": "paper",
+                }
+            )
+        data.append(
+            {
+                "type": "contour",
+                "x": mus,
+                "y": log_sigmas,
+                "z": f32(z),
+                "customdata": sigma,
+                "coloraxis": "coloraxis",
+                "hovertemplate": hover,
+                "contours": {
                     "coloring": "heatmap",
                     "start": cmin,
                     "end": cmax,
                     "size": (cmax - cmin) / 20.0,
                 },
-                line={"width": 0.5, "color": "rgba(255,255,255,0.35)"},
-                showlegend=False,
-            ),
-            row=1,
-            col=col,
+                "line": {"width": 0.5, "color": "rgba(255,255,255,0.35)"},
+                "showlegend": False,
+                **axes,
+            }
         )
         for mx, my, label, style in markers:
             symbol, size, fill, outline, opacity = _KL_MARKERS[style]
-            fig.add_trace(
-                go.Scatter(
-                    x=[mx],
-                    y=[my],
-                    mode="markers",
-                    name=label,
-                    legendgroup=label,
-                    showlegend=label not in seen,
-                    opacity=opacity,
-                    marker={
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": [mx],
+                    "y": [my],
+                    "mode": "markers",
+                    "name": label,
+                    "legendgroup": label,
+                    "showlegend": label not in seen,
+                    "opacity": opacity,
+                    "marker": {
                         "symbol": symbol,
                         "size": size,
                         "color": fill,
                         "line": {"color": outline, "width": 3 if style == "other" else 2},
                     },
-                    hovertemplate=f"{label}<extra></extra>",
-                ),
-                row=1,
-                col=col,
+                    "hovertemplate": f"{label}<extra></extra>",
+                    **axes,
+                }
             )
             seen.add(label)
-    fig.update_layout(
+    layout.update(
         coloraxis={
             "colorscale": SURFACE_SCALE,
             "cmin": cmin,
             "cmax": cmax,
             "colorbar": {"title": {"text": z_label, "side": "right"}},
-        }
-    )
-    fig.update_xaxes(title_text=x_label, range=[float(mu[0]), float(mu[-1])])
-    fig.update_yaxes(range=[float(log_sigma[0]), float(log_sigma[-1])])
-    fig.update_yaxes(title_text=y_label, col=1)
-    for a in fig.layout.annotations:
-        a.font = {"size": 14}
-    fig = base_layout(fig, height=height, uirevision=uirevision)
-    fig.update_layout(
+        },
         hovermode="closest",
         legend={"y": 1.1, "itemsizing": "constant"},
         margin={"r": COLOUR_BAR_MARGIN, "t": 105, "b": 75},
     )
-    return fig
+    if not layout["annotations"]:
+        del layout["annotations"]
+    return _figure(data, layout, title=None, height=height, uirevision=uirevision)

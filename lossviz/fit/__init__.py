@@ -10,7 +10,8 @@ r"""Exact fits and gradient-descent paths on the lossviz data sets.
 * :func:`fit_logistic` (BCE with pos_weight or smoothed labels, focal, class-balanced BCE,
   hinge, squared hinge, modified Huber, exponential, set-level Dice/Tversky),
   :func:`fit_bradley_terry`
-  and :func:`fit_gaussian_kl` — damped Newton to a tight first-order condition.
+  and :func:`fit_gaussian_kl` (:func:`gaussian_kl_local_optima` from given starts) —
+  damped Newton to a tight first-order condition.
 * :func:`fit_gaussian_nll` (mean and log-variance linear in x; not convex, a local
   optimum from a stated start) and :func:`fit_poisson` (log link, convex) — noise models.
 * :func:`train_embedding` — a linear metric-learning map trained by contrastive,
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 from ._descent import OPTIMIZERS
 from .classification import CLASSIFICATION_LOSSES, LogisticFit, classification_kwargs, fit_logistic
-from .divergence import fit_gaussian_kl
+from .divergence import fit_gaussian_kl, gaussian_kl_local_optima
 from .metric import (
     METRIC_LOSSES,
     EmbeddingTrace,
@@ -80,6 +81,7 @@ __all__ = [
     "fit_poisson",
     "fit_preference_policy",
     "fit_regression",
+    "gaussian_kl_local_optima",
     "gaussian_nll_objective",
     "gradient_descent",
     "info_nce_rows",

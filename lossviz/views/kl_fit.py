@@ -21,7 +21,7 @@ import streamlit as st
 
 from lossviz import figures
 from lossviz.data import gaussian_mixture
-from lossviz.fit import fit_gaussian_kl
+from lossviz.fit import fit_gaussian_kl, gaussian_kl_local_optima
 from lossviz.landscape import kl_landscape
 from lossviz.views.controls import UrlState, fmt
 
@@ -94,19 +94,18 @@ def grid_local_minima(z: np.ndarray) -> list[tuple[int, int]]:
     return [(int(r[k]) + 1, int(c[k]) + 1) for k in order]
 
 
-def refine(p: np.ndarray, mu: float, log_sigma: float, direction: str, rounds: int = 4) -> Optimum:
-    """Polish a grid minimum by zooming a 21×21 local landscape around it, ``rounds`` times."""
-    hm = float(MU_AXIS[1] - MU_AXIS[0])
-    hs = float(LOG_SIGMA_AXIS[1] - LOG_SIGMA_AXIS[0])
-    best = math.inf
-    for _ in range(rounds):
-        m = np.linspace(mu - 2 * hm, mu + 2 * hm, 21)
-        s = np.linspace(log_sigma - 2 * hs, log_sigma + 2 * hs, 21)
-        z = kl_landscape(GRID, p, m, s, direction)
-        j, k = np.unravel_index(int(np.argmin(z)), z.shape)
-        mu, log_sigma, best = float(m[k]), float(s[j]), float(z[j, k])
-        hm, hs = hm / 5, hs / 5
-    return Optimum(mu, math.exp(log_sigma), best)
+def refine(p: np.ndarray, cells: list[tuple[int, int]], direction: str) -> list[Optimum]:
+    """The local optima grid minima (landscape cells ``(row, col)``) stand for: Newton
+    from each (fit.gaussian_kl_local_optima, all at once), exact to the fit's tolerance.
+
+    A grid minimum can sit in a long shallow valley, cells away from the optimum it
+    belongs to (s = 7.3, w = 0.4: (1.375, 1.07) descends to μ = 0.58, σ = 3.16, the
+    optimum of another grid minimum); zooming into the grid around it once stopped at
+    the zoom's edge and drew a second, spurious ○ there."""
+    if not cells:
+        return []
+    starts = [(float(MU_AXIS[c]), math.exp(float(LOG_SIGMA_AXIS[r]))) for r, c in cells]
+    return [Optimum(*o) for o in gaussian_kl_local_optima(GRID, p, direction, starts)]
 
 
 def shown(sep: float, weight: float, qs: list[Optimum]) -> np.ndarray:
@@ -118,7 +117,9 @@ def shown(sep: float, weight: float, qs: list[Optimum]) -> np.ndarray:
     if weight < 1:
         parts.append((sep / 2, COMPONENT_SIGMA))
     half = max(abs(m) + SHOWN_SIGMAS * s for m, s in parts)
-    return np.abs(GRID) <= min(math.ceil(half), float(GRID[-1]))
+    # Whole units, rounded up, but not for round-off: a fitted σ of 1 + 3e-15 (w = 1,
+    # s = 3: |μ| + 3.5σ = 5) stays ±5.
+    return np.abs(GRID) <= min(math.ceil(half - 1e-9), float(GRID[-1]))
 
 
 # --------------------------------------------------------------------------- cached compute
@@ -147,8 +148,7 @@ def other_optima(sep: float, weight: float) -> list[Optimum]:
     p = target(sep, weight)
     found = fits(sep, weight)["reverse"]
     out: list[Optimum] = []
-    for r, c in grid_local_minima(landscapes(sep, weight)["reverse"]):
-        o = refine(p, float(MU_AXIS[c]), float(LOG_SIGMA_AXIS[r]), "reverse")
+    for o in refine(p, grid_local_minima(landscapes(sep, weight)["reverse"]), "reverse"):
         near = [found, *out]
         if all(math.hypot(o.mu - n.mu, o.log_sigma - n.log_sigma) > SAME_OPTIMUM for n in near):
             out.append(o)

@@ -450,6 +450,8 @@ class DriveResult:
 async def _one(
     s: ProtoSession, period: float, ramp: float, barrier, clock: dict, duration: float
 ) -> None:
+    from websockets.exceptions import ConnectionClosed
+
     await asyncio.sleep(s.rng.uniform(0, ramp))
     try:
         if await s.load() is None:
@@ -483,7 +485,13 @@ async def _one(
             elif s._pending and time.perf_counter() - s._pending[0] > RUN_TIMEOUT_S:
                 s.stats.moves_unfinished += len(s._pending)
                 s._pending.clear()
-            if not await s.move() and not s.movables:
+            try:
+                moved = await s.move()
+            except ConnectionClosed:
+                # Closed under the send, before the reader saw it: it does now, and the
+                # next turn reconnects (the move is counted lost with the drop).
+                continue
+            if not moved and not s.movables:
                 s.stats.failures.append("nothing to move on the page")
                 break
         if s._pending:  # the last moves: wait for their run

@@ -38,7 +38,9 @@ import asyncio
 import importlib.util
 import os
 import signal
+import threading
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +67,7 @@ P95_MAX_MS = 1000.0
 RAMP_S = 5.0
 CPU_MOVES = 5
 SETTLE_S = 5.0
+HEALTH_EVERY_S = 0.5
 
 
 def _serve():
@@ -80,6 +83,9 @@ class Probe:
     result: DriveResult
     cpu_s: float  # the replicas' CPU seconds during the probe
     wall_s: float
+    # Each replica's /_stcore/health answer time, sampled every HEALTH_EVERY_S during the
+    # probe: what HAProxy's check sees (deploy/: a 2 s timeout, 3 failures take it out).
+    health_ms: list[float] = field(default_factory=list)
 
     @property
     def moves(self) -> list[float]:
@@ -153,12 +159,41 @@ def cpu_per_run(d, links: list[str] = LINKS, moves: int = CPU_MOVES) -> dict[str
     return out
 
 
+class _HealthSampler:
+    """A thread timing each replica's health route (directly, not through HAProxy)."""
+
+    def __init__(self, d) -> None:
+        self.urls = [r["url"] + "/_stcore/health" for r in d.replicas]
+        self.ms: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(HEALTH_EVERY_S):
+            for url in self.urls:
+                t = time.perf_counter()
+                try:
+                    urllib.request.urlopen(url, timeout=30).read()
+                except OSError:
+                    continue  # a killed replica: no answer to time
+                self.ms.append((time.perf_counter() - t) * 1000)
+
+    def __enter__(self) -> _HealthSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def probe(d, n: int, duration: float, period: float, seed: int = 0) -> Probe:
     c0, t0 = _cpu(d), time.perf_counter()
-    r = run_async(
-        drive(d.url, LINKS, n, duration_s=duration, period_s=period, ramp_s=RAMP_S, seed=seed)
-    )
-    return Probe(n, r, _cpu(d) - c0, time.perf_counter() - t0)
+    with _HealthSampler(d) as health:
+        r = run_async(
+            drive(d.url, LINKS, n, duration_s=duration, period_s=period, ramp_s=RAMP_S, seed=seed)
+        )
+    return Probe(n, r, _cpu(d) - c0, time.perf_counter() - t0, health.ms)
 
 
 def search(d, start: int, probes: int, duration: float, period: float, out: Capacity) -> None:
@@ -360,13 +395,16 @@ def table(caps: list[Capacity], *, duration: float, period: float) -> str:
             f"{mem} | {peak} |"
         )
     lines += ["", "Every probe:", "", "| replicas | sessions | moves | p50 | p95 | p99 | errors | "
-              "holds |", "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+              "health route p95 / max ms | holds |",
+              "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for c in caps:
         for p in c.probes:
             errs = ", ".join(f"{k} {v}" for k, v in p.errors.items() if v) or "0"
+            h = np.array(p.health_ms) if p.health_ms else np.array([np.nan])
             lines.append(
                 f"| {c.replicas} | {p.sessions} | {len(p.moves)} | {p.pct(50):.0f} | "
-                f"{p.pct(95):.0f} | {p.pct(99):.0f} | {errs} | {'yes' if p.holds else 'no'} |"
+                f"{p.pct(95):.0f} | {p.pct(99):.0f} | {errs} | "
+                f"{np.percentile(h, 95):.0f} / {h.max():.0f} | {'yes' if p.holds else 'no'} |"
             )
     per_page = next((c.cpu_ms_per_run for c in caps if c.cpu_ms_per_run), {})
     if per_page:

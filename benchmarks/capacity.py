@@ -10,7 +10,8 @@ every page loaded once). Then:
 
 1. **CPU per run, by page** (first deployment only): one protocol session per page,
    alone on the first replica, loads the page and makes :data:`CPU_MOVES` moves; the
-   replica's CPU time over those runs, per run.
+   replica's CPU time over those runs, per run; and the same for the named baseline,
+   ``benchmarks/minimal_app.py`` (one slider, one chart, served and warmed the same way).
 2. **The search**: a probe drives ``n`` protocol sessions (:mod:`benchmarks.protocol`)
    through HAProxy: session *i* loads ``LINKS[i % len(LINKS)]`` (starts spread over
    :data:`RAMP_S`), then, once all have loaded, moves its control once per
@@ -37,7 +38,9 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import os
+import secrets
 import signal
+import subprocess
 import threading
 import time
 import urllib.request
@@ -68,6 +71,9 @@ RAMP_S = 5.0
 CPU_MOVES = 5
 SETTLE_S = 5.0
 HEALTH_EVERY_S = 0.5
+#: The baseline app's links (benchmarks/minimal_app.py): a two-row curve figure of 801
+#: points, and a 200 × 200 contour map.
+BASELINE_LINKS = ["/?kind=curve", "/?kind=surface"]
 
 
 def _serve():
@@ -116,6 +122,7 @@ class Capacity:
     rss_kb: dict[str, int] = field(default_factory=dict)
     cpu_ms_per_run: dict[str, float] = field(default_factory=dict)
     failover: Failover | None = None
+    baseline_ms_per_run: dict[str, float] = field(default_factory=dict)
 
     @property
     def best(self) -> Probe | None:
@@ -137,11 +144,35 @@ def _rss(d) -> int:
 
 def cpu_per_run(d, links: list[str] = LINKS, moves: int = CPU_MOVES) -> dict[str, float]:
     """Replica r1's CPU milliseconds per script run, page by page, one session alone."""
-    r1 = d.replicas[0]
+    return _cpu_per_run(d.replicas[0]["url"], d.replicas[0]["pid"], links, moves)
 
+
+def baseline_cpu_per_run(moves: int = CPU_MOVES) -> dict[str, float]:
+    """:func:`cpu_per_run` of the named baseline, ``benchmarks/minimal_app.py`` (Streamlit
+    and Plotly with one slider and one chart, nothing of lossviz), served as a replica is."""
+    serve = _serve()
+    port = serve.free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(
+        serve.replica_cmd("127.0.0.1", port, script=ROOT / "benchmarks" / "minimal_app.py"),
+        cwd=ROOT,
+        env=serve.replica_env(secrets.token_hex(32)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        serve.wait_healthy(url, 90, [proc])
+        _cpu_per_run(url, proc.pid, BASELINE_LINKS, 1)  # warm, as the replicas are
+        return _cpu_per_run(url, proc.pid, BASELINE_LINKS, moves)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _cpu_per_run(url: str, pid: int, links: list[str], moves: int) -> dict[str, float]:
     async def one(link: str) -> tuple[int, float]:
-        s = ProtoSession(r1["url"], link)
-        c0 = cpu_s(r1["pid"])
+        s = ProtoSession(url, link)
+        c0 = cpu_s(pid)
         try:
             await s.load()
             for _ in range(moves):
@@ -150,7 +181,7 @@ def cpu_per_run(d, links: list[str] = LINKS, moves: int = CPU_MOVES) -> dict[str
                 await s._wait()
         finally:
             await s.close()
-        return s.stats.runs, cpu_s(r1["pid"]) - c0
+        return s.stats.runs, cpu_s(pid) - c0
 
     out = {}
     for link in links:
@@ -233,6 +264,7 @@ def run(
             cap.rss_kb["warm"] = _rss(d)
             if i == 0:
                 cap.cpu_ms_per_run = cpu_per_run(d)
+                cap.baseline_ms_per_run = baseline_cpu_per_run()
             search(d, start, probes, duration, period, cap)
             cap.rss_kb["after the search"] = _rss(d)
             time.sleep(SETTLE_S)
@@ -411,6 +443,12 @@ def table(caps: list[Capacity], *, duration: float, period: float) -> str:
         lines += ["", f"Server CPU per script run, by page (one session alone, {CPU_MOVES} moves):",
                   "", "| link | CPU ms per run |", "|---|---|"]  # fmt: skip
         lines += [f"| `{k}` | {v:.0f} |" for k, v in per_page.items()]
+        lines.append(f"| mean of the pages | {np.mean(list(per_page.values())):.0f} |")
+        base = next((c.baseline_ms_per_run for c in caps if c.baseline_ms_per_run), {})
+        lines += [
+            f"| baseline: `benchmarks/minimal_app.py{k}` (one slider, one chart) | {v:.0f} |"
+            for k, v in base.items()
+        ]
     for c in caps:
         if c.failover is not None:
             lines += ["", failover_table(c.failover)]

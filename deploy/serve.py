@@ -54,11 +54,14 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
-def replica_cmd(host: str, port: int, python: str = sys.executable) -> list[str]:
+def replica_cmd(
+    host: str, port: int, python: str = sys.executable, script: Path = ROOT / "app.py"
+) -> list[str]:
     """The command line of one replica (run from the checkout's root, with the shared
-    cookie secret in ``STREAMLIT_SERVER_COOKIE_SECRET``: Streamlit refuses it as a flag)."""
+    cookie secret in ``STREAMLIT_SERVER_COOKIE_SECRET``: Streamlit refuses it as a flag).
+    ``script``: the app (the load benchmark serves its baseline app the same way)."""
     return [
-        python, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        python, "-m", "streamlit", "run", str(script),
         "--server.address", host,
         "--server.port", str(port),
         "--server.headless", "true",

@@ -336,14 +336,14 @@ def make_policy_data(pkey: PolicyKey) -> PolicyPreferenceData:
     )
 
 
-def _policy_fit(pkey: PolicyKey, loss: str, beta: float, l2: float) -> PolicyFit:
-    d = make_policy_data(pkey)
+def _policy_fit(d: PolicyPreferenceData, loss: str, beta: float, l2: float) -> PolicyFit:
     return fit_preference_policy(d.chosen, d.rejected, d.ref_logprobs, loss=loss, beta=beta, l2=l2)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def make_policy_fits(pkey: PolicyKey, beta: float, l2: float) -> dict[str, PolicyFit]:
-    return {loss: _policy_fit(pkey, loss, beta, l2) for loss in ("dpo", "ipo")}
+    d = make_policy_data(pkey)
+    return {loss: _policy_fit(d, loss, beta, l2) for loss in ("dpo", "ipo")}
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -352,7 +352,8 @@ def make_beta_sweep(pkey: PolicyKey, l2: float) -> dict[str, np.ndarray]:
     d = make_policy_data(pkey)
     out: dict[str, np.ndarray] = {}
     for loss in ("dpo", "ipo"):
-        fits = [_policy_fit(pkey, loss, float(b), l2) for b in BETAS]
+        # The data read once, not from the cache at each of the 80 fits (a copy each).
+        fits = [_policy_fit(d, loss, float(b), l2) for b in BETAS]
         out[f"{loss}_all"] = np.stack([f.probs for f in fits])  # (G, K): the scrub frames
         out[loss] = out[f"{loss}_all"][:, d.best]
         out[f"{loss}_unbounded"] = np.array([f.unbounded for f in fits])

@@ -73,9 +73,10 @@ class Fit:
     spread: float  # standard deviation of the fitted rewards
 
 
-def _fit(key: DataKey, margin: float) -> Fit:
-    d = make_data(key)
-    train, test = make_split(key[1], key[4])
+def _fit(key: DataKey, margin: float, data=None) -> Fit:
+    """The Bradley–Terry fit at ``margin``; ``data``: ``(d, train, test)`` when the
+    caller holds them already (a sweep reads them from the cache once)."""
+    d, train, test = (make_data(key), *make_split(key[1], key[4])) if data is None else data
     f = fit_bradley_terry(d.chosen[train], d.rejected[train], key[0], margin=margin, l2=L2)
     return Fit(
         rewards=f.rewards,
@@ -96,7 +97,8 @@ def make_fit(key: DataKey, margin: float) -> Fit:
 @st.cache_data(max_entries=32, show_spinner=False)
 def make_sweep(key: DataKey) -> dict[str, np.ndarray]:
     """Held-out accuracy, reward spread and Spearman ρ of the fit at each margin of SWEEP."""
-    fits = [_fit(key, float(m)) for m in SWEEP]
+    data = (make_data(key), *make_split(key[1], key[4]))
+    fits = [_fit(key, float(m), data) for m in SWEEP]
     return {
         "test_accuracy": np.array([f.test_accuracy for f in fits]),
         "spread": np.array([f.spread for f in fits]),

@@ -58,11 +58,18 @@ def fit_bradley_terry(
         raise ValueError(f"l2 must be >= 0, got {l2!r}")
     m = c.size
 
-    def f_only(rew: np.ndarray) -> float:
+    def f_value(rew: np.ndarray) -> float:
         val = np.mean(losses.bradley_terry(rew[c], rew[r], margin=margin))
         return float(val) + 0.5 * l2 * float(rew @ rew)
 
+    last: list = [None, 0.0]  # the line search's last point and F there (fgh's next θ)
+
+    def f_only(rew: np.ndarray) -> float:
+        last[0], last[1] = rew.tobytes(), f_value(rew)
+        return last[1]
+
     def fgh(rew: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        val = last[1] if last[0] == rew.tobytes() else f_value(rew)
         gc, gr = losses.bradley_terry_grad(rew[c], rew[r], margin=margin)
         grad = (
             np.bincount(c, weights=gc, minlength=n_items)
@@ -75,7 +82,7 @@ def fit_bradley_terry(
         np.add.at(hess, (r, r), w)
         np.add.at(hess, (c, r), -w)
         np.add.at(hess, (r, c), -w)
-        return f_only(rew), grad, hess
+        return val, grad, hess
 
     rew, f, _, its, ok = _newton(fgh, f_only, np.zeros(n_items), gtol=1e-12)
     return BTFit(rew, f, its, ok)
@@ -135,6 +142,31 @@ def _log_softmax(theta: np.ndarray) -> np.ndarray:
     return z - np.log(np.sum(np.exp(z)))
 
 
+#: The pair graphs' components last computed (a β sweep fits one graph 80 times): at
+#: most a few graphs, keyed by the pairs' bytes, so a lookup is exact.
+_GRAPHS: dict[tuple[bytes, bytes, int], tuple[bool, np.ndarray]] = {}
+_GRAPHS_MAX = 4
+
+
+def _graph(c: np.ndarray, r: np.ndarray, k: int) -> tuple[bool, np.ndarray]:
+    """(whether a recession direction exists, each response's connected part label)."""
+    key = (c.tobytes(), r.tobytes(), k)
+    got = _GRAPHS.get(key)
+    if got is None:
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        g = coo_matrix((np.ones(c.size), (r, c)), shape=(k, k)).tocsr()
+        weak, _ = connected_components(g, directed=True, connection="weak")
+        strong, _ = connected_components(g, directed=True, connection="strong")
+        _, label = connected_components(g, directed=False)
+        got = (bool(strong != weak), label)
+        while len(_GRAPHS) >= _GRAPHS_MAX:
+            _GRAPHS.pop(next(iter(_GRAPHS)))
+        _GRAPHS[key] = got
+    return got
+
+
 def _has_recession_direction(c: np.ndarray, r: np.ndarray, k: int) -> bool:
     """Whether some θ-direction raises every pair's h weakly and one strictly.
 
@@ -142,23 +174,12 @@ def _has_recession_direction(c: np.ndarray, r: np.ndarray, k: int) -> bool:
     have no finite maximiser: the "chosen beats rejected" graph is not strongly
     connected within one of its (weakly) connected components.
     """
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    g = coo_matrix((np.ones(c.size), (r, c)), shape=(k, k)).tocsr()
-    weak, _ = connected_components(g, directed=True, connection="weak")
-    strong, _ = connected_components(g, directed=True, connection="strong")
-    return strong != weak
+    return _graph(c, r, k)[0]
 
 
 def _part_means(x: np.ndarray, c: np.ndarray, r: np.ndarray) -> np.ndarray:
     """Each entry replaced by the mean of x over its connected part of the pair graph."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    k = x.size
-    g = coo_matrix((np.ones(c.size), (r, c)), shape=(k, k)).tocsr()
-    _, label = connected_components(g, directed=False)
+    label = _graph(c, r, x.size)[1]
     sums = np.bincount(label, weights=x)
     return (sums / np.bincount(label))[label]
 
@@ -273,9 +294,15 @@ def _policy_objective(c, r, ref, loss, beta, l2):
 def _fit_smooth_policy(c, r, ref, loss, beta, l2) -> PolicyFit:
     k, m = ref.size, c.size
     grad_fn = {"dpo": losses.dpo_grad, "ipo": losses.ipo_grad}[loss]
-    f_only = _policy_objective(c, r, ref, loss, beta, l2)
+    f_value = _policy_objective(c, r, ref, loss, beta, l2)
+    last: list = [None, 0.0]  # the line search's last point and F there (fgh's next θ)
+
+    def f_only(theta: np.ndarray) -> float:
+        last[0], last[1] = theta.tobytes(), f_value(theta)
+        return last[1]
 
     def fgh(theta: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        val = last[1] if last[0] == theta.tobytes() else f_value(theta)
         lp = _log_softmax(theta)
         pi = np.exp(lp)
         gc, gr = grad_fn(lp[c], lp[r], ref[c], ref[r], beta=beta)
@@ -298,7 +325,7 @@ def _fit_smooth_policy(c, r, ref, loss, beta, l2) -> PolicyFit:
         np.add.at(hess, (r, r), w)
         np.add.at(hess, (c, r), -w)
         np.add.at(hess, (r, c), -w)
-        return f_only(theta), grad, hess
+        return val, grad, hess
 
     unbounded = loss == "dpo" and l2 == 0.0 and _has_recession_direction(c, r, k)
     theta, f, _, its, ok = _newton(fgh, f_only, ref.copy(), gtol=1e-10, max_iter=500)

@@ -34,6 +34,17 @@ def _first_bad(a: np.ndarray, bad: np.ndarray) -> float:
 # --- array arguments -------------------------------------------------------------------
 
 
+def _clean(x: Any, ok: Callable[[np.ndarray], Any]) -> bool:
+    """Whether ``x`` is already a float64 ndarray whose every element passes ``ok``.
+
+    The fitting loops call the losses hundreds of times on such arrays: for them a
+    check is one pass and ``x`` comes back as it is (what :func:`as_array` returns for
+    a float64 array too). Anything else, or a failing element (NaN fails every ``ok``),
+    takes the full path, whose messages name what is wrong.
+    """
+    return type(x) is np.ndarray and x.dtype == _F64 and bool(ok(x).all())
+
+
 def as_array(name: str, x: Any) -> np.ndarray:
     """``x`` as a float64 array; reject what is not a real number."""
     if type(x) is np.ndarray and x.dtype == _F64:
@@ -60,6 +71,8 @@ def as_array(name: str, x: Any) -> np.ndarray:
 
 def finite(name: str, x: Any) -> np.ndarray:
     """A float64 array whose every element is finite (logits, scores, predictions)."""
+    if _clean(x, np.isfinite):
+        return x
     a = as_array(name, x)
     bad = ~np.isfinite(a)
     if bad.any():
@@ -69,6 +82,8 @@ def finite(name: str, x: Any) -> np.ndarray:
 
 def interval(name: str, x: Any, lo: float, hi: float) -> np.ndarray:
     """A float64 array in the closed interval [lo, hi] (cosines in [-1, 1])."""
+    if _clean(x, lambda a: (a >= lo) & (a <= hi)):
+        return x
     a = as_array(name, x)
     bad = (a < lo) | (a > hi)
     if bad.any():
@@ -83,6 +98,8 @@ def unit_interval(name: str, x: Any) -> np.ndarray:
 
 def binary(name: str, x: Any) -> np.ndarray:
     """A float64 array whose every element is exactly 0 or 1 (margin-classifier labels)."""
+    if _clean(x, lambda a: (a == 0.0) | (a == 1.0)):
+        return x
     a = as_array(name, x)
     bad = (a != 0.0) & (a != 1.0)
     if bad.any():
@@ -130,6 +147,8 @@ def positive(name: str, x: Any) -> np.ndarray:
 
 def log_probability(name: str, x: Any) -> np.ndarray:
     """A float64 array of log-probabilities: finite and <= 0."""
+    if _clean(x, lambda a: (a <= 0) & (a > -np.inf)):
+        return x
     a = as_array(name, x)
     bad = ~np.isfinite(a) | (a > 0)
     if bad.any():

@@ -73,9 +73,10 @@ class Fit:
     spread: float  # standard deviation of the fitted rewards
 
 
-def _fit(key: DataKey, margin: float) -> Fit:
-    d = make_data(key)
-    train, test = make_split(key[1], key[4])
+def _fit(key: DataKey, margin: float, data=None) -> Fit:
+    """The Bradley–Terry fit at ``margin``; ``data``: ``(d, train, test)`` when the
+    caller holds them already (a sweep reads them from the cache once)."""
+    d, train, test = (make_data(key), *make_split(key[1], key[4])) if data is None else data
     f = fit_bradley_terry(d.chosen[train], d.rejected[train], key[0], margin=margin, l2=L2)
     return Fit(
         rewards=f.rewards,
@@ -96,7 +97,8 @@ def make_fit(key: DataKey, margin: float) -> Fit:
 @st.cache_data(max_entries=32, show_spinner=False)
 def make_sweep(key: DataKey) -> dict[str, np.ndarray]:
     """Held-out accuracy, reward spread and Spearman ρ of the fit at each margin of SWEEP."""
-    fits = [_fit(key, float(m)) for m in SWEEP]
+    data = (make_data(key), *make_split(key[1], key[4]))
+    fits = [_fit(key, float(m), data) for m in SWEEP]
     return {
         "test_accuracy": np.array([f.test_accuracy for f in fits]),
         "spread": np.array([f.spread for f in fits]),
@@ -336,14 +338,14 @@ def make_policy_data(pkey: PolicyKey) -> PolicyPreferenceData:
     )
 
 
-def _policy_fit(pkey: PolicyKey, loss: str, beta: float, l2: float) -> PolicyFit:
-    d = make_policy_data(pkey)
+def _policy_fit(d: PolicyPreferenceData, loss: str, beta: float, l2: float) -> PolicyFit:
     return fit_preference_policy(d.chosen, d.rejected, d.ref_logprobs, loss=loss, beta=beta, l2=l2)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def make_policy_fits(pkey: PolicyKey, beta: float, l2: float) -> dict[str, PolicyFit]:
-    return {loss: _policy_fit(pkey, loss, beta, l2) for loss in ("dpo", "ipo")}
+    d = make_policy_data(pkey)
+    return {loss: _policy_fit(d, loss, beta, l2) for loss in ("dpo", "ipo")}
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -352,7 +354,8 @@ def make_beta_sweep(pkey: PolicyKey, l2: float) -> dict[str, np.ndarray]:
     d = make_policy_data(pkey)
     out: dict[str, np.ndarray] = {}
     for loss in ("dpo", "ipo"):
-        fits = [_policy_fit(pkey, loss, float(b), l2) for b in BETAS]
+        # The data read once, not from the cache at each of the 80 fits (a copy each).
+        fits = [_policy_fit(d, loss, float(b), l2) for b in BETAS]
         out[f"{loss}_all"] = np.stack([f.probs for f in fits])  # (G, K): the scrub frames
         out[loss] = out[f"{loss}_all"][:, d.best]
         out[f"{loss}_unbounded"] = np.array([f.unbounded for f in fits])

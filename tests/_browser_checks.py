@@ -94,6 +94,8 @@ def assert_margins_hold_what_is_drawn(app_page, path: str) -> None:
 
 #: A phone, and a laptop narrower than the projector the pages were laid out on.
 VIEWPORTS = {"phone": (390, 844), "laptop": (1280, 720)}
+#: Every size a test opens a page at, by name (conftest's ``sized_page``).
+SIZES = {**VIEWPORTS, "projector": (1440, 900)}
 
 # [plot, what, text, [left, top, right, bottom]] relative to the plot's own box, for every
 # title, axis title, subplot title or label, legend entry, text on a trace and tick label

@@ -172,6 +172,21 @@ class AppPage:
 
 
 @pytest.fixture
+def sized_page(request, browser, app_server) -> Iterator[AppPage]:
+    """An :class:`AppPage` at the viewport ``request.param`` names (``_browser_checks.SIZES``);
+    parametrize it indirectly: ``@pytest.mark.parametrize("sized_page", [...], indirect=True)``."""
+    from _browser_checks import SIZES
+
+    width, height = SIZES[request.param]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        yield AppPage(page, app_server.url)
+    finally:
+        context.close()
+
+
+@pytest.fixture
 def app_page(browser, app_server) -> Iterator[AppPage]:
     context = browser.new_context(viewport={"width": 1500, "height": 1000})
     page = context.new_page()

@@ -144,19 +144,7 @@ FIT_VIEWS = [
 ]
 
 
-@pytest.fixture(params=list(VIEWPORTS))
-def sized_page(request, browser, app_server):
-    from conftest import AppPage
-
-    width, height = VIEWPORTS[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    try:
-        yield AppPage(page, app_server.url)
-    finally:
-        context.close()
-
-
+@pytest.mark.parametrize("sized_page", list(VIEWPORTS), indirect=True)
 @pytest.mark.parametrize("path", FIT_VIEWS)
 def test_fit_pages_cut_off_and_overlap_no_text(sized_page, path):
     # Found in the audit at 390 and 1280 px: tables and a formula running past the

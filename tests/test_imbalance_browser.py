@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from _browser_checks import VIEWPORTS, assert_laid_out, assert_plots_hold_data, open_drawn
+from _browser_checks import SIZES, assert_laid_out, assert_plots_hold_data, open_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -89,19 +89,7 @@ def test_shared_overlap_link_restores_its_values(app_page):
     assert q["tv_alpha"] == "0.20" and q["tv_beta"] == "0.80" and q["ratio"] == "100"
 
 
-@pytest.fixture(params=[*VIEWPORTS, "projector"])
-def sized_page(request, browser, app_server):
-    from conftest import AppPage
-
-    width, height = {**VIEWPORTS, "projector": (1440, 900)}[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    try:
-        yield AppPage(page, app_server.url)
-    finally:
-        context.close()
-
-
+@pytest.mark.parametrize("sized_page", list(SIZES), indirect=True)
 @pytest.mark.parametrize("path", VIEWS)
 def test_new_views_cut_off_and_overlap_no_text(sized_page, path):
     # As test_fitpages_browser.test_fit_pages_cut_off_and_overlap_no_text, for the views

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from _browser_checks import (
+    SIZES,
     assert_laid_out,
     assert_margins_hold_what_is_drawn,
     assert_plots_hold_data,
@@ -15,7 +16,6 @@ pytestmark = pytest.mark.browser
 
 VIEWS = ["/noise", "/noise?view=poisson", "/noise?growth=1.00&n=1000&seed=3",
          "/noise?view=poisson&slope=-0.50&n=20"]  # fmt: skip
-VIEWPORTS = {"phone": (390, 844), "laptop": (1280, 720), "projector": (1440, 900)}
 
 
 def _trace(app_page, trace: int, axis: str = "y"):
@@ -153,19 +153,7 @@ def test_bad_link_values_are_warned_by_name(app_page):
     assert app_page.query()["growth"] == "0.40" and app_page.query()["view"] == "gaussian"
 
 
-@pytest.fixture(params=list(VIEWPORTS))
-def sized_page(request, browser, app_server):
-    from conftest import AppPage
-
-    width, height = VIEWPORTS[request.param]
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    try:
-        yield AppPage(page, app_server.url)
-    finally:
-        context.close()
-
-
+@pytest.mark.parametrize("sized_page", list(SIZES), indirect=True)
 @pytest.mark.parametrize("path", VIEWS[:2])
 def test_nothing_is_cut_off_or_overlapping(sized_page, path):
     # The same checks as tests/test_fitpages_browser.py's for the other fit pages: no

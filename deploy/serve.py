@@ -102,7 +102,7 @@ def render(
     inter_ms: int = 2000,
     fall: int = 3,
     rise: int = 2,
-    check_timeout_ms: int = 2000,
+    check_timeout_ms: int = 5000,
 ) -> str:
     """deploy/haproxy.cfg.in with its fields: ``backends`` are (name, host, port)."""
     servers = "\n".join(
@@ -187,7 +187,7 @@ class Deployment:
         inter_ms: int = 2000,
         fall: int = 3,
         rise: int = 2,
-        check_timeout_ms: int = 2000,
+        check_timeout_ms: int = 5000,
         python: str = sys.executable,
         timeout: float = 90.0,
         warm: bool = True,

@@ -32,13 +32,21 @@ from benchmarks.protocol import run as protocol_run  # noqa: E402
 
 pytestmark = [pytest.mark.slow]
 
-INTER_MS, FALL = 500, 2  # health check every 0.5 s, 2 failures take a replica out
+# Health check every 0.5 s, timeout 2 s, 2 failures take a replica out: a stopped replica
+# is out within ~5 s here (deploy/serve's defaults, 2 s / 5 s / 3, take ~21 s).
+INTER_MS, CHECK_TIMEOUT_MS, FALL = 500, 2000, 2
 
 
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
     require_haproxy()
-    d = serve.Deployment(2, run_dir=tmp_path_factory.mktemp("deploy"), inter_ms=INTER_MS, fall=FALL)
+    d = serve.Deployment(
+        2,
+        run_dir=tmp_path_factory.mktemp("deploy"),
+        inter_ms=INTER_MS,
+        check_timeout_ms=CHECK_TIMEOUT_MS,
+        fall=FALL,
+    )
     try:
         yield d
     finally:

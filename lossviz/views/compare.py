@@ -23,13 +23,13 @@ from lossviz.compare import DOMAINS, LETTERS, PRESETS, Domain, Option
 from lossviz.registry import Param
 from lossviz.views import compare_frames as frames
 from lossviz.views import scrub
+from lossviz.views.charts import chart
 from lossviz.views.controls import UrlState, fmt
 
 PAGE = "compare"
 CURVE_POINTS = 801
 SURFACE_POINTS = 150  # per panel; up to 4 panels (DESIGN.md: ≤ 200×200, float32)
 SURFACE_HEIGHT = {False: 440, True: 520}  # px of a contour / 3-D panel
-PLOT_CONFIG = {"displaylogo": False}
 
 
 def _key(scope: str, name: str) -> str:
@@ -475,7 +475,7 @@ def _overlay_view(domain, axis_key, ax, dom, entries, curves, labels, shared, no
         markers=markers,
         uirevision=f"{domain}.{axis_key}.overlay",
     )
-    st.plotly_chart(fig, key=f"{PAGE}.overlay", config=PLOT_CONFIG)
+    chart(fig, f"{PAGE}.overlay")
     if norm:
         st.caption(
             f"Normalised mode: each loss and its gradient are divided by the loss at "
@@ -509,7 +509,7 @@ def _ratio_view(domain, axis_key, ax, entries, curves, labels, base, letters, lo
         title=f"Ratio to {letters[base]}",
         uirevision=f"{domain}.{axis_key}.ratio.{log_ratio}",
     )
-    st.plotly_chart(fig, key=f"{PAGE}.ratio", config=PLOT_CONFIG)
+    chart(fig, f"{PAGE}.ratio")
     st.caption(
         f"Each entry's loss divided by {labels[base]}'s at the same x; gaps where the "
         "baseline is 0 (the ratio is undefined)."
@@ -539,7 +539,7 @@ def _panels_view(domain, axis_key, ax, dom, curves, labels, probe_marker) -> Non
     ]
     cols = st.columns(_column_widths(figs), gap="small")
     for i, (col, fig) in enumerate(zip(cols, figs, strict=True)):
-        col.plotly_chart(fig, key=f"{PAGE}.panel.{i}", config=PLOT_CONFIG)
+        chart(fig, f"{PAGE}.panel.{i}", where=col)
     st.caption("Shared axes: the panels' y ranges are the same, so heights compare directly.")
 
 
@@ -559,7 +559,7 @@ def _surfaces_view(domain, dom, entries, labels, shared, three_d, n) -> None:
     ]
     cols = st.columns(_column_widths(figs), gap="small")
     for i, (col, fig) in enumerate(zip(cols, figs, strict=True)):
-        col.plotly_chart(fig, key=f"{PAGE}.surface.{i}", config=PLOT_CONFIG)
+        chart(fig, f"{PAGE}.surface.{i}", where=col)
     if zmax is not None:
         st.caption(
             f"Shared colour scale capped at {zmax:.3g} (the 99th percentile of all panels) so "

@@ -17,6 +17,7 @@ from lossviz import figures, registry
 from lossviz.registry import FAMILIES, REGISTRY, LossSpec, Param
 from lossviz.views import scrub
 from lossviz.views.camera import keep_3d_camera
+from lossviz.views.charts import chart
 from lossviz.views.controls import UrlState, decimals, fmt
 from lossviz.views.level_line import show_level
 
@@ -402,7 +403,7 @@ def render() -> None:
             title=_curve_title(spec, values),
             uirevision=curve_rev,
         )
-        st.plotly_chart(fig, key="explore.curve", config={"displaylogo": False})
+        chart(fig, "explore.curve")
         _probe_readout(spec, dict(frozen), x_mode, x0, [name for name, _, _ in branches])
 
         # --- the scrub bar: every slider of the view, the charts follow a drag ----------
@@ -480,7 +481,7 @@ def render() -> None:
             title=spec.title + (f"<br>{others}" if others else ""),
             uirevision=revision,
         )
-        st.plotly_chart(fig, key="explore.surface", config={"displaylogo": False})
+        chart(fig, "explore.surface")
         level = _hline(spec, values)
         if three_d:
             keep_3d_camera()
@@ -552,7 +553,7 @@ def _extras(key: str, spec: LossSpec, values: dict, x0: float) -> None:
             q_label=f"Q = N({fmt(x0, 0.05)}, {fmt(values['sigma_q'], 0.05)}²)",
             uirevision="kl.dist",
         )
-        st.plotly_chart(fig, key=f"explore.{key}.dist", config={"displaylogo": False})
+        chart(fig, f"explore.{key}.dist")
         # The curves' own values at the probe (KL's two directions on the same scene), so
         # the readouts and the curves agree.
         kl = REGISTRY["kl_divergence"]

@@ -32,6 +32,7 @@ from lossviz.figures.classification import reliability_figure
 from lossviz.fit import fit_logistic
 from lossviz.fit.classification import MARGIN_LOSSES
 from lossviz.registry import REGISTRY
+from lossviz.views.charts import chart
 from lossviz.views.controls import UrlState, fmt
 
 RATIOS = ("1", "2", "5", "10", "20", "50", "100", "200", "500", "1000")
@@ -519,7 +520,7 @@ def _boundaries_view(v: dict, key: DataKey, d, models, names, n_pos: int, n_neg:
         uirevision=f"imbalance.scatter.{v['compare']}",
         columns=_columns(len(keys)),
     )
-    st.plotly_chart(fig, key="imbalance.scatter", config={"displaylogo": False})
+    chart(fig, "imbalance.scatter")
     shown = (
         f"All {d.labels.size:,} points are drawn."
         if idx.size == d.labels.size
@@ -607,7 +608,7 @@ def _histograms_view(v: dict, d, models, names) -> None:
         columns=_columns(len(keys)),
         x_title=x_title,
     )
-    st.plotly_chart(fig, key="imbalance.hist", config={"displaylogo": False})
+    chart(fig, "imbalance.hist")
     text = (
         f"Panels: {'; '.join(names[k] for k in keys)}. "
         "Each class is scaled to 100 % on its own, so the rare class stays visible. "
@@ -654,7 +655,7 @@ def _calibration_view(v: dict, d, models, names) -> None:
     fig = reliability_figure(
         curves, bounds=bounds, uirevision=f"imbalance.calibration.{v['compare']}"
     )
-    st.plotly_chart(fig, key="imbalance.calibration", config={"displaylogo": False})
+    chart(fig, "imbalance.calibration")
     text = (
         f"{CAL_BINS} equal-width bins of predicted p = σ(z); each point is a bin's mean p "
         "against the share of positives in it (area ∝ examples). On the dashed diagonal a "
@@ -697,7 +698,7 @@ def _slices_view(key: DataKey, d, models, params, names, l2: float) -> None:
             height=420,
             uirevision=f"imbalance.slice.{k}",
         )
-        st.plotly_chart(fig, key=f"imbalance.slice.{k}", config={"displaylogo": False})
+        chart(fig, f"imbalance.slice.{k}")
         kind = "" if m.convex else " — a local optimum (not convex)"
         st.caption(
             f"{names[k]}: w = ({m.weights[0]:.3f}, {m.weights[1]:.3f}), "

@@ -23,6 +23,7 @@ from lossviz import figures
 from lossviz.data import gaussian_mixture
 from lossviz.fit import fit_gaussian_kl, gaussian_kl_local_optima
 from lossviz.landscape import kl_landscape
+from lossviz.views.charts import chart
 from lossviz.views.controls import UrlState, fmt
 
 #: The support of P and Q, dx = 0.125. Q is normalised over these points, so the grid
@@ -254,7 +255,7 @@ def render() -> None:
         p_label=p_label,
         uirevision="kl_fit.fits",
     )
-    st.plotly_chart(fig, key="kl_fit.fits", config={"displaylogo": False})
+    chart(fig, "kl_fit.fits")
 
     a, b = st.columns(2)
     a.metric(
@@ -327,7 +328,7 @@ def render() -> None:
     fig = figures.kl_landscapes_figure(
         MU_AXIS, LOG_SIGMA_AXIS, panels, zmax=zmax, uirevision="kl_fit.landscapes"
     )
-    st.plotly_chart(fig, key="kl_fit.landscapes", config={"displaylogo": False})
+    chart(fig, "kl_fit.landscapes")
     st.caption(
         f"Colour capped at {zmax:.2f} nats so the basins keep their detail; hover shows the "
         "true value. ★ each direction's optimum, ✕ the other direction's optimum."

@@ -32,6 +32,7 @@ from lossviz.fit import (
 )
 from lossviz.registry import REGISTRY
 from lossviz.views import scrub
+from lossviz.views.charts import chart
 from lossviz.views.controls import UrlState, fmt
 
 LOSSES = METRIC_LOSSES
@@ -248,7 +249,7 @@ def render() -> None:
                 class_names=names, uirevision=f"{rev}.before{'.unit' if cosines else ''}",
                 unit_circle=cosines,
             )  # fmt: skip
-            before.plotly_chart(fig, key="metric.embedding0", config={"displaylogo": False})
+            chart(fig, "metric.embedding0", where=before)
             fig = figures.embeddings_figure(
                 [(f"{norm}step {k} of {steps}", shown_k)],
                 labels,
@@ -258,7 +259,7 @@ def render() -> None:
                 uirevision=f"{rev}.{loss}",
                 unit_circle=cosines,
             )
-            during.plotly_chart(fig, key="metric.embedding", config={"displaylogo": False})
+            chart(fig, "metric.embedding", where=during)
         elif view == "distances":
             if cosines:
                 _cosines_view(loss, margin, m_text, k, d_pos, d_neg)
@@ -276,7 +277,7 @@ def render() -> None:
                 active_axis="misranked" if loss == "info_nce" else "active",
                 uirevision=f"metric.curves.{loss}",
             )
-            st.plotly_chart(fig, key="metric.curves", config={"displaylogo": False})
+            chart(fig, "metric.curves")
             bound = _bound_text(X, labels, loss, optimizer)
             st.caption(
                 f"{OPT_TITLES[optimizer]}, η = {fmt(lr, 0.01)}, {steps} steps on the mean "
@@ -360,7 +361,7 @@ def _geometry_view(trace, k: int, last: int, loss: str) -> None:
         current_label=_geometry_label(trace, k),
         uirevision=f"metric.geometry.{loss}",
     )
-    st.plotly_chart(fig, key="metric.geometry", config={"displaylogo": False})
+    chart(fig, "metric.geometry")
     st.caption(
         "Wang & Isola (2020), on the normalised embeddings ê = e/‖e‖ whatever the loss: "
         "alignment E‖ê − ê⁺‖² over the same-class pairs (0 when each class sits at one "
@@ -501,7 +502,7 @@ def _cosines_view(loss, margin, m_text, k, c_pos, c_neg) -> None:
         y_label="share of its pairs",
         title=f"Pair cosines at step {k}",
     )
-    st.plotly_chart(fig, key="metric.pairs", config={"displaylogo": False})
+    chart(fig, "metric.pairs")
     if loss == "cosine_embedding":
         above = float(np.mean(c_neg > margin)) if c_neg.size else 0.0
         st.caption(
@@ -535,7 +536,7 @@ def _distances_view(loss, margin, m_text, k, Ek, labels, d_pos, d_neg) -> None:
         title=f"Pair distances at step {k}",
     )
     if loss == "contrastive":
-        st.plotly_chart(fig, key="metric.pairs", config={"displaylogo": False})
+        chart(fig, "metric.pairs")
         inside = float(np.mean(d_neg < margin)) if d_neg.size else 0.0
         st.caption(
             f"Contrastive loss: every positive pair with d > 0 is active (it keeps "
@@ -545,7 +546,7 @@ def _distances_view(loss, margin, m_text, k, Ek, labels, d_pos, d_neg) -> None:
         )
         return
     left, right = st.columns(2, gap="medium")
-    left.plotly_chart(fig, key="metric.pairs", config={"displaylogo": False})
+    chart(fig, "metric.pairs", where=left)
     slack = embedding.triplet_slack(Ek, labels)
     s_lo = min(float(slack.min()), 0.0)
     s_hi = max(float(slack.max()), margin) * 1.05
@@ -559,7 +560,7 @@ def _distances_view(loss, margin, m_text, k, Ek, labels, d_pos, d_neg) -> None:
         y_label="share of triplets",
         title=f"Triplet slack at step {k}",
     )
-    right.plotly_chart(fig, key="metric.slack", config={"displaylogo": False})
+    chart(fig, "metric.slack", where=right)
     st.caption(
         f"Triplet loss looks at differences, not distances: a triplet is active while "
         f"its negative is less than m further from the anchor than its positive "

@@ -33,6 +33,7 @@ from lossviz.fit import (
     fit_regression,
 )
 from lossviz.views import scrub
+from lossviz.views.charts import chart
 from lossviz.views.controls import UrlState, fmt
 
 X_MAX_GAUSS = 5.0  # heteroscedastic_data's default x range [0, 5]
@@ -236,8 +237,7 @@ def _gaussian_view(growth: float, growth_key: str, n: int, seed: int, want) -> N
     if want is not None and want.get("name") == growth_key and want.get("context") == context:
         sent[growth_key] = growth_frames(control, n, seed)
     scrub.scrub_bar(SCRUB, [control], contexts={growth_key: context}, frames=sent)
-    st.plotly_chart(bands_figure(growth, n, seed), key="noise.gaussian",
-                    config={"displaylogo": False})  # fmt: skip
+    chart(bands_figure(growth, n, seed), "noise.gaussian")
 
     true_nll = float(
         np.mean(losses.gaussian_nll(d.y, SLOPE * d.x + INTERCEPT, (NOISE + growth * d.x) ** 2))
@@ -345,7 +345,7 @@ def _poisson_view(slope: float, n: int, seed: int) -> None:
         title=f"Fitted rates λ(x) (true log-rate slope {fmt(slope, 0.05)}, seed {seed})",
         uirevision=f"noise.pois.{slope}.{n}.{seed}",
     )  # fmt: skip
-    st.plotly_chart(fig, key="noise.poisson", config={"displaylogo": False})
+    chart(fig, "noise.poisson")
     if p is None:
         st.warning(
             "These counts are positive at fewer than two distinct x, so the Poisson NLL has "

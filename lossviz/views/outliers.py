@@ -36,6 +36,7 @@ from lossviz.fit import (
 )
 from lossviz.landscape import PIECEWISE_LOSSES, REGRESSION_LOSSES, regression_landscape
 from lossviz.views import scrub
+from lossviz.views.charts import chart
 from lossviz.views.controls import UrlState, decimals, fmt
 
 #: The data choices: the two outlier kinds and the heteroscedastic sample.
@@ -617,7 +618,7 @@ def render() -> None:
             title=f"Point size ∝ |∂ℓ/∂ŷ| of {SHORT[specs[sel][0]]}",
             uirevision="outliers.scatter",
         )
-        st.plotly_chart(fig, key="outliers.scatter", config={"displaylogo": False})
+        chart(fig, "outliers.scatter")
         st.caption(_influence_caption(d, fits[sel], specs[sel]))
     with right:
         st.subheader("Fits against the truth")
@@ -676,7 +677,7 @@ def render() -> None:
                 height=420,
                 uirevision=f"outliers.land.{slot}.{'3d' if v['three_d'] else '2d'}",
             )
-            st.plotly_chart(fig, key=f"outliers.land.{slot}", config={"displaylogo": False})
+            chart(fig, f"outliers.land.{slot}")
             _path_status(p, f, step, w_axis, b_axis, title, spec, d, opt, eta)
             if w_axis.size < grid:
                 st.caption(
@@ -696,7 +697,7 @@ def render() -> None:
         title="Distance to the optimum, f(θ_t) − f*",
         uirevision="outliers.gap",
     )
-    st.plotly_chart(fig, key="outliers.gap", config={"displaylogo": False})
+    chart(fig, "outliers.gap")
     control = scrub.Control(
         step_key, "show the path up to step", 0, steps, 1, step, valuetext="step {v}"
     )

@@ -38,6 +38,7 @@ from lossviz.data import (
 from lossviz.fit import PolicyFit, fit_bradley_terry, fit_preference_policy
 from lossviz.registry import REGISTRY
 from lossviz.views import scrub
+from lossviz.views.charts import chart
 from lossviz.views.controls import UrlState, fmt
 
 L2 = 1e-3  # ridge on the rewards (fit_bradley_terry's default): finite for an unbeaten item
@@ -251,7 +252,7 @@ def _rewards_view(d, fit: Fit, v: dict) -> None:
         title=f"Spearman ρ = {_corr(fit.spearman)}, Pearson r = {_corr(fit.pearson)}",
         uirevision="preferences.rewards",
     )
-    st.plotly_chart(fig, key="preferences.rewards", config={"displaylogo": False})
+    chart(fig, "preferences.rewards")
     st.caption(
         f"Rewards are identified only up to a common shift (the fit centres them) and are "
         f"learned on the annotator's scale r/T: the ideal slope is 1/T = "
@@ -281,7 +282,7 @@ def _loss_view(d, fit: Fit, v: dict, train: np.ndarray, m: float) -> None:
         title="Training pairs by their fitted Δr",
         uirevision="preferences.loss",
     )
-    st.plotly_chart(fig, key="preferences.loss", config={"displaylogo": False})
+    chart(fig, "preferences.loss")
     neg = dr < 0
     n_neg = int(neg.sum())
     of_flipped = int((neg & flip).sum())
@@ -309,7 +310,7 @@ def _sweep_view(key: DataKey, m: float) -> None:
         "(same pairs)",
         uirevision="preferences.sweep",
     )
-    st.plotly_chart(fig, key="preferences.sweep", config={"displaylogo": False})
+    chart(fig, "preferences.sweep")
     i0 = int(np.argmin(np.abs(SWEEP)))
     top = fmt(float(SWEEP[-1]), 0.1)
     acc0 = f"{100 * sweep['test_accuracy'][i0]:.1f} %"
@@ -502,7 +503,7 @@ def _policy_view(pkey: PolicyKey, beta: float, l2: float, v: dict) -> None:
         title=_policy_title(bs, ls, b),
         uirevision="preferences.policy",
     )  # fmt: skip
-    st.plotly_chart(fig, key="preferences.policy", config={"displaylogo": False})
+    chart(fig, "preferences.policy")
     if d.noise_free:
         said = (
             "With noise-free labels no pair is ever contradicted, so DPO's Bradley–Terry "
@@ -553,7 +554,7 @@ def _beta_view(pkey: PolicyKey, beta: float, l2: float, v: dict) -> None:
         f"{fmt(float(BETAS[-1]), BETA_STEP)}, λ = {ls}<br>{kind} labels",
         uirevision="preferences.beta",
     )
-    st.plotly_chart(fig, key="preferences.betasweep", config={"displaylogo": False})
+    chart(fig, "preferences.betasweep")
     lo, hi = fmt(float(BETAS[0]), BETA_STEP), fmt(float(BETAS[-1]), BETA_STEP)
     dpo0, dpo1 = sweep["dpo"][0], sweep["dpo"][-1]
     ipo0, ipo1 = sweep["ipo"][0], sweep["ipo"][-1]

@@ -7,13 +7,15 @@
 import pandas  # noqa: F401
 import streamlit as st
 
-from lossviz.views import pages
+from lossviz.views import layout, pages
 
 st.set_page_config(
     page_title="lossviz: loss functions you can see",
     page_icon="📉",
     layout="wide",
-    initial_sidebar_state="expanded",
+    # Collapsed on a phone (the chart first), open on a laptop and a projector.
+    initial_sidebar_state="auto",
 )
 
+layout.page_frame()
 st.navigation(pages()).run()

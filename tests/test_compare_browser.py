@@ -66,6 +66,7 @@ def test_adding_an_entry_adds_a_trace(app_page):
 def test_a_preset_changes_the_url_and_the_plots(app_page):
     app_page.goto("/compare")
     app_page.plots().first.wait_for()
+    app_page.page.get_by_role("button", name="Presets").click()  # a popover
     app_page.page.get_by_role("button", name="Focal vs cross-entropy").click()
     app_page.wait_idle()
     _wait_for_query(app_page, "domain", "binary")

@@ -60,6 +60,7 @@ def test_a_page_left_and_come_back_to_shows_what_was_left(app_page):
     app_page.plots().first.wait_for()
     app_page.page.get_by_role("link", name="Compare").click()
     app_page.wait_idle()
+    app_page.page.get_by_role("button", name="Presets").click()  # a popover
     app_page.page.get_by_role("button", name="Focal vs cross-entropy").click()
     app_page.wait_idle()
     app_page.page.get_by_role("link", name="Explore").click()

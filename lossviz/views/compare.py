@@ -207,18 +207,16 @@ def render() -> None:
         if want is not None:
             wants[bar] = want
     st.title("Compare losses")
-    st.caption(
+    # The presets in a popover: as rows of buttons (13 presets, four a row) they took
+    # 230 px above the chart, which a 1280×720 projector cannot spare.
+    intro, pick = st.columns([5, 1], vertical_alignment="center")
+    intro.caption(
         "Pick a shared input, then 2–4 entries, each a loss with its own parameters "
-        "(the same loss may appear twice). Every choice is in the link."
+        "(the same loss may appear twice), or a preset. Every choice is in the link."
     )
-
-    # --- presets: one click sets the whole comparison --------------------------------
-    per_row = 4  # presets grow with the registry: rows of four buttons, not one long row
-    for start in range(0, len(PRESETS), per_row):
-        row = PRESETS[start : start + per_row]
-        cols = st.columns(per_row)
-        for col, p in zip(cols, row, strict=False):
-            col.button(
+    with pick.popover("Presets", width="stretch"):
+        for p in PRESETS:
+            st.button(
                 p.title,
                 key=f"{PAGE}.preset.{p.key}",
                 on_click=_apply_preset,

@@ -356,15 +356,17 @@ def render() -> None:
     # --- header ---------------------------------------------------------------------
     st.title(spec.title)
     st.markdown(f"*{spec.one_liner}*")
-    # Stacked, full width: side by side, focal's formulas overflow their half of the page.
-    st.caption("Loss")
-    st.latex(spec.latex)
-    st.caption("Gradient")
-    st.latex(spec.grad_latex)
 
+    # The curve and the sliders that drive it first (on a 1280×720 projector they are
+    # in view without scrolling; on a phone they come right after the title); the
+    # formulas head the other column, scaled to fit it (lossviz/views/layout.py).
     left, right = st.columns([11, 9], gap="medium")
+    with right:
+        st.caption("Loss")
+        st.latex(spec.latex)
+        st.caption("Gradient")
+        st.latex(spec.grad_latex)
     with left:
-        st.subheader("Loss and gradient")
         # The sliders sit beside the chart they drive (the scrub bar below); the toggles
         # of an optional value (focal's α) or an out-of-range one (α = −∞) above it.
         toggles = st.container()
@@ -455,7 +457,6 @@ def render() -> None:
         with bar:
             scrub.scrub_bar(SCRUB, controls, contexts=contexts, frames=frames)
     with right:
-        st.subheader("Surface")
         # The surface does not depend on the parameter that is its y axis: leave that
         # parameter out of its inputs and title so that moving it leaves the figure as
         # it is (no new chart in the browser), and mark its value with show_level.

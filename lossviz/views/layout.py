@@ -1,0 +1,75 @@
+"""The page frame every page shares: room for the chart on a projector and a phone.
+
+At 1280×720 Streamlit's default frame left the first chart of most pages below the
+fold (Explore's started at y = 607, Class imbalance's at 1056): ~6rem of padding
+above a 2.75rem title, then the formulas. :func:`page_frame` tightens the frame
+(CSS only: the padding above the title, the headings' sizes), and fits display
+formulas to their box: a KaTeX formula wider than its box is scaled down to it (to
+70 % of its size at most, then it scrolls sideways), instead of being cut at the
+right edge as Huber's, BCE's and focal's were on a phone. The sidebar starts
+collapsed on a phone (``initial_sidebar_state="auto"`` in app.py).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3.25rem; padding-bottom: 3rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 2rem; padding: 0.25rem 0 0.5rem 0; }
+[data-testid="stMainBlockContainer"] h2 { font-size: 1.35rem; padding: 0.5rem 0 0.25rem 0; }
+[data-testid="stMainBlockContainer"] h3 { font-size: 1.15rem; }
+.katex-display { margin: 0.25em 0 !important; overflow-x: auto; overflow-y: hidden; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-left: 0.75rem; padding-right: 0.75rem; }
+  [data-testid="stMainBlockContainer"] h1 { font-size: 1.55rem; }
+}
+</style>
+"""
+
+# Scale each display formula down to its box when it is wider (never up), and again
+# when the box is resized (a rotated phone, a sidebar opened). Only the formula's
+# font size changes: the text stays the formula KaTeX set.
+_JS = """
+const MIN = 0.7;
+export default function () {
+  const w = window;
+  const doc = w.document;
+  const fit = (box) => {
+    const k = box.querySelector(":scope > .katex");
+    if (!k) return;
+    k.style.fontSize = "";
+    const room = box.clientWidth;
+    const need = k.scrollWidth;
+    // Down to MIN of its size; a formula that needs more scrolls sideways in its
+    // box (.katex-display has overflow-x: auto) rather than shrinking past reading.
+    if (room > 0 && need > room + 1) {
+      const px = parseFloat(w.getComputedStyle(k).fontSize);
+      k.style.fontSize = px * Math.max(MIN, room / need) + "px";
+    }
+  };
+  if (!w.__lossvizFormulaFit) {
+    const resize = new w.ResizeObserver((es) => es.forEach((e) => fit(e.target)));
+    const scan = () =>
+      doc.querySelectorAll(".katex-display").forEach((box) => {
+        const k = box.querySelector(":scope > .katex");
+        if (box.__lossvizFit === k) return; // fitted, and still the same formula
+        if (box.__lossvizFit === undefined) resize.observe(box);
+        box.__lossvizFit = k;
+        fit(box);
+      });
+    w.__lossvizFormulaFit = new w.MutationObserver(scan);
+    w.__lossvizFormulaFit.observe(doc.body, { childList: true, subtree: true });
+    scan();
+  }
+}
+"""
+
+_fit_formulas = st.components.v2.component("lossviz_formula_fit", js=_JS)
+
+
+def page_frame() -> None:
+    """The shared frame's CSS and the formula fitting (no visible element)."""
+    st.html(_CSS)
+    _fit_formulas(key="lossviz_formula_fit")

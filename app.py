@@ -7,7 +7,7 @@
 import pandas  # noqa: F401
 import streamlit as st
 
-from lossviz.views import layout, pages
+from lossviz.views import layout, pages, theme
 
 st.set_page_config(
     page_title="lossviz: loss functions you can see",
@@ -18,4 +18,8 @@ st.set_page_config(
 )
 
 layout.page_frame()
-st.navigation(pages()).run()
+nav = pages()
+page = st.navigation(nav)
+# Light/dark: one choice for every page, from the link's theme= or the last one picked.
+theme.apply([p.url_path for group in nav.values() for p in group], page.url_path)
+page.run()

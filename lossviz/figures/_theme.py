@@ -25,6 +25,116 @@ PALETTE = (
 MARKER_COLOUR = "#999999"
 
 
+BLUE, ORANGE, GREEN, PURPLE, VERMILLION, SKY = PALETTE[:6]
+
+#: The lines' colours: Okabe–Ito without yellow (1.2:1 on white) and grey (the markers').
+LINE_PALETTE = (BLUE, ORANGE, GREEN, PURPLE, VERMILLION, SKY)
+
+#: One colour per registry key, the same on every page (Explore, Compare, the fits):
+#: Okabe–Ito, chosen so that the losses a page or a lesson puts side by side differ
+#: (MSE/MAE/Huber/Smooth-L1, BCE/focal, DPO/IPO, ...). tests/test_theme_colours.py
+#: checks that every registry key has one.
+LOSS_COLOURS = {
+    # regression
+    "mse": BLUE,
+    "mae": ORANGE,
+    "huber": GREEN,
+    "smooth_l1": PURPLE,
+    "pseudo_huber": VERMILLION,
+    "log_cosh": SKY,
+    "quantile": VERMILLION,
+    "epsilon_insensitive": PURPLE,
+    "general_robust": SKY,
+    "poisson_nll": GREEN,
+    "gaussian_nll": ORANGE,
+    # classification
+    "binary_cross_entropy": BLUE,
+    "categorical_cross_entropy": ORANGE,
+    "focal": GREEN,
+    "hinge": VERMILLION,
+    "squared_hinge": PURPLE,
+    "modified_huber": SKY,
+    "exponential": ORANGE,
+    "multiclass_hinge": VERMILLION,
+    # divergence
+    "kl_divergence": BLUE,
+    "js_divergence": VERMILLION,
+    # metric learning
+    "contrastive": BLUE,
+    "triplet": ORANGE,
+    "info_nce": GREEN,
+    "cosine_embedding": PURPLE,
+    # preference
+    "bradley_terry": GREEN,
+    "dpo": VERMILLION,
+    "ipo": BLUE,
+    "preference_hinge": ORANGE,
+    # overlap
+    "soft_dice": BLUE,
+    "tversky": ORANGE,
+    "soft_jaccard": GREEN,
+}
+
+
+def loss_colour(key: str) -> str:
+    """The colour of registry loss ``key`` on every page."""
+    try:
+        return LOSS_COLOURS[key]
+    except KeyError:
+        raise ValueError(
+            f"key must be a registry loss ({', '.join(sorted(LOSS_COLOURS))}), got {key!r}"
+        ) from None
+
+
+def distinct_colours(keys: Sequence[str]) -> list[str]:
+    """Colours of lines that draw the losses ``keys`` side by side: each loss its own
+    colour (a loss given twice keeps it), unless an earlier, other loss took it; then
+    the first colour of LINE_PALETTE not yet used."""
+    out: list[str] = []
+    seen: dict[str, str] = {}
+    for key in keys:
+        if key in seen:
+            out.append(seen[key])
+            continue
+        colour = loss_colour(key)
+        if colour in seen.values():
+            free = [c for c in LINE_PALETTE if c not in seen.values()]
+            colour = free[0] if free else LINE_PALETTE[len(seen) % len(LINE_PALETTE)]
+        seen[key] = colour
+        out.append(colour)
+    return out
+
+
+def branch_colours(key: str, n: int) -> list[str]:
+    """The colours of a loss's ``n`` branches on Explore (``y = 1``, ``y = 0``): the
+    loss's own first, then the other line colours in order."""
+    own = loss_colour(key)
+    rest = [c for c in LINE_PALETTE if c != own]
+    return [own, *rest][:n] if n <= len(LINE_PALETTE) else [own, *rest] * n
+
+
+#: The ordered scale of a family of curves over a slider's values (focal's γ): Plotly's
+#: Agsunset from 0.25 to 0.55, purple to rose, lighter as the value grows; every colour
+#: of it is ≥ 3:1 (WCAG's contrast for graphics) on white and on Streamlit's dark
+#: background, and apart from the branches' blue, green and orange.
+FAMILY_SCALE = ("#A431A0", "#C4389B", "#DD488E", "#EF5B83")
+
+
+def family_colours(n: int) -> list[str]:
+    """``n`` colours of FAMILY_SCALE in order, from its first to its last."""
+    if n < 1:
+        return []
+    if n == 1:
+        return [FAMILY_SCALE[0]]
+    sampled = _plotly_colors.sample_colorscale(
+        [[i / (len(FAMILY_SCALE) - 1), c] for i, c in enumerate(FAMILY_SCALE)],
+        [i / (n - 1) for i in range(n)],
+    )
+    return [
+        "#" + "".join(f"{round(v):02X}" for v in _plotly_colors.unlabel_rgb(c)) for c in sampled
+    ]
+
+
 # Sequential colour scale for surfaces: perceptually uniform, colour-blind safe. Spelled
 # out as the (position, colour) stops plotly.py's validator turns "Viridis" into, so a
 # figure is the same validated or not (VALIDATE below); plotly.js's own "Viridis" has

@@ -32,10 +32,11 @@ _COMPARE_VLINE = {"color": MARKER_COLOUR, "dash": "dot", "width": 1.5}
 _COMPARE_MARGIN = {"l": 80, "r": 20, "t": 90, "b": 75}
 
 
-def compare_style(index: int, *, width: float = 3.0) -> dict:
-    """The line style of entry ``index`` (A, B, C, D) in every Compare view."""
+def compare_style(index: int, *, width: float = 3.0, colour: str | None = None) -> dict:
+    """The line style of entry ``index`` (A, B, C, D) in every Compare view: its loss's
+    ``colour`` (:func:`distinct_colours`; PALETTE by index if none) and its dash."""
     return {
-        "color": PALETTE[index % len(PALETTE)],
+        "color": colour or PALETTE[index % len(PALETTE)],
         "width": width,
         "dash": COMPARE_DASHES[index % len(COMPARE_DASHES)],
     }
@@ -161,6 +162,7 @@ def compare_overlay_figure(
     title: str | None = None,
     height: int = 600,
     uirevision: str | None = None,
+    colours: Sequence[str] | None = None,
 ) -> go.Figure:
     """Every entry's loss (top) and gradient (bottom) overlaid on one shared x axis.
 
@@ -178,7 +180,7 @@ def compare_overlay_figure(
                 **xs,
                 "y": f32(loss),
                 "name": label,
-                "line": compare_style(i),
+                "line": compare_style(i, colour=colours[i] if colours else None),
                 "legendgroup": label,
                 "xaxis": "x",
                 "yaxis": "y",
@@ -190,7 +192,7 @@ def compare_overlay_figure(
                 **xs,
                 "y": f32(grad),
                 "name": f"{label} (gradient)",
-                "line": compare_style(i, width=2.5),
+                "line": compare_style(i, width=2.5, colour=colours[i] if colours else None),
                 "legendgroup": label,
                 "showlegend": False,
                 "xaxis": "x2",
@@ -247,6 +249,7 @@ def compare_panel_figure(
     markers: Sequence[tuple[float, str]] = (),
     height: int = 480,
     uirevision: str | None = None,
+    colour: str | None = None,
 ) -> go.Figure:
     """One entry's panel, loss above gradient, for side-by-side figures on shared axes.
 
@@ -273,8 +276,14 @@ def compare_panel_figure(
             "yaxis": yref,
         }
         for values, name, style, xref, yref in (
-            (loss, label, compare_style(index), "x", "y"),
-            (grad, f"{label} (gradient)", compare_style(index, width=2.5), "x2", "y2"),
+            (loss, label, compare_style(index, colour=colour), "x", "y"),
+            (
+                grad,
+                f"{label} (gradient)",
+                compare_style(index, width=2.5, colour=colour),
+                "x2",
+                "y2",
+            ),
         )
     ]
     rows = ([0.46, 1.0], [0.0, 0.36])  # 0.6 and 0.4 of the height left by a gap of 0.1
@@ -309,6 +318,7 @@ def compare_ratio_figure(
     title: str | None = None,
     height: int = 460,
     uirevision: str | None = None,
+    colours: Sequence[str] | None = None,
 ) -> go.Figure:
     """Each entry divided by the baseline entry, pointwise (gaps where it is undefined).
 
@@ -333,7 +343,7 @@ def compare_ratio_figure(
                 **xs,
                 "y": f32(y),
                 "name": f"{label} ÷ baseline",
-                "line": compare_style(i),
+                "line": compare_style(i, colour=colours[i] if colours else None),
             }
         )
     # Ratios start near 1 at the top left; labels at the bottom stay clear of them.

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from ._theme import (
     _GRID,
+    FAMILY_SCALE,
     LEGEND_ROW,
     MARGIN,
     MARKER_COLOUR,
@@ -18,6 +19,7 @@ from ._theme import (
     _figure,
     base_layout,
     f32,
+    family_colours,
 )
 
 
@@ -33,6 +35,7 @@ def curve_figure(
     title: str | None = None,
     height: int = 560,
     uirevision: str | None = None,
+    colours: Sequence[str] | None = None,
 ) -> go.Figure:
     """Loss (top) and its gradient (bottom) against one input, on a shared x axis.
 
@@ -51,6 +54,7 @@ def curve_figure(
         ``label``, short enough that neighbours do not collide), so every member can be
         told apart.
       title: figure title (plain text: plotly cannot render LaTeX in Streamlit).
+      colours: one per branch (the loss's own, :func:`branch_colours`); default PALETTE.
     """
     x = np.asarray(x, dtype=np.float64)
     for name, loss, grad, *_ in (*branches, *background):
@@ -58,8 +62,9 @@ def curve_figure(
     xs = _axis_values(x)
     data: list[dict] = []
     annotations: list[dict] = []
+    family = family_colours(len(background))
     for j, (name, loss, grad, *short) in enumerate(background):
-        thin = {"color": FAMILY_COLOURS[j % len(FAMILY_COLOURS)], "width": 1.5, "dash": "dot"}
+        thin = {"color": family[j], "width": 2, "dash": "dash"}
         common = {"type": "scatter", "mode": "lines", "name": name, "legendgroup": name, **xs}
         data.append({**common, "y": f32(loss), "line": thin, "xaxis": "x", "yaxis": "y"})
         data.append(
@@ -77,7 +82,7 @@ def curve_figure(
             _family_label(x, np.asarray(loss), label, thin["color"], j, len(background))
         )
     for i, (name, loss, grad) in enumerate(branches):
-        colour = PALETTE[i % len(PALETTE)]
+        colour = colours[i] if colours else PALETTE[i % len(PALETTE)]
         common = {"type": "scatter", "mode": "lines", "legendgroup": name, **xs}
         data.append(
             {
@@ -192,9 +197,9 @@ def _label_width(label: str) -> float:
     return 6.5 * len(text) + 8
 
 
-#: Colours of a family's members (the focal γ family), distinct from PALETTE[0:2], which
-#: draw the highlighted branches: Okabe–Ito green, purple, vermillion, sky blue, grey.
-FAMILY_COLOURS = ("#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#999999")
+#: Colours of a family's members (the focal γ family) in the order of their values: an
+#: ordered scale that reads on both themes, apart from the branches' colours.
+FAMILY_COLOURS = FAMILY_SCALE
 
 
 def _family_label(x, loss, name, colour, j, n) -> dict:

@@ -378,7 +378,8 @@ def render() -> None:
             _ratio_view(domain, axis_key, ax, entries, curves, labels, base, letters,
                         log_ratio, probe_marker, shared)  # fmt: skip
         elif view == "panels":
-            _panels_view(domain, axis_key, ax, dom, curves, labels, probe_marker)
+            _panels_view(domain, axis_key, ax, dom, curves, labels, probe_marker,
+                         _colours(entries))  # fmt: skip
         else:
             _surfaces_view(domain, dom, entries, labels, shared, three_d, n)
 
@@ -442,6 +443,11 @@ def render() -> None:
 # --------------------------------------------------------------------------- views
 
 
+def _colours(entries) -> list[str]:
+    """Each entry's line colour: its loss's, as on Explore and the fit pages."""
+    return figures.distinct_colours([opt.loss for opt, _ in entries])
+
+
 def _overlay_view(domain, axis_key, ax, dom, entries, curves, labels, shared, norm, x_ref,
                   probe_marker) -> list[int]:  # fmt: skip
     x = curves[0][0]
@@ -472,6 +478,7 @@ def _overlay_view(domain, axis_key, ax, dom, entries, curves, labels, shared, no
         loss_label=loss_label,
         markers=markers,
         uirevision=f"{domain}.{axis_key}.overlay",
+        colours=_colours(entries),
     )
     chart(fig, f"{PAGE}.overlay")
     if norm:
@@ -506,6 +513,7 @@ def _ratio_view(domain, axis_key, ax, entries, curves, labels, base, letters, lo
         markers=[*ax.markers, probe_marker],
         title=f"Ratio to {letters[base]}",
         uirevision=f"{domain}.{axis_key}.ratio.{log_ratio}",
+        colours=_colours(entries),
     )
     chart(fig, f"{PAGE}.ratio")
     st.caption(
@@ -515,7 +523,7 @@ def _ratio_view(domain, axis_key, ax, entries, curves, labels, base, letters, lo
     _marker_readout(domain, axis_key, ax, entries, labels, base, shared)
 
 
-def _panels_view(domain, axis_key, ax, dom, curves, labels, probe_marker) -> None:
+def _panels_view(domain, axis_key, ax, dom, curves, labels, probe_marker, colours) -> None:
     # One chart per entry on shared y ranges: a slider of one entry redraws one panel.
     x = curves[0][0]
     y_ranges = figures.compare_panel_ranges([(c[1], c[2]) for c in curves])
@@ -532,6 +540,7 @@ def _panels_view(domain, axis_key, ax, dom, curves, labels, probe_marker) -> Non
             y_titles=i == 0,
             markers=[probe_marker],
             uirevision=f"{domain}.{axis_key}.panels.{i}",  # one per panel: the scrub bar finds it
+            colour=colours[i],
         )
         for i, c in enumerate(curves)
     ]

@@ -404,6 +404,7 @@ def render() -> None:
             loss_label=spec.curve.loss_label,
             title=_curve_title(spec, values),
             uirevision=curve_rev,
+            colours=figures.branch_colours(key, len(branches)),  # the loss's on every page
         )
         chart(fig, "explore.curve")
         _probe_readout(spec, dict(frozen), x_mode, x0, [name for name, _, _ in branches])

@@ -54,7 +54,13 @@ SHORT = {
     "general_robust": "Barron",
 }
 SLOTS = ("l1", "l2", "l3")
-COLOURS = dict(zip(SLOTS, figures.PALETTE[:3], strict=True))
+
+
+def _slot_colours(specs) -> dict[str, str]:
+    """Each slot's line colour: its loss's, as on Explore and Compare (figures.LOSS_COLOURS)."""
+    return dict(zip(SLOTS, figures.distinct_colours([s[0] for s in specs]), strict=True))
+
+
 #: The default losses of each data choice: least squares, a capped vote and Barron's
 #: redescending Geman–McClure (α = −2), which ignores the outliers; on heteroscedastic
 #: data the τ = 0.1 / 0.5 / 0.9 quantile lines, which fan out with the noise.
@@ -576,6 +582,7 @@ def render() -> None:
     v = _controls(state)
     key = data_key(v)
     specs = v["specs"]
+    colours = _slot_colours(specs)
     opt, lr, steps, grid = v["opt"], v["lr"], v["steps"], v["grid"]
     titles = [spec_title(s) for s in specs]
     short = [spec_title(s, named=False) for s in specs]
@@ -605,13 +612,13 @@ def render() -> None:
                     seen.add(spec)
                     tau = kw_of(spec)["tau"]
                     w, b = d.het.quantile_line(tau)
-                    references.append((f"true τ = {fmt(tau, 0.01)}", w, b, COLOURS[slot]))
+                    references.append((f"true τ = {fmt(tau, 0.01)}", w, b, colours[slot]))
         fig = figures.outliers_scatter_figure(
             d.x,
             d.y,
             d.is_outlier,
             influence(d, fits[sel], specs[sel]),
-            lines=[(t, f.w, f.b, COLOURS[s]) for s, t, f in zip(SLOTS, short, fits, strict=True)],
+            lines=[(t, f.w, f.b, colours[s]) for s, t, f in zip(SLOTS, short, fits, strict=True)],
             truth=(d.slope, d.intercept),
             references=references,
             influence_label=f"|∂ℓ/∂ŷ| ({short[sel]})",
@@ -671,7 +678,7 @@ def render() -> None:
                 truth=(f.target[0], f.target[1], f.truth_objective),
                 path=(p.w, p.b, p.loss),
                 step=step,
-                colour=COLOURS[slot],
+                colour=colours[slot],
                 three_d=v["three_d"],
                 title=name + ": mean loss",
                 height=420,
@@ -687,7 +694,7 @@ def render() -> None:
                 )
 
     runs = [
-        (t, p.loss, f.objective, COLOURS[s])
+        (t, p.loss, f.objective, colours[s])
         for s, t, p, f in zip(SLOTS, short, paths, fits, strict=True)
     ]
     fig = figures.descent_gap_figure(

@@ -33,16 +33,69 @@ VIEW_HEIGHT = 600
 _JS = """
 export default function () {
   const w = window;
+  const doc = w.document;
+  // The embedded view: the same app, so its document is reachable (same origin). Shown
+  // compactly: no second navigation (this page has it), a smaller title, and scrolled
+  // to its first chart once it is drawn, so a projector shows the chart with the step.
+  const CSS =
+    "[data-testid='stSidebarNav'],[data-testid='stSidebarNavSeparator']{display:none!important}" +
+    "h1{font-size:1.6rem!important;padding-top:0!important}" +
+    "[data-testid='stSidebarHeader']{height:1.5rem!important;min-height:0!important}" +
+    "section[data-testid='stSidebar']{width:230px!important;min-width:230px!important}";
+  const dress = (frame) => {
+    let inner;
+    try {
+      inner = frame.contentDocument;
+    } catch (e) {
+      return;
+    }
+    if (!inner || !inner.head || inner.__lossvizDressed) return;
+    inner.__lossvizDressed = true;
+    const style = inner.createElement("style");
+    style.textContent = CSS;
+    inner.head.appendChild(style);
+    let tries = 0;
+    const toChart = () => {
+      const plot = inner.querySelector(".js-plotly-plot");
+      if (!plot || plot.getBoundingClientRect().height < 50) {
+        if (++tries < 150) w.setTimeout(toChart, 200);
+        return;
+      }
+      let box = plot.parentElement;
+      while (box && box !== inner.body) {
+        const oy = frame.contentWindow.getComputedStyle(box).overflowY;
+        if ((oy === "auto" || oy === "scroll") && box.scrollHeight > box.clientHeight) break;
+        box = box.parentElement;
+      }
+      if (!box || box === inner.body) return;
+      const dy = plot.getBoundingClientRect().top - box.getBoundingClientRect().top;
+      box.scrollTop += dy - 8;
+    };
+    toChart();
+  };
+  const hook = (frame) => {
+    if (frame.__lossvizLesson || !(frame.getAttribute("src") || "").includes("embed=true")) return;
+    frame.__lossvizLesson = true;
+    frame.addEventListener("load", () => dress(frame));
+    dress(frame);
+  };
+  doc.querySelectorAll("iframe").forEach(hook);
   if (w.__lossvizLessonKeys) return;
   w.__lossvizLessonKeys = true;
+  new w.MutationObserver(() => doc.querySelectorAll("iframe").forEach(hook)).observe(doc.body, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ["src"],
+  });
   const busy = (el) =>
     !!el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT|IFRAME)$/.test(el.tagName) ||
       (el.getAttribute && el.getAttribute("role") === "slider"));
-  w.document.addEventListener("keydown", (ev) => {
+  doc.addEventListener("keydown", (ev) => {
     if (ev.key !== "ArrowRight" && ev.key !== "ArrowLeft") return;
     if (ev.altKey || ev.ctrlKey || ev.metaKey || ev.shiftKey || busy(ev.target)) return;
     const which = ev.key === "ArrowRight" ? "next" : "prev";
-    const button = w.document.querySelector(`.st-key-lessons_${which} button`);
+    const button = doc.querySelector(`.st-key-lessons_${which} button`);
     if (!button || button.disabled) return;
     ev.preventDefault();
     button.click();
@@ -130,11 +183,11 @@ def render() -> None:
     _keys(key="lossviz_lesson_keys")
 
     s = lesson.steps[step - 1]
-    st.markdown(f"### {lesson.title}")
-    st.caption(f"{lesson.summary}  \nStep {step} of {n}")
-    st.markdown(f"**{step}. {s.title}** {s.text}")
-    look, ask = st.columns(2)
-    look.markdown(f"**Look at:** {s.look}")
+    st.caption(f"Step {step} of {n} · {lesson.summary}")
+    # Two columns on a projector (the view starts high enough to show its chart), one
+    # under the other on a phone.
+    explain, ask = st.columns([3, 2])
+    explain.markdown(f"**{step}. {s.title}** {s.text}\n\n**Look at:** {s.look}")
     ask.markdown(f"**Ask the class:** {s.question}")
     st.iframe(
         view_url(s.link, embed=True),

@@ -19,7 +19,7 @@ def test_pages_are_built_anew_for_every_run():
     from lossviz.views import pages
 
     first, second = pages(), pages()
-    assert first.keys() == second.keys() == {"Losses", "Fits", "About"}
+    assert first.keys() == second.keys() == {"Losses", "Fits", "Lessons", "About"}
     for group in first:
         for a, b in zip(first[group], second[group], strict=True):
             assert a is not b

@@ -59,17 +59,21 @@ def _params(page: str) -> list[str]:
     return _PARAMS[page]
 
 
-def _assert_warned_cleanly(at: AppTest, names: list[str]) -> None:
+#: What a page draws when it has no chart of its own: Lessons embeds the step's view.
+DRAWS = {"lessons": "iframe"}
+
+
+def _assert_warned_cleanly(at: AppTest, names: list[str], page: str = "") -> None:
     assert not at.exception, [e.value for e in at.exception]
     text = "\n".join(w.value for w in at.warning)
     for name in names:
         assert f"`{name}`" in text, f"no warning names {name}"
     # The page still drew something.
-    assert len(at.get("plotly_chart")) >= 1
+    assert len(at.get(DRAWS.get(page, "plotly_chart"))) >= 1
 
 
 def test_pages_are_discovered():
-    assert {"explore", "about"} <= set(PAGES)
+    assert {"explore", "about", "lessons"} <= set(PAGES)
 
 
 @pytest.mark.parametrize("page", [p for p in PAGES if p != "about"])
@@ -82,7 +86,7 @@ def test_every_page_writes_its_controls_to_the_url(page):
 def test_hostile_value_in_every_parameter_at_once(page, value):
     names = _params(page)
     at = _run(page, dict.fromkeys(names, value))
-    _assert_warned_cleanly(at, names)
+    _assert_warned_cleanly(at, names, page)
 
 
 @pytest.mark.parametrize("page", [p for p in PAGES if p != "about"])
@@ -212,3 +216,20 @@ def test_hostile_value_in_every_conditional_parameter(page, fixed, extra, value)
     at = _run(page, {**fixed, **dict.fromkeys(names, value)})
     _assert_warned_cleanly(at, names)
     assert dict(at.query_params)[next(iter(fixed))] == next(iter(fixed.values()))
+
+
+# The Lessons page: the step's range depends on the lesson, so a step valid in one lesson
+# and not in another is checked with each, and a hostile lesson with a valid step.
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_lessons_hostile_lesson_with_a_valid_step(value):
+    at = _run("lessons", {"lesson": value, "step": "2"})
+    _assert_warned_cleanly(at, ["lesson"], "lessons")
+    assert dict(at.query_params) == {"lesson": "huber-outliers", "step": "2"}
+
+
+def test_lessons_step_beyond_this_lesson():
+    # metric-margins has 4 steps, kl-forward-reverse 3: step 4 is fine in one only.
+    assert not _run("lessons", {"lesson": "metric-margins", "step": "4"}).warning
+    at = _run("lessons", {"lesson": "kl-forward-reverse", "step": "4"})
+    _assert_warned_cleanly(at, ["step"], "lessons")
+    assert dict(at.query_params)["step"] == "1"

@@ -8,7 +8,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import about, compare, explore, imbalance, kl_fit, metric, noise, outliers, preferences
+from . import (
+    about,
+    compare,
+    explore,
+    imbalance,
+    kl_fit,
+    lessons,
+    metric,
+    noise,
+    outliers,
+    preferences,
+)
 
 
 def pages() -> dict[str, list[st.Page]]:
@@ -58,6 +69,11 @@ def pages() -> dict[str, list[st.Page]]:
                 metric.render, title="Metric learning", icon=":material/hub:", url_path="metric"
             ),
             st.Page(noise.render, title="Noise models", icon=":material/grain:", url_path="noise"),
+        ],
+        # One page for all lessons: the lesson and its step are query parameters, so the
+        # navigation stays short and the lesson picker and ←/→ walk them on one page.
+        "Lessons": [
+            st.Page(lessons.render, title="Lessons", icon=":material/school:", url_path="lessons"),
         ],
         "About": [
             st.Page(about.render, title="About", icon=":material/info:", url_path="about"),

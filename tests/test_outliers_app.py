@@ -437,3 +437,20 @@ def test_every_loss_in_every_slot(loss):
     )
     assert sum(r.startswith(f"| {title} |") for r in at.markdown[1].value.splitlines()) == 2
     assert at.query_params["l1"] == loss
+
+
+@pytest.mark.parametrize(
+    ("alpha", "scale", "said"),
+    [
+        # Barron (2019), eq. 3: far from 0 the gradient of ρ(r, α, c) behaves like
+        # |r|^(α−1) (times a constant), so it grows without bound for α > 1; at α = 1
+        # (Charbonnier, sqrt((r/c)² + 1) − 1) it is r/(c² sqrt((r/c)² + 1)) → 1/c.
+        ("1.0", "2.00", "grows towards a cap, 1/c = 0.5"),
+        ("1.5", "1.00", "grows without bound, like |r|^0.5"),
+        ("2.0", "1.00", "grows without bound, like |r|^1.0"),
+    ],
+)
+def test_barrons_influence_caption_says_how_a_far_vote_grows(alpha, scale, said):
+    at = run({"influence": "l3", "l3.alpha": alpha, "l3.scale": scale})
+    assert_ok(at)
+    assert said in "\n".join(c.value for c in at.caption)

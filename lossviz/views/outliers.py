@@ -533,7 +533,13 @@ def _influence_caption(d: PageData, fit: Fit, spec: Spec) -> str:
         else ""
     )
     if alpha >= 1.0:
-        grows = "grows without bound" if alpha >= 2.0 else "grows towards a cap"
+        # Barron (2019): far from 0, ∂ℓ/∂r ~ |r|^(α−1) up to a constant, so for α > 1
+        # it grows without bound; at α = 1 (Charbonnier) it tends to 1/c.
+        grows = (
+            f"grows without bound, like |r|^{fmt(alpha - 1.0, 0.1)}"
+            if alpha > 1.0
+            else f"grows towards a cap, 1/c = {1.0 / kw['scale']:.3g}"
+        )
         return f"{title}: for α ≥ 1 the vote of a far point {grows} (convex).{share}"
     return (
         f"{title}: for α < 1 the vote is redescending: it peaks near |r| ≈ c and falls back "

@@ -417,6 +417,30 @@ def render() -> None:
             f"{'negatives' if v['alpha'] == 1.0 else 'positives'} zero weight: the focal "
             "model just predicts one class everywhere."
         )
+    # One view at a time (lazy tabs): a slider move refits the models and redraws the
+    # open view only; the exact landscape slices run only while theirs is open.
+    view = state.tabs(
+        "view",
+        [
+            ("boundaries", "Decision boundaries"),
+            ("probabilities", "Scores per class"),
+            ("calibration", "Calibration"),
+            ("objective", "The objective over (w₁, w₂)"),
+        ],
+        default="boundaries",
+    )
+    with state.tab_container(view):
+        if view == "boundaries":
+            _boundaries_view(v, key, d, models, names, n_pos, n_neg)
+        elif view == "probabilities":
+            _histograms_view(v, d, models, names)
+        elif view == "calibration":
+            _calibration_view(v, d, models, names)
+        else:
+            _slices_view(key, d, models, params, names, l2)
+
+    # The table and the fit notes under the chart: above it, they put the chart below
+    # the fold of a 1280×720 projector (y = 1056).
     _fit_notes(group, keys, models, names)
 
     # --- metrics ------------------------------------------------------------------------
@@ -439,28 +463,6 @@ def render() -> None:
         "t* is the threshold that maximises F1⁺: moving the threshold can do much of what "
         "re-weighting the loss does."
     )
-
-    # One view at a time (lazy tabs): a slider move refits the models and redraws the
-    # open view only; the exact landscape slices run only while theirs is open.
-    view = state.tabs(
-        "view",
-        [
-            ("boundaries", "Decision boundaries"),
-            ("probabilities", "Scores per class"),
-            ("calibration", "Calibration"),
-            ("objective", "The objective over (w₁, w₂)"),
-        ],
-        default="boundaries",
-    )
-    with state.tab_container(view):
-        if view == "boundaries":
-            _boundaries_view(v, key, d, models, names, n_pos, n_neg)
-        elif view == "probabilities":
-            _histograms_view(v, d, models, names)
-        elif view == "calibration":
-            _calibration_view(v, d, models, names)
-        else:
-            _slices_view(key, d, models, params, names, l2)
     state.sync_url()
 
 

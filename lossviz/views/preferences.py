@@ -189,24 +189,6 @@ def render() -> None:
     )
     if not fit.converged:
         st.warning("The Bradley–Terry fit did not reach its tolerance; shown as it ended.")
-    truth_test = metrics.pairwise_accuracy(d.rewards, d.chosen[test], d.rejected[test])
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Spearman ρ (fitted vs true)", _corr(fit.spearman))
-    c2.metric("Pearson r (fitted vs true)", _corr(fit.pearson))
-    c3.metric(
-        "held-out accuracy",
-        f"{100 * fit.test_accuracy:.1f} %",
-        f"train {100 * fit.train_accuracy:.1f} %",
-        delta_color="off",
-        delta_arrow="off",
-    )
-    c4.metric("held-out accuracy of the true rewards", f"{100 * truth_test:.1f} %")
-    st.caption(
-        "Accuracy = share of pairs whose chosen item gets the higher reward, on the labels as "
-        "the annotator gave them (flips included). The true rewards' accuracy is the ceiling "
-        "that noise leaves: no reward model can beat it on average."
-    )
-
     # One view at a time (lazy tabs): a slider move redraws one chart, and the margin
     # sweep (13 refits) runs only while its tab is open.
     view = state.tabs(
@@ -236,6 +218,26 @@ def render() -> None:
                 _beta_view(pkey, float(v["beta"]), float(v["l2"]), v)
             with bar:
                 _beta_bar(view, pkey, v, want)
+
+    # The reward model's scores under the chart: above it, they put the chart half
+    # below the fold of a 1280×720 projector.
+    truth_test = metrics.pairwise_accuracy(d.rewards, d.chosen[test], d.rejected[test])
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Spearman ρ (fitted vs true)", _corr(fit.spearman))
+    c2.metric("Pearson r (fitted vs true)", _corr(fit.pearson))
+    c3.metric(
+        "held-out accuracy",
+        f"{100 * fit.test_accuracy:.1f} %",
+        f"train {100 * fit.train_accuracy:.1f} %",
+        delta_color="off",
+        delta_arrow="off",
+    )
+    c4.metric("held-out accuracy of the true rewards", f"{100 * truth_test:.1f} %")
+    st.caption(
+        "Accuracy = share of pairs whose chosen item gets the higher reward, on the labels as "
+        "the annotator gave them (flips included). The true rewards' accuracy is the ceiling "
+        "that noise leaves: no reward model can beat it on average."
+    )
     state.sync_url()
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.proto.Element_pb2 import Element
+from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,9 +56,20 @@ def _name(t: str) -> str:
     return Element.DESCRIPTOR.fields_by_name[t].message_type.name
 
 
+# What app.py draws around every page (the frame's CSS and formula fitting, the theme's
+# CSS and script), which an AppTest of the page module alone does not run.
+FRAME = "from lossviz.views import layout, theme\nlayout.page_frame()\ntheme.apply([''], '')\n"
+
+
 def _apptest_elements(page: str, query: str) -> Counter:
     at = run_page(page, dict(urllib.parse.parse_qsl(query, keep_blank_values=True)))
     assert not at.exception, [e.value for e in at.exception]
+    frame = AppTest.from_string(FRAME).run()
+    assert not frame.exception, [e.value for e in frame.exception]
+    return _counts(at) + _counts(frame)
+
+
+def _counts(at) -> Counter:
     out: Counter = Counter()
 
     def walk(node) -> None:

@@ -162,7 +162,6 @@ def _entry_controls(
         help="Losses of this domain, from the registry; the same loss may appear twice.",
     )
     opt = dom.option(opt_id)
-    where.caption(opt.caption)
     scope = f"{dom.key}.{opt_id}"
     values: dict[str, float | None] = {}
     scrubbed: list = []
@@ -206,14 +205,11 @@ def render() -> None:
             st.session_state[commit["name"]] = commit["value"]  # a slider released
         if want is not None:
             wants[bar] = want
-    st.title("Compare losses")
-    # The presets in a popover: as rows of buttons (13 presets, four a row) they took
-    # 230 px above the chart, which a 1280×720 projector cannot spare.
-    intro, pick = st.columns([5, 1], vertical_alignment="center")
-    intro.caption(
-        "Pick a shared input, then 2–4 entries, each a loss with its own parameters "
-        "(the same loss may appear twice), or a preset. Every choice is in the link."
-    )
+    # The title and the presets share a row, and the presets are a popover: as rows of
+    # buttons (13 presets, four a row) they took 230 px above the chart, which a 1280×720
+    # projector cannot spare. How to use the page heads the sidebar.
+    head, pick = st.columns([5, 1], vertical_alignment="bottom")
+    head.title("Compare losses")
     with pick.popover("Presets", width="stretch"):
         for p in PRESETS:
             st.button(
@@ -227,6 +223,10 @@ def render() -> None:
 
     # --- domain and entries -----------------------------------------------------------
     st.sidebar.markdown("**Comparison**")
+    st.sidebar.caption(
+        "Pick a shared input, then 2–4 entries, each a loss with its own parameters "
+        "(the same loss may appear twice), or a preset. Every choice is in the link."
+    )
     domain = state.select(
         "domain",
         "Compare on",
@@ -260,13 +260,16 @@ def render() -> None:
         )
     ax = dom.axis(axis_key)
 
-    st.subheader(f"On a shared input: {dom.title}")
-    st.markdown(dom.description)
-    entry_cols = st.columns(n)
+    st.markdown(f"**On a shared input: {dom.title}.** {dom.description}")
+    # With fewer than four entries the probe takes the row's last column: under the
+    # cards it pushed the chart below a 1280×720 projector's fold.
+    entry_cols = st.container(key="compare-entries").columns(
+        n + 1 if n < compare.MAX_ENTRIES else n
+    )
     entries: list[tuple[Option, dict]] = []
     entry_bars: list = []
     for i in range(n):
-        with entry_cols[i].container(border=True):
+        with entry_cols[i].container(border=True, key=f"compare-card-{i}"):
             opt, vals, scrubbed, slot = _entry_controls(state, dom, i, st)
             entries.append((opt, vals))
             entry_bars.append((scrubbed, slot))
@@ -347,7 +350,11 @@ def render() -> None:
                 valuetext="x_ref = {v}",
             )
         )
-    shared_bar = st.container()
+    shared_bar = (
+        entry_cols[n].container()
+        if n < compare.MAX_ENTRIES
+        else st.container(key="compare-entries-shared")
+    )
 
     # --- compute ------------------------------------------------------------------------
     labels = [compare.entry_label(i, opt, vals) for i, (opt, vals) in enumerate(entries)]
@@ -384,8 +391,9 @@ def render() -> None:
             _surfaces_view(domain, dom, entries, labels, shared, three_d, n)
 
     # --- table --------------------------------------------------------------------------
-    st.subheader(f"At the probe x₀: {ax.symbol} = {fmt(x0, ax.step)}")
-    st.markdown(
+    after = st.container(key="compare-after")
+    after.subheader(f"At the probe x₀: {ax.symbol} = {fmt(x0, ax.step)}")
+    after.markdown(
         _table(domain, axis_key, dom, entries, labels, base, shared, x0, x_ref if norm else None)
     )
 
@@ -635,6 +643,7 @@ def _table(domain, axis_key, dom, entries, labels, base, shared, x0, x_ref) -> s
     vals = [compare.value_at(domain, o.id, x0, v, shared, axis_key) for o, v in entries]
     b = vals[base][0]
     rows = {
+        "loss": [o.caption for o, _ in entries],
         "loss ℓ(x₀)": [_num(v) for v, _ in vals],
         f"gradient {dom.grad_label} at x₀": [_num(g) for _, g in vals],
         f"ratio to {LETTERS[base]} at x₀": [_num(float(compare.ratio(v, b))) for v, _ in vals],

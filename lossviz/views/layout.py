@@ -20,10 +20,19 @@ _CSS = """
 [data-testid="stMainBlockContainer"] h1 { font-size: 2rem; padding: 0.25rem 0 0.5rem 0; }
 [data-testid="stMainBlockContainer"] h2 { font-size: 1.35rem; padding: 0.5rem 0 0.25rem 0; }
 [data-testid="stMainBlockContainer"] h3 { font-size: 1.15rem; }
+[data-testid="stTabs"] [role="tabpanel"] { padding-top: 0.25rem; }
+/* Compare's entry cards (keyed containers): tighter than Streamlit's 1rem and gaps. */
+[class*="st-key-compare-card-"] { padding: 0.6rem 0.75rem; gap: 0.5rem; }
 .katex-display { margin: 0.25em 0 !important; overflow-x: auto; overflow-y: hidden; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-left: 0.75rem; padding-right: 0.75rem; }
   [data-testid="stMainBlockContainer"] h1 { font-size: 1.55rem; }
+  /* Compare on a phone: the chart first, then the entry cards that drive it, then the
+     table (the cards stacked above the chart put it at y ≈ 860). */
+  [data-testid="stLayoutWrapper"]:has(> [class*="st-key-compare-entries"]),
+  [class*="st-key-compare-entries"] { order: 1; }
+  [data-testid="stLayoutWrapper"]:has(> .st-key-compare-after),
+  .st-key-compare-after { order: 2; }
 }
 </style>
 """

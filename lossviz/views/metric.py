@@ -216,9 +216,6 @@ def render() -> None:
         shown0, shown_k = E0, Ek
         d_pos, d_neg = embedding.pair_distances(Ek, labels)
         d0_pos, d0_neg = embedding.pair_distances(E0, labels)
-    _readouts(trace, k, loss, unit, (d_pos, d_neg), (d0_pos, d0_neg), cosines)
-    st.caption(_start_text(trace, seed, last, cosines))
-
     bar = st.container()
     # One view at a time (lazy tabs): a slider move redraws one chart, not four.
     view = state.tabs(
@@ -285,6 +282,10 @@ def render() -> None:
             )
         else:
             _geometry_view(trace, k, last, loss)
+    # The readouts and the note on the start under the chart: above it they pushed the
+    # embedding below a 1280×720 projector's fold (its top at y = 527) and a phone's.
+    _readouts(trace, k, loss, unit, (d_pos, d_neg), (d0_pos, d0_neg), cosines)
+    st.caption(_start_text(trace, seed, last, cosines))
     control = scrub.Control(t_key, "show step", 0, steps, 1, k, valuetext="step {v}")
     context = scrub.context_of(n_per_class, n_classes, seed, loss, margin, optimizer, lr,
                                steps, view, tau, k_neg)  # fmt: skip

@@ -115,6 +115,70 @@ def test_the_fit_page_draws_each_slot_in_its_loss_colour():
         assert line["line"]["color"] == figures.loss_colour(key), by_name.keys()
 
 
+def _explore_colour(key: str) -> str:
+    ex = run_page("explore", {"loss": key})
+    assert not ex.exception
+    curve = json.loads(ex.get("plotly_chart")[0].proto.spec)
+    return next(t for t in curve["data"] if t["line"].get("dash") is None)["line"]["color"]
+
+
+@pytest.mark.app
+@pytest.mark.parametrize(
+    ("view", "models"),
+    [("gaussian", {"mse": "MSE", "gaussian_nll": "Gaussian NLL"}),
+     ("poisson", {"mse": "MSE", "poisson_nll": "Poisson NLL"})],
+)  # fmt: skip
+def test_the_noise_page_draws_each_model_in_its_colour_on_explore(view, models):
+    at = run_page("noise", {"view": view})
+    assert not at.exception
+    fit = json.loads(at.get("plotly_chart")[0].proto.spec)
+    lines = {t["name"]: t for t in fit["data"] if "color" in t.get("line", {})}  # not bands
+    for key, word in models.items():
+        line = next(t for n, t in lines.items() if n.startswith(word))
+        assert line["line"]["color"] == _explore_colour(key), (key, lines.keys())
+
+
+@pytest.mark.app
+def test_preferences_draws_dpo_ipo_and_bradley_terry_as_on_explore():
+    policy = run_page("preferences", {"view": "policy"})
+    assert not policy.exception
+    bars = json.loads(policy.get("plotly_chart")[0].proto.spec)["data"]
+    by_name = {t["name"].split(" ")[0]: t["marker"]["color"] for t in bars}
+    assert by_name["π_DPO"] == _explore_colour("dpo")
+    assert by_name["π_IPO"] == _explore_colour("ipo")
+    assert by_name["π_DPO"] != by_name["π_IPO"]
+    loss = run_page("preferences", {"view": "loss"})
+    assert not loss.exception
+    curve = json.loads(loss.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert curve["name"].startswith("−log σ")
+    assert curve["line"]["color"] == _explore_colour("bradley_terry")
+
+
+@pytest.mark.app
+@pytest.mark.parametrize("group", ["reweight", "margin", "smoothing", "overlap"])
+def test_class_imbalance_draws_its_models_apart_and_a_loss_as_on_explore(group):
+    at = run_page("imbalance", {"compare": group})
+    assert not at.exception
+    panels = json.loads(at.get("plotly_chart")[0].proto.spec)
+    # The decision boundaries, one per model, in the models' order (views/imbalance.py).
+    boundaries = [
+        t for t in panels["data"]
+        if t.get("mode") == "lines" and t["line"]["color"] != figures.MARKER_COLOUR  # not x₁ = 0
+    ]  # fmt: skip
+    colours = [t["line"]["color"] for t in boundaries]
+    assert len(colours) == len(set(colours)) >= 2, colours
+    # No boundary in the positives' colour (their points are drawn beside it).
+    positives = next(t for t in panels["data"] if t.get("name", "").startswith("positives"))
+    assert positives["marker"]["color"] not in colours, colours
+    # Losses drawn in their own colour: BCE, focal, the SVM margins.
+    own = {"BCE": "binary_cross_entropy", "focal": "focal", "hinge": "hinge",
+           "squared": "squared_hinge", "modified": "modified_huber"}  # fmt: skip
+    for t in boundaries:
+        word = next((w for w in own if t.get("name", "").startswith(w)), None)
+        if word is not None:
+            assert t["line"]["color"] == _explore_colour(own[word]), t.get("name")
+
+
 @pytest.mark.parametrize(
     ("raw", "want"), [("dark", "Dark"), ("LIGHT", "Light"), ("system", "System")]
 )

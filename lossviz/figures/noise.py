@@ -7,13 +7,14 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ._theme import MARKER_COLOUR, _check_1d, _figure, f32
+from ._theme import LOSS_COLOURS, MARKER_COLOUR, _check_1d, _figure, f32
 from .regression import INLIER_COLOUR, _legend_on_top
 
-#: Colours of the noise models (Okabe–Ito): least squares, Gaussian NLL, Poisson NLL.
-MSE_COLOUR = "#E69F00"  # orange
-GAUSSIAN_NLL_COLOUR = "#0072B2"  # blue
-POISSON_COLOUR = "#009E73"  # bluish green
+#: Colours of the noise models: each loss's colour on every page (MSE blue as on
+#: Explore, Compare and Robust regression; it was orange here, the Gaussian NLL's).
+MSE_COLOUR = LOSS_COLOURS["mse"]
+GAUSSIAN_NLL_COLOUR = LOSS_COLOURS["gaussian_nll"]
+POISSON_COLOUR = LOSS_COLOURS["poisson_nll"]
 NOISE_TRUTH_COLOUR = "#999999"  # grey
 
 

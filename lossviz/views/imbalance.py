@@ -43,19 +43,24 @@ FEW_POSITIVES = 30
 SLICE_BUDGET = 8.0e6  # n · G² elements per landscape slice: G adapts to n
 WINDOW_SNAP = 0.5
 CAL_BINS = 10
-_P = figures.PALETTE
-#: Every model the page can fit: (loss key of fit_logistic, short title, colour).
+_C = figures.loss_colour
+_GREEN, _PURPLE, _VERMILLION = (figures.LINE_PALETTE[i] for i in (2, 3, 4))
+#: Every model the page can fit: (loss key of fit_logistic, short title, colour). A
+#: registry loss is drawn in its colour on every page (figures.LOSS_COLOURS), except
+#: where that is orange, the positives' colour here (Tversky); BCE's re-weighted and
+#: smoothed variants and soft Dice (blue, as BCE is) take a colour no other model of
+#: their comparison (GROUPS) uses.
 SPECS = {
-    "bce": ("binary_cross_entropy", "BCE", _P[0]),
-    "balanced": ("balanced_bce", "α-balanced", _P[2]),
-    "posw": ("binary_cross_entropy", "pos_weight", _P[4]),
-    "focal": ("focal", "focal", _P[3]),
-    "hinge": ("hinge", "hinge (SVM)", _P[4]),
-    "sqhinge": ("squared_hinge", "squared hinge", _P[2]),
-    "mhuber": ("modified_huber", "mod. Huber", _P[3]),
-    "smooth": ("smoothed_bce", "smoothed BCE", _P[2]),
-    "dice": ("soft_dice", "soft Dice", _P[2]),
-    "tversky": ("tversky", "Tversky", _P[3]),
+    "bce": ("binary_cross_entropy", "BCE", _C("binary_cross_entropy")),
+    "balanced": ("balanced_bce", "α-balanced", _VERMILLION),
+    "posw": ("binary_cross_entropy", "pos_weight", _PURPLE),
+    "focal": ("focal", "focal", _C("focal")),
+    "hinge": ("hinge", "hinge (SVM)", _C("hinge")),
+    "sqhinge": ("squared_hinge", "squared hinge", _C("squared_hinge")),
+    "mhuber": ("modified_huber", "mod. Huber", _C("modified_huber")),
+    "smooth": ("smoothed_bce", "smoothed BCE", _PURPLE),
+    "dice": ("soft_dice", "soft Dice", _GREEN),
+    "tversky": ("tversky", "Tversky", _PURPLE),
 }
 GROUPS = {
     "reweight": ("bce", "balanced", "posw", "focal"),

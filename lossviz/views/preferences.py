@@ -268,7 +268,7 @@ def _loss_view(d, fit: Fit, v: dict, train: np.ndarray, m: float) -> None:
     half = float(np.clip(max(DR_HALF_WIDTH, 1.2 * np.max(np.abs(dr)), abs(m) + 2), 0, 30))
     x = np.linspace(-half, half, 601)
     curves = [(f"−log σ(Δr − m), m = {fmt(m, 0.1)}", losses.bradley_terry(x, 0.0, margin=m),
-               figures.PALETTE[0], "solid")]  # fmt: skip
+               figures.loss_colour("bradley_terry"), "solid")]  # fmt: skip
     if m != 0.0:
         curves.append(("m = 0", losses.bradley_terry(x, 0.0), figures.MARKER_COLOUR, "dash"))
     flip = d.flipped[train]
@@ -367,7 +367,7 @@ def make_beta_sweep(pkey: PolicyKey, l2: float) -> dict[str, np.ndarray]:
     return out
 
 
-DPO_COLOUR, IPO_COLOUR = figures.PALETTE[4], figures.PALETTE[0]  # vermillion, blue
+DPO_COLOUR, IPO_COLOUR = figures.loss_colour("dpo"), figures.loss_colour("ipo")  # as on Explore
 REF_COLOUR, OPT_COLOUR = figures.MARKER_COLOUR, figures.PALETTE[2]  # grey, green
 
 

@@ -1,7 +1,7 @@
 """Light and dark in a real browser: a link's ``theme=`` is applied on every page and
 kept across a reload and on a link to another page; a pick in Streamlit's menu sticks
-on every page; a bad ``theme=`` warns; axis and tick text is ≥ 4.5:1 (WCAG 2.1 AA,
-1.4.3) against the page's background in both themes.
+on every page; a bad ``theme=`` warns; axis and tick text (SVG, and a 3-D scene's WebGL
+text) is ≥ 4.5:1 (WCAG 2.1 AA, 1.4.3) against the page's background in both themes.
 
 One server for the module (conftest's ``app_server``); each test opens its own browser
 context (fresh localStorage, the system setting it names).
@@ -178,3 +178,52 @@ def test_a_bad_theme_warns_naming_it_and_the_default(light_system):
     assert "theme" in text and "purple" in text, text
     assert "light, dark, system" in text and "default" in text, text
     assert not is_dark(app)  # the default: the system setting (light here)
+
+
+# A 3-D scene's axis text is drawn by WebGL from the layout (no SVG text to read): its
+# colours as Plotly resolved them, for each axis of each scene on the page.
+_SCENE_TEXT = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+  .filter((gd) => gd._fullLayout && gd._fullLayout.scene)
+  .flatMap((gd) => Object.keys(gd._fullLayout).filter((k) => /^scene\\d*$/.test(k))
+    .flatMap((s) => ['xaxis', 'yaxis', 'zaxis'].map((a) => {
+      const ax = gd._fullLayout[s][a];
+      return {axis: s + '.' + a, tick: ax.tickfont.color, title: ax.title.font.color};
+    })))"""
+
+
+def _colour(css: str) -> tuple[int, ...]:
+    """``#rrggbb`` or ``rgb(r, g, b)`` → (r, g, b)."""
+    if css.startswith("#"):
+        return tuple(int(css[i : i + 2], 16) for i in (1, 3, 5))
+    return tuple(int(float(v)) for v in re.findall(r"[\d.]+", css)[:3])
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["/?loss=contrastive&3d=1", "/compare?view=surfaces&3d=1"])
+def test_3d_axis_text_is_legible_in_both_themes(browser, app_server, scheme, path):
+    # Streamlit's Plotly template gives 3-D axis text #808495: 3.7:1 on white.
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, color_scheme=scheme)
+    try:
+        app = AppPage(context.new_page(), app_server.url)
+        open_drawn(app, path)
+        wait_theme(app, dark=scheme == "dark")
+        bg = background(app)
+        js = _SCENE_TEXT.replace("\n", " ")
+        app.page.wait_for_function(f"() => ({js})().length >= 3")
+
+        def low() -> list:
+            return [
+                (t["axis"], which, t[which], round(contrast(_colour(t[which]), bg), 2))
+                for t in app.page.evaluate(_SCENE_TEXT)
+                for which in ("tick", "title")
+                if contrast(_colour(t[which]), bg) < 4.5
+            ]
+
+        # theme.js sets the colour right after a plot's draw (no sleep: poll up to 10 s).
+        for _ in range(50):
+            if not low():
+                break
+            app.page.wait_for_timeout(200)
+        assert not low(), (path, scheme, bg, low()[:4])
+    finally:
+        context.close()

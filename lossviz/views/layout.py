@@ -7,7 +7,9 @@ above a 2.75rem title, then the formulas. :func:`page_frame` tightens the frame
 formulas to their box: a KaTeX formula wider than its box is scaled down to it (to
 70 % of its size at most, then it scrolls sideways), instead of being cut at the
 right edge as Huber's, BCE's and focal's were on a phone. The sidebar starts
-collapsed on a phone (``initial_sidebar_state="auto"`` in app.py).
+collapsed on a phone (``initial_sidebar_state="auto"`` in app.py); opened there, it is
+a sheet over the lower 44 % of the screen and the page scrolls its first chart above
+it, so a slider moves with the chart in view (Streamlit's panel covered 300 of 390 px).
 """
 
 from __future__ import annotations
@@ -33,6 +35,31 @@ _CSS = """
   [class*="st-key-compare-entries"] { order: 1; }
   [data-testid="stLayoutWrapper"]:has(> .st-key-compare-after),
   .st-key-compare-after { order: 2; }
+  /* The sidebar, opened on a phone, is a sheet over the lower half of the screen (it
+     covered 300 of the 390 px): the chart stays in view above it while its controls
+     move, the page's controls come first in it, the page list after them. */
+  section[data-testid="stSidebar"][data-collapsed="false"] {
+    position: fixed !important; top: auto !important; bottom: 0; left: 0;
+    width: 100vw !important; min-width: 100vw !important; max-width: 100vw !important;
+    height: 44vh !important; border-radius: 0.75rem 0.75rem 0 0;
+    box-shadow: 0 -0.25rem 1rem rgba(0, 0, 0, 0.25);
+  }
+  section[data-testid="stSidebar"][data-collapsed="false"] > div {
+    height: 100%; overflow-y: auto; display: flex; flex-direction: column;
+  }
+  section[data-testid="stSidebar"][data-collapsed="false"] [data-testid="stSidebarHeader"] {
+    position: sticky; top: 0; z-index: 2; background: inherit; height: auto;
+    min-height: 0; padding-top: 0.5rem; padding-bottom: 0.25rem;
+  }
+  section[data-testid="stSidebar"][data-collapsed="false"] [data-testid="stSidebarUserContent"] {
+    order: 1; padding-top: 0.25rem;
+  }
+  section[data-testid="stSidebar"][data-collapsed="false"] [data-testid="stSidebarNav"] {
+    order: 2;
+  }
+  section[data-testid="stSidebar"][data-collapsed="false"] ~ [data-testid="stMain"] {
+    padding-bottom: 44vh;
+  }
 }
 </style>
 """
@@ -42,6 +69,7 @@ _CSS = """
 # font size changes: the text stays the formula KaTeX set.
 _JS = """
 const MIN = 0.7;
+const PHONE = "(max-width: 640px)";
 export default function () {
   const w = window;
   const doc = w.document;
@@ -71,6 +99,27 @@ export default function () {
     w.__lossvizFormulaFit = new w.MutationObserver(scan);
     w.__lossvizFormulaFit.observe(doc.body, { childList: true, subtree: true });
     scan();
+  }
+  // On a phone the opened sidebar is a sheet over the lower half (the CSS above):
+  // when it opens, the page scrolls its first chart to the top, above the sheet.
+  const bar = doc.querySelector("section[data-testid='stSidebar']");
+  if (bar && !bar.__lossvizSheet) {
+    bar.__lossvizSheet = new w.MutationObserver(() => {
+      if (bar.getAttribute("data-collapsed") !== "false" || !w.matchMedia(PHONE).matches) return;
+      const plot = doc.querySelector("[data-testid='stMain'] .stPlotlyChart");
+      if (!plot) return;
+      let box = plot.parentElement;
+      const scrolls = (e) =>
+        /(auto|scroll)/.test(w.getComputedStyle(e).overflowY) && e.scrollHeight > e.clientHeight;
+      while (box && !scrolls(box)) box = box.parentElement;
+      if (!box) return;
+      // Below Streamlit's header bar, which lies over the top of the page.
+      const head = doc.querySelector("[data-testid='stHeader']");
+      const under = head ? head.getBoundingClientRect().bottom : 0;
+      const top = Math.max(box.getBoundingClientRect().top, under);
+      box.scrollBy({ top: plot.getBoundingClientRect().top - top });
+    });
+    bar.__lossvizSheet.observe(bar, { attributes: true, attributeFilter: ["data-collapsed"] });
   }
 }
 """

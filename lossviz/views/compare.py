@@ -260,9 +260,15 @@ def render() -> None:
         )
     ax = dom.axis(axis_key)
 
-    st.markdown(f"**On a shared input: {dom.title}.** {dom.description}")
-    # With fewer than four entries the probe takes the row's last column: under the
-    # cards it pushed the chart below a 1280×720 projector's fold.
+    about = f"**On a shared input: {dom.title}.** {dom.description}"
+    # With fewer than four entries the probe takes the cards row's last column, with four
+    # a column beside this description: under the cards it pushed the chart below a
+    # 1280×720 projector's fold (four entries: chart top 486 → 425).
+    if n < compare.MAX_ENTRIES:
+        st.markdown(about)
+    else:
+        about_col, probe_col = st.columns([3, 2], vertical_alignment="center")
+        about_col.markdown(about)
     entry_cols = st.container(key="compare-entries").columns(
         n + 1 if n < compare.MAX_ENTRIES else n
     )
@@ -353,7 +359,7 @@ def render() -> None:
     shared_bar = (
         entry_cols[n].container()
         if n < compare.MAX_ENTRIES
-        else st.container(key="compare-entries-shared")
+        else probe_col.container(key="compare-entries-shared")
     )
 
     # --- compute ------------------------------------------------------------------------

@@ -263,7 +263,7 @@ def render() -> None:
     about = f"**On a shared input: {dom.title}.** {dom.description}"
     # With fewer than four entries the probe takes the cards row's last column, with four
     # a column beside this description: under the cards it pushed the chart below a
-    # 1280×720 projector's fold (four entries: chart top 486 → 425).
+    # 1280×720 projector's fold (four entries: chart top 486 → 419).
     if n < compare.MAX_ENTRIES:
         st.markdown(about)
     else:

@@ -10,46 +10,6 @@
 // a choice made in the menu is copied to every page within half a second. Only when the
 // choice differs from the theme the page loaded with (a link's `theme=` opened in a
 // browser that had another) is the page reloaded, once, to start in it.
-// Chart text in the theme's text colour. theme.py's CSS does it for SVG text; a 3-D
-// scene's axis text is drawn by WebGL from the layout, where Streamlit's Plotly template
-// puts #808495 (3.7:1 on white), so the scenes' axes get the page's colour in the layout:
-// after each draw of a plot (Streamlit's own redraws reset it), and only where it differs,
-// so the relayout's own draw changes nothing.
-(() => {
-  const w = window.parent && window.parent !== window ? window.parent : window;
-  if (w.__lossvizInk) return;
-  w.__lossvizInk = true;
-  const ink = () => {
-    const app = w.document.querySelector("[data-testid='stApp']");
-    return app ? w.getComputedStyle(app).color : null;
-  };
-  const paint = (gd) => {
-    const fl = gd._fullLayout;
-    const colour = ink();
-    if (!fl || !colour || !w.Plotly) return;
-    const update = {};
-    for (const scene of Object.keys(fl).filter((k) => /^scene\d*$/.test(k))) {
-      for (const axis of ["xaxis", "yaxis", "zaxis"]) {
-        const ax = fl[scene][axis];
-        if (!ax) continue;
-        if (ax.tickfont.color !== colour) update[`${scene}.${axis}.tickfont.color`] = colour;
-        if (ax.title.font.color !== colour) update[`${scene}.${axis}.title.font.color`] = colour;
-      }
-    }
-    if (Object.keys(update).length) w.Plotly.relayout(gd, update);
-  };
-  const hook = () => {
-    for (const gd of w.document.querySelectorAll(".js-plotly-plot")) {
-      if (!gd.__lossvizInk && gd.on) {
-        gd.__lossvizInk = true;
-        gd.on("plotly_afterplot", () => paint(gd));
-      }
-      paint(gd); // also when the theme changed and nothing was redrawn
-    }
-  };
-  hook();
-  w.setInterval(hook, 500);
-})();
 (() => {
   const WANT = __WANT__; // "Light" | "Dark" | "System" | null (no theme= in the link)
   const PATHS = __PATHS__; // every page's url_path ("" for the default page)
@@ -135,4 +95,45 @@
     }
   }
   if (!state.watch) state.watch = w.setInterval(sync, 500);
+})();
+
+// Chart text in the theme's text colour. theme.py's CSS does it for SVG text; a 3-D
+// scene's axis text is drawn by WebGL from the layout, where Streamlit's Plotly template
+// puts #808495 (3.7:1 on white), so the scenes' axes get the page's colour in the layout:
+// after each draw of a plot (Streamlit's own redraws reset it), and only where it differs,
+// so the relayout's own draw changes nothing.
+(() => {
+  const w = window.parent && window.parent !== window ? window.parent : window;
+  if (w.__lossvizInk) return;
+  w.__lossvizInk = true;
+  const ink = () => {
+    const app = w.document.querySelector("[data-testid='stApp']");
+    return app ? w.getComputedStyle(app).color : null;
+  };
+  const paint = (gd) => {
+    const fl = gd._fullLayout;
+    const colour = ink();
+    if (!fl || !colour || !w.Plotly) return;
+    const update = {};
+    for (const scene of Object.keys(fl).filter((k) => /^scene\d*$/.test(k))) {
+      for (const axis of ["xaxis", "yaxis", "zaxis"]) {
+        const ax = fl[scene][axis];
+        if (!ax) continue;
+        if (ax.tickfont.color !== colour) update[`${scene}.${axis}.tickfont.color`] = colour;
+        if (ax.title.font.color !== colour) update[`${scene}.${axis}.title.font.color`] = colour;
+      }
+    }
+    if (Object.keys(update).length) w.Plotly.relayout(gd, update);
+  };
+  const hook = () => {
+    for (const gd of w.document.querySelectorAll(".js-plotly-plot")) {
+      if (!gd.__lossvizInk && gd.on) {
+        gd.__lossvizInk = true;
+        gd.on("plotly_afterplot", () => paint(gd));
+      }
+      paint(gd); // also when the theme changed and nothing was redrawn
+    }
+  };
+  hook();
+  w.setInterval(hook, 500);
 })();

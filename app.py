@@ -19,7 +19,11 @@ st.set_page_config(
 
 layout.page_frame()
 nav = pages()
-page = st.navigation(nav)
+# The pages in the top bar: in the sidebar they took 560 px above every page's controls,
+# so at 1280×720 a fit page showed one control beside its chart, and a lesson showed the
+# list beside the embedded view's own sidebar. On a phone Streamlit puts them back in the
+# sidebar (the sheet, after the page's controls: layout.py).
+page = st.navigation(nav, position="top")
 # Light/dark: one choice for every page, from the link's theme= or the last one picked.
 theme.apply([p.url_path for group in nav.values() for p in group], page.url_path)
 page.run()

@@ -55,18 +55,24 @@ def test_back_and_forward_walk_the_committed_views(app_page):
     assert app_page.exceptions().count() == 0
 
 
+def _open(app_page, section: str, page: str) -> None:
+    """Go to a page through the top navigation: its section's menu, then the page."""
+    app_page.page.get_by_test_id("stTopNavSection").filter(has_text=section).click()
+    app_page.page.get_by_role("menuitem", name=page).click()
+
+
 def test_a_page_left_and_come_back_to_shows_what_was_left(app_page):
     app_page.goto("/?loss=huber&delta=2.55&3d=1")
     app_page.plots().first.wait_for()
-    app_page.page.get_by_role("link", name="Compare").click()
+    _open(app_page, "Losses", "Compare")
     app_page.wait_idle()
     app_page.page.get_by_role("button", name="Presets").click()  # a popover
     app_page.page.get_by_role("button", name="Focal vs cross-entropy").click()
     app_page.wait_idle()
-    app_page.page.get_by_role("link", name="Explore").click()
+    _open(app_page, "Losses", "Explore")
     _wait_param(app_page, "delta", "2.55")
     assert app_page.query()["3d"] == "1"
-    app_page.page.get_by_role("link", name="Compare").click()
+    _open(app_page, "Losses", "Compare")
     _wait_param(app_page, "domain", "binary")  # the preset's comparison, as it was left
     assert app_page.query()["x"] == "p_t"
     assert app_page.exceptions().count() == 0

@@ -38,7 +38,8 @@ export default function () {
   // compactly: no second navigation (this page has it), a smaller title, and scrolled
   // to its first chart once it is drawn, so a projector shows the chart with the step.
   const CSS =
-    "[data-testid='stSidebarNav'],[data-testid='stSidebarNavSeparator']{display:none!important}" +
+    "[data-testid='stSidebarNav'],[data-testid='stSidebarNavSeparator']," +
+    "[data-testid='stTopNav']{display:none!important}" +
     "h1{font-size:1.6rem!important;padding-top:0!important}" +
     "[data-testid='stSidebarHeader']{height:1.5rem!important;min-height:0!important}" +
     "section[data-testid='stSidebar']{width:230px!important;min-width:230px!important}";
@@ -68,8 +69,11 @@ export default function () {
         box = box.parentElement;
       }
       if (!box || box === inner.body) return;
-      const dy = plot.getBoundingClientRect().top - box.getBoundingClientRect().top;
-      box.scrollTop += dy - 8;
+      // Under the view's own header (fixed, over the top of the scroll box), not behind it.
+      const head = inner.querySelector("[data-testid='stHeader']");
+      const under = head ? head.getBoundingClientRect().bottom : 0;
+      const top = Math.max(box.getBoundingClientRect().top, under);
+      box.scrollTop += plot.getBoundingClientRect().top - top - 8;
     };
     toChart();
   };

@@ -282,8 +282,10 @@ def test_changing_an_entry_changes_the_url_and_the_traces():
 def test_normalised_mode_states_its_reference_and_passes_one_there():
     at = run({"domain": "regression", "n": "3", "norm": "1", "ref": "2"})
     assert not at.exception
-    assert any("x_ref: r = 2.00" in s.value for s in at.subheader)
+    # Stated in the caption under the chart and on its y axis (no heading: 50 px).
+    assert any("= 2.00, so every curve passes 1 there" in s.value for s in at.caption)
     c = charts(at)["overlay"]
+    assert "ℓ / ℓ(r = 2.00)" in c["layout"]["yaxis"]["title"]["text"]
     x = xs(c["data"][0])
     i = int(np.argmin(np.abs(x - 2.0)))
     for t in c["data"][::2]:

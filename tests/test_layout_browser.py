@@ -5,6 +5,10 @@ On a 1280×720 projector each page's first chart shows at least 300 px of itself
 390×844 phone the sidebar starts collapsed and the same holds for the chart. The
 numbers are read off the page as a user sees it: the chart's box against the viewport.
 
+Compare is checked on every shared input (the entry cards and the description above the
+chart differ by input). The pages are in the top bar, so a page's controls head the
+sidebar, in view beside its chart.
+
 Compare on a phone puts the chart before the entry cards (CSS order in
 lossviz/views/layout.py): stacked above it, the cards put its top at y ≈ 860. The
 sidebar, opened on a phone, is a sheet over the lower half of the screen: a slider in it
@@ -15,6 +19,8 @@ from __future__ import annotations
 
 import pytest
 from _browser_checks import open_drawn
+
+from lossviz.compare import DOMAINS
 
 pytestmark = pytest.mark.browser
 
@@ -37,11 +43,34 @@ def _in_view(app_page, path: str) -> dict:
     return got
 
 
+# Compare on every shared input at its default number of entries, and the two fullest
+# cards: focal with α on (a toggle and two sliders) and Tversky (three sliders).
+COMPARE_PATHS = [
+    *(f"/compare?domain={d}" for d in DOMAINS),
+    "/compare?domain=binary&n=4&norm=1&e1.alpha_on=1",
+    "/compare?domain=overlap&n=4",
+]
+
+_CONTROLS = """() => {
+  const user = document.querySelector('[data-testid=stSidebarUserContent]');
+  const shared = document.querySelector('.st-key-compare-shared');
+  return {userTop: user ? user.getBoundingClientRect().top : null,
+          sharedBottom: shared ? shared.getBoundingClientRect().bottom : null,
+          sideNav: document.querySelectorAll('[data-testid=stSidebarNav]').length};
+}"""
+
+
 @pytest.mark.parametrize("sized_page", ["laptop"], indirect=True)
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", PAGES + COMPARE_PATHS[1:])
 def test_the_main_chart_is_in_view_on_a_projector(sized_page, path):
     got = _in_view(sized_page, path)
     assert got["sidebar"] >= 200, (path, got)  # the controls are open beside it
+    # ... and start at its top: the pages are in the top bar, not 560 px of links above
+    # the controls (a fit page showed one of its controls at 1280×720).
+    ctl = sized_page.page.evaluate(_CONTROLS)
+    assert ctl["sideNav"] == 0 and ctl["userTop"] < 150, (path, ctl)
+    if path.startswith("/compare"):  # the probe and the shared inputs in view too
+        assert ctl["sharedBottom"] <= 720, (path, ctl)
 
 
 @pytest.mark.parametrize("sized_page", ["phone"], indirect=True)
@@ -101,3 +130,31 @@ def test_on_a_phone_a_sidebar_slider_moves_with_the_chart_in_view(sized_page, pa
     assert not app.exceptions().count(), path
     after = page.evaluate(_ABOVE_SHEET)  # the chart redrawn, still in view above the sheet
     assert after["shown"] >= min(300, 0.6 * after["height"]), (path, after)
+
+
+_LESSON_VIEW = """() => {
+  const frame = document.querySelector('iframe[src*="embed=true"]');
+  const main = document.querySelector('[data-testid=stMainBlockContainer]');
+  const sb = document.querySelector('[data-testid=stSidebar]');
+  const plot = frame.contentDocument.querySelector('.js-plotly-plot');
+  return {frame: frame.getBoundingClientRect().width, main: main.getBoundingClientRect().width,
+          sidebar: sb ? sb.getBoundingClientRect().width : 0,
+          plot: plot ? plot.getBoundingClientRect().width : 0};
+}"""
+
+
+@pytest.mark.parametrize("sized_page", ["projector"], indirect=True)
+def test_a_lesson_view_spans_the_page_on_a_projector(sized_page):
+    # 1440×900: the app's page list used to be a sidebar beside the lesson, and the view's
+    # own sidebar beside that, which left the view's charts a third of the screen.
+    app, page = sized_page, sized_page.page
+    app.goto("/lessons?lesson=focal-easy-negatives&step=2")
+    view = page.frame_locator('iframe[src*="embed=true"]').first
+    view.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(500)
+    got = page.evaluate(_LESSON_VIEW)
+    assert got["sidebar"] == 0, got  # no page list beside the lesson
+    assert got["frame"] >= 1200, got  # the page's width (it was ~1000 beside the list)
+    assert got["plot"] >= 400, got
+    assert view.locator("[data-testid=stTopNav]").first.is_hidden()  # no second navigation
+    assert view.locator("[data-testid=stException]").count() == 0

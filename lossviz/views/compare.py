@@ -156,10 +156,13 @@ def _entry_controls(
         f"Entry {LETTERS[i]}",
         [o.id for o in dom.options],
         default=slot_opt,
-        format_func=lambda k: dom.option(k).name,
+        # The letter in the option ("A: BCE", as in the legend), the label for screen
+        # readers only: a label row of its own cost each card 36 px, which put the binary
+        # domain's chart (cards with toggles) below a 1280×720 projector's fold.
+        format_func=lambda k: f"{LETTERS[i]}: {dom.option(k).name}",
         scope=dom.key,
         container=where,
-        help="Losses of this domain, from the registry; the same loss may appear twice.",
+        label_visibility="collapsed",
     )
     opt = dom.option(opt_id)
     scope = f"{dom.key}.{opt_id}"
@@ -205,22 +208,6 @@ def render() -> None:
             st.session_state[commit["name"]] = commit["value"]  # a slider released
         if want is not None:
             wants[bar] = want
-    # The title and the presets share a row, and the presets are a popover: as rows of
-    # buttons (13 presets, four a row) they took 230 px above the chart, which a 1280×720
-    # projector cannot spare. How to use the page heads the sidebar.
-    head, pick = st.columns([5, 1], vertical_alignment="bottom")
-    head.title("Compare losses")
-    with pick.popover("Presets", width="stretch"):
-        for p in PRESETS:
-            st.button(
-                p.title,
-                key=f"{PAGE}.preset.{p.key}",
-                on_click=_apply_preset,
-                args=(p.key,),
-                help=p.note,
-                width="stretch",
-            )
-
     # --- domain and entries -----------------------------------------------------------
     st.sidebar.markdown("**Comparison**")
     st.sidebar.caption(
@@ -259,19 +246,33 @@ def render() -> None:
             radio=True,
         )
     ax = dom.axis(axis_key)
+    # Shared inputs, the probe x₀ and x_ref: one scrub bar, in the sidebar under the
+    # choices that set them (filled after the charts: it carries frames). In the cards
+    # row they took a column of their own, stacked, which with three shared inputs made
+    # the row the tallest thing above the chart (similarity: chart top 505 at 1280×720).
+    shared_bar = st.sidebar.container(key="compare-shared")
 
-    about = f"**On a shared input: {dom.title}.** {dom.description}"
-    # With fewer than four entries the probe takes the cards row's last column, with four
-    # a column beside this description: under the cards it pushed the chart below a
-    # 1280×720 projector's fold (four entries: chart top 486 → 419).
-    if n < compare.MAX_ENTRIES:
-        st.markdown(about)
-    else:
-        about_col, probe_col = st.columns([3, 2], vertical_alignment="center")
-        about_col.markdown(about)
-    entry_cols = st.container(key="compare-entries").columns(
-        n + 1 if n < compare.MAX_ENTRIES else n
-    )
+    # The title and the presets share a row, and the presets are a popover: as rows of
+    # buttons (13 presets, four a row) they took 230 px above the chart, which a 1280×720
+    # projector cannot spare. How to use the page heads the sidebar. The shared input's
+    # description is a popover of the same row: as a paragraph it took one to five lines
+    # above the cards (margin: five; chart top 458 → 370 at 1280×720).
+    head, about, pick = st.columns([2.3, 2.7, 1], vertical_alignment="bottom")
+    head.title("Compare losses")
+    with about.popover(f"On a shared input: **{dom.title}**", width="stretch"):
+        st.markdown(dom.description)
+    with pick.popover("Presets", width="stretch"):
+        for p in PRESETS:
+            st.button(
+                p.title,
+                key=f"{PAGE}.preset.{p.key}",
+                on_click=_apply_preset,
+                args=(p.key,),
+                help=p.note,
+                width="stretch",
+            )
+
+    entry_cols = st.container(key="compare-entries").columns(n)
     entries: list[tuple[Option, dict]] = []
     entry_bars: list = []
     for i in range(n):
@@ -305,7 +306,7 @@ def render() -> None:
     )
     three_d = state.toggle("3d", "3-D surfaces", default=False, help="Same camera for all.")
 
-    # Shared inputs, the probe x₀ and x_ref: one scrub bar above the views they drive.
+    # The shared inputs, x₀ and x_ref (their bar is the sidebar slot made above).
     shared: dict[str, float] = {}
     shared_controls: list[scrub.Control] = []
     for p in dom.shared:
@@ -356,11 +357,6 @@ def render() -> None:
                 valuetext="x_ref = {v}",
             )
         )
-    shared_bar = (
-        entry_cols[n].container()
-        if n < compare.MAX_ENTRIES
-        else probe_col.container(key="compare-entries-shared")
-    )
 
     # --- compute ------------------------------------------------------------------------
     labels = [compare.entry_label(i, opt, vals) for i, (opt, vals) in enumerate(entries)]
@@ -478,7 +474,8 @@ def _overlay_view(domain, axis_key, ax, dom, entries, curves, labels, shared, no
             loss, grad = scaled
         overlay.append((i, labels[i], loss, grad))
     if norm:
-        st.subheader(f"Normalised at x_ref: {ax.symbol} = {fmt(x_ref, ax.step)}")
+        # No heading of its own (it cost 50 px above the chart): the y-axis, the x_ref
+        # marker and the caption under the chart say what the curves are divided by.
         markers.append((x_ref, f"x_ref = {fmt(x_ref, ax.step)}"))
         ref_text = f"ℓ({ax.symbol} = {fmt(x_ref, ax.step)})"
         loss_label, grad_label = f"ℓ / {ref_text}", f"{dom.grad_label} / {ref_text}"

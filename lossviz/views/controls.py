@@ -292,7 +292,7 @@ class UrlState:
         if p.optional:
             on = self.toggle(
                 f"{name}_on",
-                f"Weight classes with {p.symbol}",
+                f"Class weights {p.symbol}",
                 default=default is not None,
                 scope=scope,
                 container=where,
@@ -352,8 +352,13 @@ class UrlState:
         container: Any = None,
         radio: bool = False,
         help: str | None = None,
+        label_visibility: str = "visible",
     ) -> str:
-        """A selectbox (or horizontal radio) over string options, bound to ``name``."""
+        """A selectbox (or horizontal radio) over string options, bound to ``name``.
+
+        ``label_visibility="collapsed"`` keeps the label for screen readers only, for a
+        select whose options name it (Compare's "A: BCE").
+        """
         key = self._key(scope, name)
         options = list(options)
 
@@ -367,10 +372,23 @@ class UrlState:
         where = container if container is not None else self._container
         if radio:
             value = where.radio(
-                label, options, key=key, format_func=format_func, horizontal=True, help=help
+                label,
+                options,
+                key=key,
+                format_func=format_func,
+                horizontal=True,
+                help=help,
+                label_visibility=label_visibility,
             )
         else:
-            value = where.selectbox(label, options, key=key, format_func=format_func, help=help)
+            value = where.selectbox(
+                label,
+                options,
+                key=key,
+                format_func=format_func,
+                help=help,
+                label_visibility=label_visibility,
+            )
         self.values[name] = value
         self._owned[key] = value
         return value

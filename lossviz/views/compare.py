@@ -106,6 +106,9 @@ def _column_widths(figs) -> list[float]:
 # --------------------------------------------------------------------------- presets
 
 
+PRESETS_KEY = f"{PAGE}.presets"
+
+
 def _apply_preset(preset_key: str) -> None:
     """on_click: write every widget the preset defines; the URL follows via sync_url."""
     p = next(p for p in PRESETS if p.key == preset_key)
@@ -137,6 +140,7 @@ def _apply_preset(preset_key: str) -> None:
     ss[_key(f"{p.domain}.{axis}", "x0")] = dom.axis(axis).probe  # e.g. p_t = 0.9 for focal
     ss[_key(f"{p.domain}.{len(p.entries)}", "base")] = LETTERS[p.baseline]
     ss[_key(p.domain, "log")] = p.log_ratio
+    ss[PRESETS_KEY] = False  # close the menu: the preset's chart is what to look at
 
 
 # --------------------------------------------------------------------------- controls
@@ -261,7 +265,9 @@ def render() -> None:
     head.title("Compare losses")
     with about.popover(f"On a shared input: **{dom.title}**", width="stretch"):
         st.markdown(dom.description)
-    with pick.popover("Presets", width="stretch"):
+    # Keyed and stateful, so that choosing a preset closes it (_apply_preset): left open,
+    # it covered the cards and the chart the preset had just set.
+    with pick.popover("Presets", width="stretch", key=PRESETS_KEY, on_change="rerun"):
         for p in PRESETS:
             st.button(
                 p.title,

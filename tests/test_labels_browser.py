@@ -30,3 +30,20 @@ def test_titles_legends_and_labels_are_whole_and_do_not_cover_each_other(app_pag
     open_drawn(app_page, path, 2)
     assert_texts_whole_and_apart(app_page, path)
     assert_margins_hold_what_is_drawn(app_page, path)
+
+
+# On a phone the plot is ~300 px wide, not the ~480 the labels' widths were estimated
+# for: the focal family's "z = 0 (p = 0.5)" ran into "p_t = 0.9" there.
+PHONE_PAGES = [
+    "/?loss=focal&x=p_t&family=1&alpha_on=0&gamma=2.0&x0=0.90",
+    "/?loss=huber",
+    "/?loss=focal&x=p",
+]
+
+
+@pytest.mark.parametrize("sized_page", ["phone"], indirect=True)
+@pytest.mark.parametrize("path", PHONE_PAGES)
+def test_on_a_phone_the_labels_are_whole_and_apart(sized_page, path):
+    open_drawn(sized_page, path, 2)
+    assert_texts_whole_and_apart(sized_page, path)
+    assert_margins_hold_what_is_drawn(sized_page, path)

@@ -127,6 +127,11 @@ def curve_figure(
     return _figure(data, layout, title=title, height=height, uirevision=uirevision)
 
 
+#: px: the plot area of a curve figure on a 390 px phone (a 366 px chart less the 85 + 20
+#: px side margins); on wider screens labels sit a row lower than they would need.
+NARROWEST_PLOT = 260.0
+
+
 def curve_marks(x: np.ndarray, markers: Sequence[tuple[float, str]]) -> tuple[list, list]:
     """The dotted verticals (one per row) and labels of ``markers`` on a curve figure.
 
@@ -134,8 +139,10 @@ def curve_marks(x: np.ndarray, markers: Sequence[tuple[float, str]]) -> tuple[li
     (the live scrubbing updates them by index); a marker outside the x range is kept,
     invisible. Labels sit inside the top of the loss row, clear of the legend above
     it, right of their line (left of it near the right edge); one that would run into
-    a label left of it goes a row lower. Widths are estimated (~6.5 px a character on a
-    plot ~480 px wide), as the figure is built before the browser lays it out.
+    a label left of it goes a row lower. Widths are estimated (~6.5 px a character), as
+    the figure is built before the browser lays it out, against the narrowest plot the
+    figure is drawn at (:data:`NARROWEST_PLOT`, a phone's): against a laptop's 480 px,
+    focal's "z = 0 (p = 0.5)" ran into "p_t = 0.9" on a phone.
     """
     x = np.asarray(x, dtype=np.float64)
     lo_x, hi_x = float(x[0]), float(x[-1])
@@ -147,7 +154,7 @@ def curve_marks(x: np.ndarray, markers: Sequence[tuple[float, str]]) -> tuple[li
     for k in order:
         mx, label = float(markers[k][0]), markers[k][1]
         inside = lo_x <= mx <= hi_x
-        width = _label_width(label) * span / 480.0
+        width = _label_width(label) * span / NARROWEST_PLOT
         left = mx < lo_x + span - width
         lo, hi = (mx, mx + width) if left else (mx - width, mx)
         level = 0

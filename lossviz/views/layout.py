@@ -66,7 +66,8 @@ _CSS = """
 
 # Scale each display formula down to its box when it is wider (never up), and again
 # when the box is resized (a rotated phone, a sidebar opened). Only the formula's
-# font size changes: the text stays the formula KaTeX set.
+# font size changes: the text stays the formula KaTeX set. A chart's wrapped legend is
+# kept clear of its title, and the phone's sheet scrolls the chart above it.
 _JS = """
 const MIN = 0.7;
 const PHONE = "(max-width: 640px)";
@@ -100,6 +101,43 @@ export default function () {
     w.__lossvizFormulaFit.observe(doc.body, { childList: true, subtree: true });
     scan();
   }
+  // A horizontal legend above the plot grows upwards as it wraps, and on a phone's
+  // narrow plot it wrapped into the title (focal's γ family): the top margin gets what
+  // it lacks, after a draw. Only a legend that the margin moves (on the plot's top edge,
+  // growing upwards), and at most three times a figure (the legend's rows settle over
+  // the first draws; a new figure from Python brings its own margin and starts anew).
+  const clear = (gd) => {
+    const fl = gd._fullLayout;
+    const title = gd.querySelector(".g-gtitle .gtitle");
+    const legend = gd.querySelector(".legend");
+    if (!fl || !fl.showlegend || !title || !legend || !w.Plotly) return;
+    const lg = fl.legend;
+    const onTop = lg.orientation === "h" && lg.yref === "paper" && lg.yanchor === "bottom";
+    if (!onTop || lg.y < 1) return;
+    const mine = gd.__lossvizLegendTop || { top: null, tries: 0 };
+    const tries = fl.margin.t === mine.top ? mine.tries : 0;
+    if (tries >= 3) return;
+    const t = title.getBoundingClientRect();
+    const l = legend.getBoundingClientRect();
+    const overlap = t.bottom + 3 - l.top;
+    if (!t.height || !l.height || overlap <= 0 || l.left > t.right || l.right < t.left) return;
+    // From the drawn top margin (_size.t: Plotly's own push for the legend included).
+    const top = Math.max(fl.margin.t, fl._size.t) + Math.ceil(overlap);
+    gd.__lossvizLegendTop = { top, tries: tries + 1 };
+    w.Plotly.relayout(gd, { "margin.t": gd.__lossvizLegendTop.top });
+  };
+  const hook = () =>
+    doc.querySelectorAll(".js-plotly-plot").forEach((gd) => {
+      if (gd.__lossvizLegendHook || !gd.on) return;
+      gd.__lossvizLegendHook = true;
+      gd.on("plotly_afterplot", () => clear(gd));
+      clear(gd);
+    });
+  if (!w.__lossvizLegendClear) {
+    w.__lossvizLegendClear = new w.MutationObserver(hook);
+    w.__lossvizLegendClear.observe(doc.body, { childList: true, subtree: true });
+  }
+  hook();
   // On a phone the opened sidebar is a sheet over the lower half (the CSS above):
   // when it opens, the page scrolls its first chart to the top, above the sheet.
   const bar = doc.querySelector("section[data-testid='stSidebar']");

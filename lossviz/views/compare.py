@@ -260,7 +260,7 @@ def render() -> None:
     # buttons (13 presets, four a row) they took 230 px above the chart, which a 1280×720
     # projector cannot spare. How to use the page heads the sidebar. The shared input's
     # description is a popover of the same row: as a paragraph it took one to five lines
-    # above the cards (margin: five; chart top 458 → 370 at 1280×720).
+    # above the cards (margin: five; chart top 458 → 311 at 1280×720).
     head, about, pick = st.columns([2.3, 2.7, 1], vertical_alignment="bottom")
     head.title("Compare losses")
     with about.popover(f"On a shared input: **{dom.title}**", width="stretch"):
